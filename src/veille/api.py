@@ -1,0 +1,145 @@
+"""The Python API. The CLI mirrors it command for command.
+
+    >>> from veille import Veille
+    >>> v = Veille(db="veille.db")
+    >>> report = v.ingest(["examples"])
+    >>> doc = v.show(report.stored[0].id)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import IO, Callable, Iterable
+
+from veille.errors import InputError, NoArticleError, StoreError
+from veille.model import Document
+from veille.readers import RawInput, expand, read
+from veille.settings import Options
+
+
+@dataclass
+class Outcome:
+    source: str
+    status: str  # stored, unchanged, failed
+    id: str | None = None
+    revision: int | None = None
+    reason: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def _with(self, status):
+        return [o for o in self.outcomes if o.status == status]
+
+    @property
+    def stored(self) -> list[Outcome]:
+        return self._with("stored")
+
+    @property
+    def unchanged(self) -> list[Outcome]:
+        return self._with("unchanged")
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return self._with("failed")
+
+
+class Veille:
+    """One options object in; every command of the CLI is a method here."""
+
+    def __init__(self, options: Options | None = None, **overrides):
+        self.options = options or Options.load(**overrides)
+        self._store = None
+        self._pipeline = None
+
+    @property
+    def store(self):
+        if self._store is None:
+            from veille.store import Store
+
+            self._store = Store(self.options.db)
+        return self._store
+
+    @property
+    def pipeline(self):
+        if self._pipeline is None:
+            from veille.pipeline import Pipeline
+
+            self._pipeline = Pipeline(self.options)
+        return self._pipeline
+
+    def process(self, raw: RawInput) -> Document:
+        """Run the pipeline on one input without storing it."""
+        doc = Document(id=raw.content_id, source=raw.source, kind=raw.kind, raw=raw.content, url=raw.url,
+                       hints=dict(raw.hints))
+        doc = self.pipeline.run(doc)
+        if not doc.text.strip():
+            raise NoArticleError(raw.source, "no article text found on the page")
+        return doc
+
+    def ingest(self, targets: Iterable[str], on_item: Callable[[Outcome], None] | None = None) -> IngestReport:
+        """Read, process and store every input; one bad input never stops the batch."""
+        report = IngestReport()
+
+        def done(o: Outcome):
+            report.outcomes.append(o)
+            if o.status == "failed":
+                try:
+                    self.store.record_failure(o.source, o.reason or "")
+                except StoreError:
+                    pass
+            if on_item:
+                on_item(o)
+
+        for target in expand(list(targets)):
+            for item in read(target, self.options):
+                if isinstance(item, InputError):
+                    done(Outcome(item.source, "failed", reason=item.reason))
+                    continue
+                item.source = _canonical_source(item.source)
+                known = self.store.has(item.content_id)
+                if known:
+                    done(Outcome(item.source, "unchanged", item.content_id,
+                                 reason=None if known == item.source else f"same content as {known}"))
+                    continue
+                try:
+                    doc = self.process(item)
+                    revision = self.store.save(doc)
+                except InputError as e:
+                    done(Outcome(e.source, "failed", reason=e.reason))
+                    continue
+                except StoreError as e:
+                    done(Outcome(item.source, "failed", reason=str(e)))
+                    continue
+                done(Outcome(item.source, "stored", doc.id, revision, warnings=list(doc.errors)))
+        return report
+
+    def show(self, ref: str) -> Document:
+        return self.store.get(ref)
+
+    def documents(self) -> list[Document]:
+        return self.store.latest()
+
+    def search(self, query: str, limit: int = 20) -> list[dict]:
+        return self.store.search(query, limit)
+
+    def export(self, out: IO[str], format: str = "jsonl") -> int:
+        from veille.export import write_jsonl
+
+        if format != "jsonl":
+            raise ValueError(f"unknown export format {format!r}")
+        return write_jsonl(self.documents(), out)
+
+    def links(self) -> list[dict]:
+        """Links across documents (same event, contradictions): none until part 3."""
+        return []
+
+
+def _canonical_source(source: str) -> str:
+    if source.startswith(("http://", "https://")) or "#" in source:
+        return source
+    from pathlib import Path
+
+    return str(Path(source).resolve())

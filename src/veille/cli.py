@@ -1,0 +1,154 @@
+"""The command line: thin commands over ``veille.api.Veille``, one per API method."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from veille.errors import VeilleError
+from veille.settings import SETTINGS, Options
+
+
+def fail(message: str, code: int = 1):
+    click.echo(f"veille: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", envvar="VEILLE_DB", default="veille.db", show_default=True,
+              help="Database file (SQLite) or SQLAlchemy URL.")
+@click.version_option(package_name="veille")
+@click.pass_context
+def main(ctx, db):
+    """veille: sourced, mapped, dated facts from conflict and geopolitics news.
+
+    Example: veille ingest articles/ && veille export --format jsonl > out.jsonl
+    """
+    from veille.api import Veille
+
+    ctx.obj = Veille(Options.load(db=db))
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
+@click.pass_obj
+def ingest(v, inputs, quiet):
+    """Ingest files (.txt .html .htm .jsonl), folders and http(s) URLs.
+
+    Example: veille ingest ../seeds https://example.org/article.html
+    """
+    from veille.readers import expand
+
+    targets = list(expand(list(inputs)))
+    bar = None
+    if v.options.progress and len(targets) > 3 and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(targets), unit="doc", file=sys.stderr)
+
+    def on_item(o):
+        if o.status == "failed":
+            click.echo(f"veille: {o.source}: {o.reason}", err=True)
+        elif not quiet:
+            extra = f" ({o.reason})" if o.reason else ""
+            rev = f" revision {o.revision}" if o.revision and o.revision > 1 else ""
+            click.echo(f"{o.status:9} {o.id}{rev}  {o.source}{extra}")
+            for w in o.warnings:
+                click.echo(f"veille: {o.source}: warning: {w}", err=True)
+        if bar is not None:
+            bar.update(1)
+
+    try:
+        report = v.ingest(targets, on_item=on_item)
+    except VeilleError as e:
+        fail(str(e))
+    if bar is not None:
+        bar.close()
+    ok = len(report.stored) + len(report.unchanged)
+    if not quiet:
+        click.echo(f"{len(report.stored)} stored, {len(report.unchanged)} unchanged, {len(report.failed)} failed",
+                   err=True)
+    if ok == 0:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("refs", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Show every document (newest revisions).")
+@click.option("--json", "as_json", is_flag=True, help="The same card as JSON.")
+@click.pass_obj
+def show(v, refs, all_, as_json):
+    """Show a readable card for a document: by id, id prefix, file name or URL.
+
+    Example: veille show 000_a9ded3e1bfa44ef4.txt
+    """
+    from veille.export import to_record
+    from veille.show import card
+
+    try:
+        docs = v.documents() if all_ else [v.show(r) for r in refs]
+    except VeilleError as e:
+        fail(str(e))
+    if not docs:
+        fail("nothing to show: name a document, or use --all")
+    for d in docs:
+        click.echo(json.dumps(to_record(d), ensure_ascii=False, indent=2) if as_json else card(d))
+
+
+@main.command()
+@click.argument("query")
+@click.option("--limit", default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def search(v, query, limit, as_json):
+    """Full-text search over titles and clean texts.
+
+    Example: veille search "drones Odessa"
+    """
+    try:
+        hits = v.search(query, limit)
+    except VeilleError as e:
+        fail(str(e))
+    if as_json:
+        click.echo(json.dumps(hits, ensure_ascii=False, indent=2))
+        return
+    for h in hits:
+        click.echo(f"{h['id']}  {h['published'] or '----------'}  {h['title'] or '(no title)'}\n    {h['snippet']}")
+    if not hits:
+        click.echo("no match", err=True)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option("--links", is_flag=True, help="Write the links across documents (JSON list) instead.")
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
+              help="File to write (standard output by default).")
+@click.pass_obj
+def export(v, fmt, links, output):
+    """Export documents (one JSON object a line) or, with --links, the links between them.
+
+    Example: veille export --format jsonl > out.jsonl
+    """
+    try:
+        if links:
+            output.write(json.dumps(v.links(), ensure_ascii=False, indent=1) + "\n")
+        else:
+            v.export(output, fmt)
+    except VeilleError as e:
+        fail(str(e))
+
+
+@main.command()
+def settings():
+    """List every setting with its default and environment variable.
+
+    Example: VEILLE_MAX_BYTES=50000000 veille ingest big.html
+    """
+    for s in SETTINGS:
+        click.echo(f"{s.name:15} VEILLE_{s.name.upper():15} default {s.default!r}\n    {s.help}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""Typed exceptions. The library raises these; only the CLI turns them into messages."""
+
+
+class VeilleError(Exception):
+    """Base class for every error veille raises on purpose."""
+
+
+class InputError(VeilleError):
+    """One input (file, URL, JSONL line) cannot be read. Names the input and the reason."""
+
+    def __init__(self, source: str, reason: str, hint: str | None = None):
+        self.source = source
+        self.reason = reason
+        self.hint = hint
+        super().__init__(f"{source}: {reason}")
+
+
+class NoArticleError(InputError):
+    """The input was read but holds no article text."""
+
+
+class StoreError(VeilleError):
+    """The database cannot be opened or written."""
+
+
+class NotFoundError(VeilleError):
+    """A document id or name that the store does not hold."""
+
+
+class PipelineError(VeilleError):
+    """The stages are declared in an order that cannot work."""

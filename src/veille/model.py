@@ -1,0 +1,118 @@
+"""The one data model: a Document and the facts found in it.
+
+Every fact carries its evidence: character offsets into the clean text (or into the
+captions, when ``segment`` says so), so any fact can be shown in its sentence.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Dropped:
+    """A line of the page left out of the clean text, and why."""
+
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass
+class Mention:
+    text: str
+    start: int
+    end: int
+    segment: str = "body"  # "body" (offsets into Document.text) or "caption"
+    source: str = "kb"  # how it was found: kb, ner, pattern, organ, demonym
+
+
+@dataclass
+class Entity:
+    id: str
+    name: str
+    type: str  # PER, ORG, GPE, LOC, NORP, EQUIPMENT, MISC
+    actor: str | None = None
+    sector: str | None = None
+    wikidata: str | None = None
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass
+class Place:
+    name: str
+    kind: str  # city, region, country, water, mountain, area, unknown
+    resolved: bool
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2
+    geonameid: int | None = None
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass
+class TimeExpr:
+    text: str
+    start: int
+    end: int
+    value: str | None  # ISO date at its precision: YYYY-MM-DD, YYYY-MM or YYYY
+    precision: str | None  # day, month, year
+    anchor: str  # absolute, published, previous (resolved against an earlier date)
+    segment: str = "body"
+
+
+@dataclass
+class Document:
+    """What the pipeline passes from stage to stage, and what the store keeps."""
+
+    id: str
+    source: str  # file path or URL as given
+    kind: str  # txt, html, jsonl, url
+    raw: str
+    url: str | None = None
+    hints: dict[str, Any] = field(default_factory=dict)  # title/published given by a feed
+    title: str | None = None
+    published: str | None = None
+    published_from: str | None = None  # where the date came from (evidence)
+    author: str | None = None
+    site: str | None = None
+    language: str | None = None
+    truncated: bool = False
+    text: str = ""
+    captions: str = ""
+    dropped: list[Dropped] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    dates: list[TimeExpr] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+    claims: list[dict] = field(default_factory=list)
+    signals: list[dict] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    # transient, never stored: parsed NLP objects shared between stages
+    work: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def segment_text(self, segment: str) -> str:
+        return self.captions if segment == "caption" else self.text
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("work")
+        d.pop("raw")
+        return d
+
+
+def from_dict(d: dict[str, Any]) -> Document:
+    """Rebuild a Document from the dict the store keeps."""
+    d = dict(d)
+    d.setdefault("raw", "")
+    d["dropped"] = [Dropped(**x) for x in d.get("dropped", [])]
+    d["entities"] = [
+        Entity(**{**e, "mentions": [Mention(**m) for m in e.get("mentions", [])]})
+        for e in d.get("entities", [])
+    ]
+    d["places"] = [
+        Place(**{**p, "mentions": [Mention(**m) for m in p.get("mentions", [])]})
+        for p in d.get("places", [])
+    ]
+    d["dates"] = [TimeExpr(**t) for t in d.get("dates", [])]
+    return Document(**d)

@@ -1,0 +1,78 @@
+"""The orchestrator: one Document passes through ordered stages.
+
+Stages, in order (``default_stages``):
+
+1. clean     – page → article body; captions apart; dropped lines with reasons
+2. meta      – title, publication date, author, site, truncated flag
+3. language  – ISO 639-1 code from an offline identifier
+4. nlp       – sentences, tokens and named entities (spaCy, loaded once per process)
+5. link      – entity mentions → canonical entities with actor codes
+6. places    – toponyms → WGS 84 points from the GeoNames index
+7. dates     – temporal expressions → ISO dates with a precision
+
+Each stage declares what it requires and what it provides; ``Pipeline`` checks the
+order once, at construction. A stage that fails records an error on the document;
+the stages after it still run on what there is.
+"""
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from typing import Callable
+
+from veille.errors import PipelineError
+from veille.model import Document
+from veille.settings import Options
+
+BASE_FIELDS = ("raw", "source", "kind", "url", "hints")
+
+
+@dataclass
+class Context:
+    """What every stage may read besides the document: the options and shared resources."""
+
+    options: Options
+    cache: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    func: Callable[[Document, Context], Document]
+    requires: tuple[str, ...] = ()
+    provides: tuple[str, ...] = ()
+
+
+def default_stages() -> list[Stage]:
+    from veille.stages import clean, dates, language, link, meta, nlp, places
+
+    return [clean.STAGE, meta.STAGE, language.STAGE, nlp.STAGE, link.STAGE, places.STAGE, dates.STAGE]
+
+
+class Pipeline:
+    def __init__(self, options: Options, stages: list[Stage] | None = None):
+        self.options = options
+        self.stages = stages if stages is not None else default_stages()
+        self.context = Context(options)
+        check_order(self.stages)
+
+    def run(self, doc: Document) -> Document:
+        for stage in self.stages:
+            try:
+                doc = stage.func(doc, self.context)
+            except Exception as e:  # one stage's failure is recorded, the document goes on
+                where = traceback.extract_tb(e.__traceback__)[-1]
+                doc.errors.append(f"stage {stage.name} failed: {e.__class__.__name__}: {e} "
+                                  f"({where.filename.rsplit('/', 1)[-1]}:{where.lineno})")
+        doc.work.clear()
+        return doc
+
+
+def check_order(stages: list[Stage]) -> None:
+    have = set(BASE_FIELDS)
+    for s in stages:
+        missing = [r for r in s.requires if r not in have]
+        if missing:
+            raise PipelineError(f"stage {s.name!r} requires {', '.join(missing)}, "
+                                f"which no earlier stage provides")
+        have.update(s.provides)

@@ -1,0 +1,226 @@
+"""clean: page → article body, captions apart, every dropped line recorded with a reason.
+
+HTML goes through trafilatura (comments off). Text dumps copied from browsers get our
+own line classifier: a header zone (title, date line, site, byline) before the first
+prose paragraph, clutter lines from the ``kb/clutter.tsv`` lexicon, a cut where a
+comment section, paywall notice or footer starts, photo captions in dense layouts,
+and a signature line at the end. Sentences of the article are never edited.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from veille.lexicon import rows
+from veille.model import Document, Dropped
+from veille.pipeline import Context, Stage
+
+TERMINAL = tuple('.!?…:;,"»)]\'”')
+WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+@dataclass(frozen=True)
+class Rule:
+    pattern: re.Pattern
+    action: str  # drop, cut, paywall, caption
+    reason: str
+
+
+@lru_cache(maxsize=4)
+def clutter_rules(user_dir: str = "") -> tuple[Rule, ...]:
+    return tuple(Rule(re.compile(r["pattern"], re.I), r["action"], r["reason"])
+                 for r in rows("clutter.tsv", user_dir))
+
+
+def classify(line: str, rules: tuple[Rule, ...]) -> Rule | None:
+    s = line.strip().strip("•·|").strip()
+    for rule in rules:
+        if rule.pattern.fullmatch(s):
+            return rule
+    return None
+
+
+def words(line: str) -> list[str]:
+    return WORD.findall(line)
+
+
+def is_headline_case(line: str) -> bool:
+    """ALL CAPS or Title Case Every Word: how headlines, not sentences, are written."""
+    ws = [w for w in words(line) if w[0].isalpha()]
+    if len(ws) < 3:
+        return False
+    letters = [c for c in line if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.7:
+        return True
+    capped = sum(1 for w in ws if w[0].isupper() or ("'" in w or "’" in w) and w.split("'")[-1][:1].isupper())
+    return capped / len(ws) > 0.75
+
+
+def is_prose(line: str) -> bool:
+    """A sentence of running text, as opposed to a headline, label or date line."""
+    s = line.strip()
+    n = len(words(s))
+    if n < 4 or is_headline_case(s):
+        return False
+    if s.endswith((".", "…")) and not s.endswith("..") and s[:1].isupper():
+        return True
+    return n >= 15 or (n >= 8 and s.endswith(TERMINAL))
+
+
+def is_signature(line: str) -> bool:
+    ws = line.strip().split()
+    return (2 <= len(ws) <= 4 and not line.strip().endswith(TERMINAL)
+            and all(w[0].isupper() and w.replace("-", "").isalpha() for w in ws))
+
+
+def clean(doc: Document, ctx: Context) -> Document:
+    rules = clutter_rules(ctx.options.kb_dir)
+    if doc.kind == "html":
+        return clean_html(doc, rules)
+    clean_lines(doc, doc.raw.split("\n"), rules, with_header=True)
+    return doc
+
+
+def clean_lines(doc: Document, lines: list[str], rules, with_header: bool) -> None:
+    drop = doc.dropped.append
+    kinds: list[tuple[int, str, Rule | None]] = []
+    for i, line in enumerate(lines):
+        if not line.strip():
+            kinds.append((i, "blank", None))
+        else:
+            kinds.append((i, "text", classify(line, rules)))
+
+    # header: everything before the first prose line that is not clutter
+    first = next((i for i, k, r in kinds if k == "text" and r is None and is_prose(lines[i])), None)
+    header: list[tuple[int, str]] = []
+    if with_header and first is not None:
+        for i, k, r in kinds[:first]:
+            if k != "text":
+                continue
+            if r is not None:
+                drop(Dropped(i + 1, lines[i], r.reason))
+            else:
+                header.append((i + 1, lines[i].strip()))
+        start = first
+    else:
+        start = 0
+    doc.work["header"] = header
+
+    body: list[tuple[int, str]] = []
+    blank_before: dict[int, bool] = {}
+    cut_reason = None
+    prev_blank = True
+    for i, k, r in kinds[start:]:
+        line = lines[i]
+        if k == "blank":
+            prev_blank = True
+            continue
+        if cut_reason:
+            drop(Dropped(i + 1, line, cut_reason))
+            continue
+        if r is not None:
+            if r.action in ("cut", "paywall") and body:
+                cut_reason = r.reason
+                if r.action == "paywall":
+                    doc.truncated = True
+            drop(Dropped(i + 1, line, r.reason))
+            continue
+        blank_before[i] = prev_blank
+        prev_blank = False
+        body.append((i, line.rstrip()))
+
+    body = _take_signature(doc, body)
+    body, captions = _split_captions(body, blank_before)
+    for i, line in captions:
+        drop(Dropped(i + 1, line, "photo caption"))
+    doc.captions = "\n".join(line.strip() for _, line in captions)
+    doc.text = _assemble(body, blank_before)
+
+
+def _take_signature(doc: Document, body: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    if len(body) > 2 and is_signature(body[-1][1]):
+        i, line = body[-1]
+        doc.author = doc.author or line.strip()
+        doc.dropped.append(Dropped(i + 1, line, "signature"))
+        return body[:-1]
+    return body
+
+
+def _split_captions(body, blank_before):
+    """In dense dumps (one paragraph a line, no blank lines), short lines without final
+    punctuation between prose paragraphs are photo captions; a caption may run on to a
+    next line that starts in lower case."""
+    if len(body) < 4:
+        return body, []
+    dense = sum(1 for i, _ in body if blank_before.get(i)) <= max(1, len(body) // 5)
+    unpunctuated = [(i, l) for i, l in body if not l.strip().endswith(TERMINAL)]
+    wrapped = len(unpunctuated) > len(body) / 2
+    if not dense or wrapped:
+        return body, []
+    kept, captions = [], []
+    in_caption = False
+    for i, line in body:
+        s = line.strip()
+        short = len(words(s)) <= 20 and not s.endswith(TERMINAL)
+        continues = in_caption and s[:1].islower() and len(words(s)) <= 20
+        if (short and not s.startswith(("-", "–", "•"))) or continues:
+            captions.append((i, line))
+            in_caption = not s.endswith(TERMINAL)
+        else:
+            kept.append((i, line))
+            in_caption = False
+    return kept, captions
+
+
+def _assemble(body, blank_before) -> str:
+    """Paragraphs joined by blank lines; a paragraph wrapped over several lines is joined
+    with spaces (whitespace only changes, never words)."""
+    paras: list[str] = []
+    unpunctuated = sum(1 for _, l in body if not l.strip().endswith(TERMINAL))
+    wrapped = body and unpunctuated > len(body) / 2
+    for i, line in body:
+        if paras and wrapped and not blank_before.get(i):
+            paras[-1] += " " + line.strip()
+        else:
+            paras.append(line.strip())
+    return "\n\n".join(paras)
+
+
+def clean_html(doc: Document, rules) -> Document:
+    import trafilatura
+
+    result = trafilatura.bare_extraction(doc.raw, url=doc.url, with_metadata=True,
+                                         include_comments=False, include_tables=False,
+                                         include_images=False, include_formatting=False)
+    if result is None:
+        doc.text = ""
+        doc.work["header"] = []
+        return doc
+    data = result.as_dict() if hasattr(result, "as_dict") else dict(result)
+    meta = {k: data.get(k) for k in ("title", "author", "date", "sitename")}
+    doc.work["html_meta"] = {k: v for k, v in meta.items() if v}
+    clean_lines(doc, (data.get("text") or "").split("\n"), rules, with_header=False)
+    _record_html_boilerplate(doc)
+    return doc
+
+
+def _record_html_boilerplate(doc: Document) -> None:
+    """List the page's text blocks that trafilatura left out, so the drop is visible."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(doc.raw)
+    except (ValueError, lxml.etree.ParserError):
+        return
+    kept = re.sub(r"\s+", " ", doc.text + " " + doc.captions)
+    seen = set()
+    for el in tree.iter("p", "li", "h1", "h2", "h3", "h4", "figcaption", "button", "a", "span", "label"):
+        text = re.sub(r"\s+", " ", el.text_content() or "").strip()
+        if len(text) < 2 or text in seen or text in kept:
+            continue
+        seen.add(text)
+        doc.dropped.append(Dropped(el.sourceline or 0, text[:300], f"page boilerplate <{el.tag}>"))
+
+
+STAGE = Stage("clean", clean, requires=("raw",), provides=("text", "captions", "dropped", "truncated"))

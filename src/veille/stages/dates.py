@@ -1,0 +1,99 @@
+"""dates: temporal expressions → ISO dates with a precision (day, month, year).
+
+Absolute dates are read with CLDR month and weekday names; a date without a year takes
+its year from the publication date (or the last year the text gave). Relative
+expressions from ``kb/time_relative.tsv`` resolve against the publication date
+("hier", "il y a trois ans") or the last date the text gave ("la veille",
+"dix jours plus tard"). What has no anchor stays unresolved (value null).
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from veille.model import Document, TimeExpr
+from veille.pipeline import Context, Stage
+from veille.timeparse import find_absolute, infer_year, iso, number_value, relative_patterns, shift, unit_of
+from veille.lexicon import fold
+from veille.timeparse import names
+
+
+def _weekdays(text: str, lang: str, taken):
+    """Bare weekday names ("mardi", "on Tuesday"): the last such day up to publication."""
+    import re
+
+    _, days = names(lang)
+    pat = re.compile(r"(?<!\w)(" + "|".join(sorted(days, key=len, reverse=True)) + r")(?!\w)(?!\s+\d)", re.I)
+    for m in pat.finditer(text):
+        if not any(m.start() < e and s < m.end() for s, e in taken):
+            yield m, days[fold(m.group(1))]
+
+
+def resolve(text: str, lang: str, published: date | None) -> list[TimeExpr]:
+    items: list[tuple[int, int, str, object]] = []
+    for f in find_absolute(text, lang):
+        items.append((f.start, f.end, "abs", f))
+    taken = [(s, e) for s, e, _, _ in items]
+    for rel in relative_patterns(lang):
+        for m in rel.pattern.finditer(text):
+            if not any(m.start() < e and s < m.end() for s, e in taken):
+                items.append((m.start(), m.end(), "rel", (rel, m)))
+                taken.append(m.span())
+    for m, wd in _weekdays(text, lang, taken):
+        items.append((m.start(), m.end(), "wd", wd))
+    items.sort(key=lambda x: x[0])
+
+    out: list[TimeExpr] = []
+    previous: date | None = published
+    last_year = published.year if published else None
+    for s, e, kind, obj in items:
+        value, precision, anchor = None, None, "absolute"
+        if kind == "abs":
+            f = obj
+            year = f.year
+            if year is None and f.month and f.day:
+                year = infer_year(f.month, f.day, f.weekday, before=published) if published else last_year
+                anchor = "published" if published else "previous"
+            elif year is None and f.month:
+                year = last_year
+                anchor = "previous"
+            if year:
+                d = date(year, f.month or 1, f.day or 1)
+                value, precision = iso(d, f.precision), f.precision
+                last_year = year
+                if f.precision == "day":
+                    previous = d
+        elif kind == "rel":
+            rel, m = obj
+            base = published if rel.anchor == "published" else previous
+            anchor = rel.anchor
+            amount = rel.amount if rel.amount is not None else number_value(m.group("n"), lang)
+            unit = rel.unit or unit_of(m.group("unit"))
+            if base and amount is not None and unit:
+                d = shift(base, rel.sign, amount, unit)
+                precision = rel.precision or {"week": "day"}.get(unit, unit)
+                precision = precision if precision in ("day", "month", "year") else "day"
+                if previous is None or rel.anchor == "previous" or precision == "day":
+                    pass
+                value = iso(d, precision)
+                if precision == "day":
+                    previous = d
+        else:  # bare weekday
+            anchor = "published"
+            if published:
+                d = published - timedelta(days=(published.weekday() - obj) % 7)
+                value, precision = d.isoformat(), "day"
+        out.append(TimeExpr(text[s:e], s, e, value, precision, anchor))
+    return out
+
+
+def dates(doc: Document, ctx: Context) -> Document:
+    lang = doc.language if doc.language in ("fr", "en") else "fr"
+    pub = date.fromisoformat(doc.published) if doc.published else None
+    doc.dates = resolve(doc.text, lang, pub)
+    for t in resolve(doc.captions, lang, pub) if doc.captions else []:
+        t.segment = "caption"
+        doc.dates.append(t)
+    return doc
+
+
+STAGE = Stage("dates", dates, requires=("text", "published", "language"), provides=("dates",))

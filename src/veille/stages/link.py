@@ -1,0 +1,191 @@
+"""link: every entity mention → a canonical entity with a type and, where it has one,
+an actor code.
+
+Three sources of mentions, in order of trust: the knowledge-base gazetteer (names,
+states, demonyms, capitals and seats of power), generic state organs next to a state
+("le ministère russe de la Défense" → RUS, sector MIL) and equipment designations,
+then the statistical model's names, passed through guards against its known failures
+on news pages (headlines in Title Case, an office word glued to a surname, page text).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from veille.kb import Match, Token, load, tokenize
+from veille.lexicon import fold, rows
+from veille.model import Document, Entity, Mention
+from veille.pipeline import Context, Stage
+from veille.stages.clean import is_headline_case
+
+CONNECTORS = {"de", "du", "des", "la", "le", "l", "d", "'", "of", "the", "s", "’"}
+DETERMINERS = {"l", "la", "le", "les", "d", "de", "du", "des", "'", "’", "the", "a", "an", "-", "–"}
+
+
+@lru_cache(maxsize=4)
+def shapes(user_dir: str = ""):
+    pats = rows("patterns.tsv", user_dir)
+    keep = [re.compile(r["pattern"]) for r in pats if r["kind"] == "equipment"]
+    reject = [re.compile(r["pattern"]) for r in pats if r["kind"] == "not"]
+    return keep, reject
+
+
+class Linker:
+    def __init__(self, doc: Document, ctx: Context):
+        self.doc = doc
+        self.kb = load(ctx.options.kb_dir)
+        self.user_dir = ctx.options.kb_dir
+        self.entities: dict[str, Entity] = {}
+        self.toponyms: list[Mention] = []
+
+    def mention(self, eid: str, name: str, etype: str, m: Mention, actor=None, sector=None, wikidata=None):
+        ent = self.entities.get(eid)
+        if ent is None:
+            ent = self.entities[eid] = Entity(eid, name, etype, actor, sector, wikidata)
+        ent.mentions.append(m)
+
+    def run(self, segment: str) -> None:
+        text = self.doc.segment_text(segment)
+        if not text:
+            return
+        tokens = tokenize(text)
+        matches = self.kb.gazetteer.scan(tokens)
+        taken: list[tuple[int, int]] = []
+        for m in matches:
+            entry = self.kb.entries[m.alias.entry]
+            s, e = tokens[m.start].start, tokens[m.end - 1].end
+            taken.append((s, e))
+            self.mention(entry.id, entry.name, entry.type, Mention(text[s:e], s, e, segment, m.alias.kind),
+                         entry.actor, entry.sector, entry.wikidata)
+            if entry.type in ("GPE", "LOC") and m.alias.kind in ("name", "country", "metonym"):
+                self.toponyms.append(Mention(text[s:e], s, e, segment, m.alias.kind))
+        taken += self.organs(text, tokens, matches, segment)
+        taken += self.equipment(text, segment, taken)
+        self.model_names(segment, text, taken)
+
+    def organs(self, text: str, tokens: list[Token], matches: list[Match], segment: str):
+        """Generic organ phrases, matched with demonyms set aside, tied to the state beside them."""
+        states = {i: m for m in matches if m.alias.kind in ("demonym", "country", "metonym") for i in range(m.start, m.end)}
+        kept = [i for i in range(len(tokens)) if i not in states or states[i].alias.kind != "demonym"]
+        view = [tokens[i] for i in kept]
+        spans = []
+        for om in self.kb.organs.scan(view):
+            a, b = kept[om.start], kept[om.end - 1] + 1
+            state = next((states[i] for i in range(a, b) if i in states), None)
+            j = b
+            while state is None and j < len(tokens) and j - b <= 3:
+                if j in states:
+                    state = states[j]
+                    b = state.end
+                    break
+                if tokens[j].key not in CONNECTORS:
+                    break
+                j += 1
+            if state is None and a >= 1:  # English: "Russian army", "Ukraine's army"
+                k = a - 1
+                while k >= 0 and tokens[k].key in ("'", "s", "’"):
+                    k -= 1
+                if k >= 0 and k in states:
+                    state = states[k]
+                    a = state.start
+            if state is None:
+                continue
+            entry = self.kb.entries[state.alias.entry]
+            row = self.kb.organ_rows[om.alias.entry]
+            s, e = tokens[a].start, tokens[b - 1].end
+            eid = f"org:{fold(row['name']).replace(' ', '-')}:{entry.actor}"
+            self.mention(eid, f"{row['name']} ({entry.name})", "ORG", Mention(text[s:e], s, e, segment, "organ"),
+                         entry.actor, row["sector"] or None)
+            spans.append((s, e))
+        return spans
+
+    def equipment(self, text: str, segment: str, taken):
+        keep, reject = shapes(self.user_dir)
+        spans = []
+        for pat in keep:
+            for m in pat.finditer(text):
+                s, e = m.span()
+                if _overlaps(s, e, taken) or any(r.fullmatch(m.group()) for r in reject):
+                    continue
+                self.mention(f"eqp:{fold(m.group())}", m.group(), "EQUIPMENT",
+                             Mention(m.group(), s, e, segment, "pattern"))
+                spans.append((s, e))
+        return spans
+
+    def model_names(self, segment: str, text: str, taken) -> None:
+        for offset, sdoc in self.doc.work.get("parsed", {}).get(segment, []):
+            for ent in sdoc.ents:
+                s, e = offset + ent.start_char, offset + ent.end_char
+                if _overlaps(s, e, taken):
+                    continue
+                if is_headline_case(ent.sent.text):
+                    continue
+                toks = [t for t in ent]
+                while toks and (fold(toks[0].text) in DETERMINERS or fold(toks[0].text) in self.kb.titles
+                                or fold(toks[0].text).rstrip("'’") in DETERMINERS):
+                    toks = toks[1:]
+                if not toks:
+                    continue
+                s, e = offset + toks[0].idx, offset + toks[-1].idx + len(toks[-1].text)
+                surface = text[s:e]
+                if not _looks_like_name(surface):
+                    continue
+                if ent.label_ in ("LOC", "GPE"):
+                    self.toponyms.append(Mention(surface, s, e, segment, "ner"))
+                elif ent.label_ == "PER" and len(toks) <= 4:
+                    actor, sector = self.office_context(sdoc, ent.start, offset)
+                    self.mention(f"per:{fold(surface)}", surface, "PER", Mention(surface, s, e, segment, "ner"),
+                                 actor, sector)
+                elif ent.label_ == "ORG":
+                    self.mention(f"org:{fold(surface)}", surface, "ORG", Mention(surface, s, e, segment, "ner"))
+                elif ent.label_ == "MISC" and len(toks) >= 2 and all(t.text[0].isupper() or t.text.isdigit() for t in toks):
+                    self.mention(f"misc:{fold(surface)}", surface, "MISC", Mention(surface, s, e, segment, "ner"))
+
+    def office_context(self, sdoc, start: int, offset: int):
+        """Actor of an unknown person from the office and state written just before the name
+        ("le secrétaire d'État américain, Antony Blinken")."""
+        sent_start = sdoc[start].sent.start
+        window = sdoc[max(sent_start, start - 7):start]
+        saw_office = any(fold(t.text) in self.kb.titles for t in window)
+        if not saw_office:
+            return None, None
+        for ent in self.entities.values():
+            if ent.actor and ent.type == "GPE" and any(
+                    m.segment == "body" and offset + window.start_char <= m.start < offset + sdoc[start].idx
+                    for m in ent.mentions):
+                return ent.actor, "GOV"
+        return None, None
+
+    def finish(self) -> list[Entity]:
+        people = [e for e in self.entities.values() if e.type == "PER"]
+        full = [e for e in people if len(e.name.split()) > 1]
+        for e in people:
+            if len(e.name.split()) == 1 and e.id.startswith("per:") and e.id in self.entities:
+                owner = next((f for f in full if fold(f.name.split()[-1]) == fold(e.name)), None)
+                if owner and owner is not e:
+                    owner.mentions.extend(e.mentions)
+                    del self.entities[e.id]
+        return sorted(self.entities.values(), key=lambda x: (-len(x.mentions), x.name))
+
+
+def _overlaps(s: int, e: int, spans) -> bool:
+    return any(s < b and a < e for a, b in spans)
+
+
+def _looks_like_name(surface: str) -> bool:
+    if len(surface) < 2 or not surface[0].isupper():
+        return False
+    letters = [c for c in surface if c.isalpha()]
+    return bool(letters) and not surface.endswith(("!", "?"))
+
+
+def link(doc: Document, ctx: Context) -> Document:
+    linker = Linker(doc, ctx)
+    for segment in ("body", "caption"):
+        linker.run(segment)
+    doc.entities = linker.finish()
+    doc.work["toponyms"] = linker.toponyms
+    return doc
+
+
+STAGE = Stage("link", link, requires=("text", "parsed"), provides=("entities", "toponyms"))

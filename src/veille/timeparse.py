@@ -1,0 +1,193 @@
+"""Calendar arithmetic and the date patterns shared by the meta and dates stages.
+
+Month and weekday names come from CLDR through Babel; number words and relative
+expressions from ``kb/numbers.tsv`` and ``kb/time_relative.tsv``.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+from veille.lexicon import fold, rows
+
+LANGS = ("fr", "en")
+
+
+@lru_cache(maxsize=None)
+def names(lang: str) -> tuple[dict[str, int], dict[str, int]]:
+    """Folded month and weekday names (wide and abbreviated, with and without dot)."""
+    from babel import Locale
+
+    loc = Locale(lang)
+    months: dict[str, int] = {}
+    for width in ("wide", "abbreviated"):
+        for num, name in loc.months["format"][width].items():
+            months[fold(name)] = num
+            months[fold(name).rstrip(".")] = num
+    days: dict[str, int] = {}
+    for num, name in loc.days["format"]["wide"].items():
+        days[fold(name)] = num
+    if lang == "en":  # common English abbreviation CLDR lacks
+        months["sept"] = 9
+    return months, days
+
+
+def _alt(words) -> str:
+    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def numbers(lang: str) -> dict[str, int]:
+    return {fold(r["word"]): int(r["value"]) for r in rows("numbers.tsv") if r["lang"] == lang}
+
+
+def number_value(text: str, lang: str) -> int | None:
+    """'12', '2 000', 'douze', 'trente-deux', 'twenty-two' → int; None when not a number."""
+    t = fold(text).replace("\u202f", " ")
+    digits = re.sub(r"(?<=\d)[ .,](?=\d{3}\b)", "", t)
+    if re.fullmatch(r"\d+", digits):
+        return int(digits)
+    words = numbers(lang)
+    parts = re.split(r"[- ]+(?:et[- ]+|and[- ]+)?", t)
+    if parts and all(p in words for p in parts):
+        total = 0
+        for p in parts:
+            v = words[p]
+            total = total * v if v in (100, 1000) and total else total + v
+        return total
+    return None
+
+
+def number_pattern(lang: str) -> str:
+    ws = _alt(numbers(lang))
+    return rf"(?:\d[\d\u202f\u00a0 ]*\d|\d|(?:{ws})(?:[- ](?:et-|and-)?(?:{ws}))*)"
+
+
+@dataclass
+class Found:
+    start: int
+    end: int
+    text: str
+    year: int | None
+    month: int | None
+    day: int | None
+    weekday: int | None
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+
+@lru_cache(maxsize=None)
+def absolute_patterns(lang: str) -> list[re.Pattern]:
+    months, days = names(lang)
+    M, D = _alt(months), _alt(days)
+    dayn = r"(?P<d>[12]\d|3[01]|0?[1-9])(?:er|st|nd|rd|th)?"
+    year = r"(?P<y>(?:1[89]|20)\d\d)"
+    pats = [
+        rf"(?:(?P<wd>{D}),?\s+)?{dayn}\s+(?P<m>{M})\.?(?:,?\s+{year})?",
+        rf"(?:(?P<wd>{D}),?\s+)?(?P<m>{M})\.?\s+{dayn}(?:,?\s+{year})?",
+        rf"(?P<m>{M})\.?\s+(?:de\s+|of\s+)?{year}",
+        r"(?P<d>[12]\d|3[01]|0?[1-9])[/.-](?P<m>1[0-2]|0?[1-9])[/.-](?P<y>(?:19|20)?\d\d)",
+        rf"(?<![\d-]){year}(?![\d-])",
+    ]
+    return [re.compile(rf"(?<!\w){p}(?!\w)", re.I) for p in pats]
+
+
+def find_absolute(text: str, lang: str) -> list[Found]:
+    """Dates written out in the text, longest first where two overlap."""
+    months, days = names(lang)
+    found: list[Found] = []
+    taken: list[tuple[int, int]] = []
+    for pat in absolute_patterns(lang):
+        for m in pat.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            g = m.groupdict()
+            y = int(g["y"]) if g.get("y") else None
+            if y is not None and y < 100:
+                y += 2000 if y < 70 else 1900
+            mo = g.get("m")
+            mo = (int(mo) if mo.isdigit() else months.get(fold(mo).rstrip("."))) if mo else None
+            d = int(g["d"]) if g.get("d") else None
+            wd = days.get(fold(g["wd"])) if g.get("wd") else None
+            if d and mo and y and not _valid(y, mo, d):
+                continue
+            taken.append((m.start(), m.end()))
+            found.append(Found(m.start(), m.end(), m.group(0), y, mo, d, wd))
+    return sorted(found, key=lambda f: f.start)
+
+
+def _valid(y: int, m: int, d: int) -> bool:
+    try:
+        date(y, m, d)
+        return True
+    except ValueError:
+        return False
+
+
+def infer_year(month: int, day: int, weekday: int | None, *, before: date | None = None,
+               after_year: int | None = None, latest: date | None = None) -> int | None:
+    """The year of a date written without one.
+
+    Against a known publication date (``before``): the latest such date no more than a
+    week after it. Without one: the earliest year from ``after_year`` up to ``latest``
+    whose calendar puts that day on the weekday given.
+    """
+    if before is not None:
+        for y in (before.year + 1, before.year, before.year - 1):
+            if _valid(y, month, day) and date(y, month, day) <= before + timedelta(days=7):
+                if weekday is None or date(y, month, day).weekday() == weekday:
+                    return y
+        return before.year
+    if weekday is None or after_year is None or latest is None:
+        return None
+    for y in range(after_year, latest.year + 1):
+        if _valid(y, month, day) and date(y, month, day).weekday() == weekday and date(y, month, day) <= latest:
+            return y
+    return None
+
+
+def shift(d: date, sign: int, amount: int, unit: str) -> date:
+    if unit == "day":
+        return d + timedelta(days=sign * amount)
+    if unit == "week":
+        return d + timedelta(weeks=sign * amount)
+    months = d.month - 1 + sign * amount * (12 if unit == "year" else 1)
+    y, m = d.year + months // 12, months % 12 + 1
+    return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+
+
+def iso(d: date, precision: str) -> str:
+    return {"day": d.isoformat(), "month": d.isoformat()[:7], "year": str(d.year)}[precision]
+
+
+@dataclass(frozen=True)
+class Relative:
+    pattern: re.Pattern
+    anchor: str
+    sign: int
+    amount: int | None
+    unit: str | None
+    precision: str | None
+
+
+@lru_cache(maxsize=None)
+def relative_patterns(lang: str) -> tuple[Relative, ...]:
+    units = {fold(r["word"]): r["unit"] for r in rows("time_units.tsv")}
+    unit_alt = _alt(units)
+    out = []
+    for r in rows("time_relative.tsv"):
+        if r["lang"] != lang:
+            continue
+        p = r["pattern"].replace("{N}", rf"(?P<n>{number_pattern(lang)})").replace("{UNIT}", rf"(?P<unit>{unit_alt})")
+        out.append(Relative(re.compile(rf"(?<!\w)(?:{p})(?!\w)", re.I), r["anchor"], int(r["sign"]),
+                            int(r["amount"]) if r["amount"] else None, r["unit"] or None, r["precision"] or None))
+    return tuple(out)
+
+
+def unit_of(word: str) -> str | None:
+    return {fold(r["word"]): r["unit"] for r in rows("time_units.tsv")}.get(fold(word))
