@@ -17,6 +17,7 @@ import charset_normalizer
 from veille.errors import InputError
 from veille.settings import Options
 
+WESTERN = ("cp1252", "latin_1", "iso8859_15")
 SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 
 
@@ -91,9 +92,15 @@ def decode(data: bytes, source: str) -> str:
         return _checked(data.decode("utf-8"), source)
     except UnicodeDecodeError:
         pass
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None:
+    matches = list(charset_normalizer.from_bytes(data))
+    if not matches:
         raise InputError(source, "unknown text encoding", "convert it to UTF-8")
+    # French and English pages: a Western code page wins over a near-tie (cp1250 reads
+    # "è" as "č" with almost the same score)
+    best = matches[0]
+    western = next((m for m in matches if m.encoding in WESTERN), None)
+    if western is not None and western.percent_chaos <= best.percent_chaos + 1.0:
+        best = western
     return _checked(str(best), source)
 
 

@@ -25,11 +25,12 @@ def names(lang: str) -> tuple[dict[str, int], dict[str, int]]:
     months: dict[str, int] = {}
     for width in ("wide", "abbreviated"):
         for num, name in loc.months["format"][width].items():
-            months[fold(name)] = num
-            months[fold(name).rstrip(".")] = num
+            for form in (fold(name), name.lower()):
+                months[form] = num
+                months[form.rstrip(".")] = num
     days: dict[str, int] = {}
     for num, name in loc.days["format"]["wide"].items():
-        days[fold(name)] = num
+        days[fold(name)] = days[name.lower()] = num
     if lang == "en":  # common English abbreviation CLDR lacks
         months["sept"] = 9
     return months, days
@@ -88,9 +89,9 @@ def absolute_patterns(lang: str) -> list[re.Pattern]:
     dayn = r"(?P<d>[12]\d|3[01]|0?[1-9])(?:er|st|nd|rd|th)?"
     year = r"(?P<y>(?:1[89]|20)\d\d)"
     pats = [
-        rf"(?:(?P<wd>{D}),?\s+)?{dayn}\s+(?P<m>{M})\.?(?:,?\s+{year})?",
-        rf"(?:(?P<wd>{D}),?\s+)?(?P<m>{M})\.?\s+{dayn}(?:,?\s+{year})?",
-        rf"(?P<m>{M})\.?\s+(?:de\s+|of\s+)?{year}",
+        rf"(?:(?P<wd>{D}),?\s+)?{dayn}\s+(?P<m>{M})(?:,?\s+{year})?",
+        rf"(?:(?P<wd>{D}),?\s+)?(?P<m>{M})\s+{dayn}(?:,?\s+{year})?",
+        rf"(?P<m>{M})\s+(?:de\s+|of\s+)?{year}",
         r"(?P<d>[12]\d|3[01]|0?[1-9])[/.-](?P<m>1[0-2]|0?[1-9])[/.-](?P<y>(?:19|20)?\d\d)",
         rf"(?<![\d-]){year}(?![\d-])",
     ]
@@ -191,3 +192,11 @@ def relative_patterns(lang: str) -> tuple[Relative, ...]:
 
 def unit_of(word: str) -> str | None:
     return {fold(r["word"]): r["unit"] for r in rows("time_units.tsv")}.get(fold(word))
+
+
+def bare_weekdays(text: str, lang: str):
+    """Weekday names written without a day number after them: (match, weekday number)."""
+    _, days = names(lang)
+    pat = re.compile(r"(?<!\w)(" + _alt(days) + r")(?!\w)(?!\s+\d)", re.I)
+    for m in pat.finditer(text):
+        yield m, days[fold(m.group(1))]

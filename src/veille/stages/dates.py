@@ -12,20 +12,8 @@ from datetime import date, timedelta
 
 from veille.model import Document, TimeExpr
 from veille.pipeline import Context, Stage
-from veille.timeparse import find_absolute, infer_year, iso, number_value, relative_patterns, shift, unit_of
-from veille.lexicon import fold
-from veille.timeparse import names
-
-
-def _weekdays(text: str, lang: str, taken):
-    """Bare weekday names ("mardi", "on Tuesday"): the last such day up to publication."""
-    import re
-
-    _, days = names(lang)
-    pat = re.compile(r"(?<!\w)(" + "|".join(sorted(days, key=len, reverse=True)) + r")(?!\w)(?!\s+\d)", re.I)
-    for m in pat.finditer(text):
-        if not any(m.start() < e and s < m.end() for s, e in taken):
-            yield m, days[fold(m.group(1))]
+from veille.timeparse import (bare_weekdays, find_absolute, infer_year, iso, number_value, relative_patterns,
+                              shift, unit_of)
 
 
 def resolve(text: str, lang: str, published: date | None) -> list[TimeExpr]:
@@ -38,8 +26,9 @@ def resolve(text: str, lang: str, published: date | None) -> list[TimeExpr]:
             if not any(m.start() < e and s < m.end() for s, e in taken):
                 items.append((m.start(), m.end(), "rel", (rel, m)))
                 taken.append(m.span())
-    for m, wd in _weekdays(text, lang, taken):
-        items.append((m.start(), m.end(), "wd", wd))
+    for m, wd in bare_weekdays(text, lang):
+        if not any(m.start() < e and s < m.end() for s, e in taken):
+            items.append((m.start(), m.end(), "wd", wd))
     items.sort(key=lambda x: x[0])
 
     out: list[TimeExpr] = []
@@ -72,10 +61,8 @@ def resolve(text: str, lang: str, published: date | None) -> list[TimeExpr]:
                 d = shift(base, rel.sign, amount, unit)
                 precision = rel.precision or {"week": "day"}.get(unit, unit)
                 precision = precision if precision in ("day", "month", "year") else "day"
-                if previous is None or rel.anchor == "previous" or precision == "day":
-                    pass
                 value = iso(d, precision)
-                if precision == "day":
+                if precision == "day" and rel.sign > 0:  # "la veille" looks back; the story stays put
                     previous = d
         else:  # bare weekday
             anchor = "published"

@@ -9,12 +9,12 @@ text allow only one year. No basis gives null — never today's date.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
-from veille.model import Document
+from veille.model import Document, Dropped
 from veille.pipeline import Context, Stage
 from veille.stages.clean import TERMINAL, is_signature, words
-from veille.timeparse import find_absolute, infer_year
+from veille.timeparse import bare_weekdays, find_absolute, infer_year
 
 BYLINE = re.compile(r"^(?:par|by|de|from)\s+(?P<who>[A-ZÀ-Ý][\w'’.-]+(?:\s+[A-ZÀ-Ý][\w'’.-]+){0,3})\s*$", re.I)
 
@@ -48,6 +48,9 @@ def meta(doc: Document, ctx: Context) -> Document:
             rest = rest[i + 1:]
             break
     doc.title = title or None
+    for n, line in header:
+        role = ("title" if line.strip() == doc.title else "date line" if n in dated_lines else "header line")
+        doc.dropped.append(Dropped(n, line, f"page header ({role})"))
     for n, line in rest:
         m = BYLINE.match(line)
         if m and not doc.author:
@@ -81,17 +84,33 @@ def _date_line(line: str) -> str | None:
 
 
 def _from_lead(text: str) -> tuple[str | None, str | None]:
-    """Date the page by a weekday + day + month without year in its first paragraphs."""
+    """Date the page by a weekday + day + month without year in its first paragraphs.
+
+    The year is the first one, from the latest year the text writes out, whose calendar
+    puts that day on that weekday. A weekday named alone later in the text ("un
+    communiqué publié mercredi") that falls within the next six days moves the date to
+    that day: the page cannot be older than what it reports.
+    """
     lead = "\n\n".join(text.split("\n\n")[:3])
-    years = [f.year for lang in ("fr", "en") for f in find_absolute(text, lang) if f.year]
-    if not years:
-        return None, None
     for lang in ("fr", "en"):
+        years = [f.year for f in find_absolute(text, lang) if f.year]
+        if not years:
+            continue
         for f in find_absolute(lead, lang):
-            if f.weekday is not None and f.day and f.month and f.year is None:
-                y = infer_year(f.month, f.day, f.weekday, after_year=max(years), latest=date.today())
-                if y:
-                    return date(y, f.month, f.day).isoformat(), f"lead: {f.text!r}, year from the calendar"
+            if f.weekday is None or not f.day or not f.month or f.year is not None:
+                continue
+            y = infer_year(f.month, f.day, f.weekday, after_year=max(years), latest=date.today())
+            if not y:
+                continue
+            anchor = date(y, f.month, f.day)
+            how = f"lead: {f.text!r}, year from the calendar"
+            later = [(anchor + timedelta(days=(wd - anchor.weekday()) % 7), m.group(1))
+                     for m, wd in bare_weekdays(text, lang)]
+            later = [(d, w) for d, w in later if d > anchor and d <= date.today()]
+            if later:
+                last, word = max(later)
+                return last.isoformat(), how + f"; the text reports {word!r} after it"
+            return anchor.isoformat(), how
     return None, None
 
 

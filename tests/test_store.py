@@ -1,0 +1,70 @@
+"""Store: idempotent re-ingest, revisions, migrations, full-text search, one transaction a document."""
+import sqlite3
+
+import pytest
+
+from veille.errors import NotFoundError, StoreError
+from veille.store import MIGRATIONS
+
+TEXT = ("Titre\n\nUne colonne de blindés a été vue jeudi près de la ville frontalière, "
+        "selon des images vérifiées par plusieurs rédactions.\n")
+
+
+def test_same_content_twice_changes_nothing(fresh, tmp_path):
+    p = tmp_path / "a.txt"
+    p.write_text(TEXT, encoding="utf-8")
+    first = fresh.ingest([str(p)])
+    again = fresh.ingest([str(p)])
+    assert len(first.stored) == 1 and len(again.unchanged) == 1
+    assert fresh.store.count() == 1
+
+
+def test_changed_file_is_a_new_revision(fresh, tmp_path):
+    p = tmp_path / "a.txt"
+    p.write_text(TEXT, encoding="utf-8")
+    fresh.ingest([str(p)])
+    p.write_text(TEXT.replace("jeudi", "vendredi"), encoding="utf-8")
+    second = fresh.ingest([str(p)])
+    assert second.stored[0].revision == 2
+    assert fresh.store.count() == 2
+    [latest] = fresh.documents()
+    assert "vendredi" in latest.text
+
+
+def test_migrations_are_named_and_recorded(fresh):
+    fresh.store.count()
+    db = sqlite3.connect(fresh.options.db)
+    names = [r[0] for r in db.execute("SELECT name FROM migrations ORDER BY name")]
+    assert names == [n for n, _ in MIGRATIONS]
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_search_finds_words_without_accents(fresh, tmp_path):
+    p = tmp_path / "a.txt"
+    p.write_text(TEXT, encoding="utf-8")
+    fresh.ingest([str(p)])
+    hits = fresh.search("blindes frontaliere")
+    assert len(hits) == 1 and "[blindés]" in hits[0]["snippet"]
+    assert fresh.search("sous-marin") == []
+
+
+def test_failed_write_leaves_nothing_half_written(fresh, tmp_path):
+    p = tmp_path / "a.txt"
+    p.write_text(TEXT, encoding="utf-8")
+    fresh.ingest([str(p)])
+    from veille.readers import RawInput
+
+    doc = fresh.process(RawInput("other.txt", "txt", TEXT.replace("jeudi", "lundi")))
+    from veille.model import Entity
+
+    doc.entities.append(Entity("bad", "Bad", None))  # NOT NULL on entities.type: the whole document rolls back
+    with pytest.raises(StoreError):
+        fresh.store.save(doc)
+    assert fresh.store.count() == 1
+    with pytest.raises(NotFoundError):
+        fresh.show(doc.id)
+
+
+def test_unknown_document_is_a_typed_error(fresh):
+    with pytest.raises(NotFoundError, match="no such document"):
+        fresh.show("nope")
