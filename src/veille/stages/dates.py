@@ -64,9 +64,13 @@ def resolve(text: str, lang: str, published: date | None) -> list[TimeExpr]:
                 value = iso(d, precision)
                 if precision == "day" and rel.sign > 0:  # "la veille" looks back; the story stays put
                     previous = d
-        else:  # bare weekday
+        else:  # bare weekday: the nearest such day before publication, or the day a
+            # relative word just gave ("demain vendredi")
             anchor = "published"
-            if published:
+            glued = out[-1] if out and out[-1].value and out[-1].precision == "day" and 0 <= s - out[-1].end <= 2 else None
+            if glued and date.fromisoformat(glued.value).weekday() == obj:
+                value, precision, anchor = glued.value, "day", glued.anchor
+            elif published:
                 d = published - timedelta(days=(published.weekday() - obj) % 7)
                 value, precision = d.isoformat(), "day"
         out.append(TimeExpr(text[s:e], s, e, value, precision, anchor))

@@ -25,6 +25,11 @@ def prefixes(user_dir: str = "") -> tuple[str, ...]:
     return tuple(sorted((fold(r["words"]) for r in rows("place_words.tsv", user_dir)), key=len, reverse=True))
 
 
+@lru_cache(maxsize=4)
+def not_places(user_dir: str = "") -> frozenset[str]:
+    return frozenset(fold(r["name"]) for r in rows("not_places.tsv", user_dir))
+
+
 def choose(cands, context: Counter) -> geo.Candidate | None:
     if not cands:
         return None
@@ -65,6 +70,7 @@ def places(doc: Document, ctx: Context) -> Document:
             context[kb.alpha2[e.actor]] += len(e.mentions)
 
     found: dict[tuple, Place] = {}
+    stop = not_places(opts.kb_dir)
 
     def add(cand: geo.Candidate | None, m: Mention, surface: str):
         if cand is None:
@@ -88,14 +94,19 @@ def places(doc: Document, ctx: Context) -> Document:
             continue
         cut, name = _strip(m.text, opts.kb_dir)
         cand = choose(idx.lookup(name), context)
-        if cand is None and "-" in name:
-            pos = m.start + cut
+        if fold(name) in stop:
+            continue
+        if cand is None and "-" in name:  # "l'autoroute Erevan-Goris": two places
+            parts, pos = [], m.start + cut
             for part in name.split("-"):
                 pc = choose(idx.lookup(part), context)
                 if pc is not None:
-                    add(pc, Mention(part, pos, pos + len(part), m.segment, m.source), part)
+                    parts.append((pc, Mention(part, pos, pos + len(part), m.segment, m.source), part))
                 pos += len(part) + 1
-            continue
+            if parts:
+                for args in parts:
+                    add(*args)
+                continue
         add(cand, Mention(name, m.start + cut, m.end, m.segment, m.source), name)
     doc.places = sorted(found.values(), key=lambda p: (not p.resolved, -len(p.mentions), p.name))
     return doc
