@@ -113,7 +113,11 @@ def build(path: Path, min_population: int) -> None:
     db.execute("CREATE INDEX alias_key ON alias(key)")
     db.commit()
     db.close()
+    os.chmod(tmp, 0o644)
     os.replace(tmp, path)
+    for old in path.parent.glob("places-v*.sqlite"):  # indexes of older data are dead weight
+        if old != path:
+            old.unlink(missing_ok=True)
 
 
 def km(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:

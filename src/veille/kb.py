@@ -69,7 +69,7 @@ class Gazetteer:
         if not key:
             return
         bucket = self.index.setdefault(key, [])
-        if all(a.entry != alias.entry for a in bucket):
+        if alias not in bucket:
             bucket.append(alias)
         self.longest = max(self.longest, len(key))
 
@@ -92,8 +92,9 @@ class Gazetteer:
 
 
 def _case_ok(alias: Alias, toks: list[Token]) -> bool:
-    if alias.exact is not None:
-        return "".join(t.text for t in toks) == alias.exact
+    if alias.exact is not None:  # acronyms: as written, or Title-case when long (SOCAR, Socar)
+        written = "".join(t.text for t in toks)
+        return written == alias.exact or (len(alias.exact) >= 4 and written == alias.exact.capitalize())
     if alias.cased:
         first = next((t for t in toks if t.text[0].isalpha()), toks[0])
         return first.text[0].isupper()

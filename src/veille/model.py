@@ -23,7 +23,7 @@ class Mention:
     text: str
     start: int
     end: int
-    segment: str = "body"  # "body" (offsets into Document.text) or "caption"
+    segment: str = "body"  # where the offsets point: body (Document.text), caption, author
     source: str = "kb"  # how it was found: kb, ner, pattern, organ, demonym
 
 
@@ -92,7 +92,7 @@ class Document:
     work: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def segment_text(self, segment: str) -> str:
-        return self.captions if segment == "caption" else self.text
+        return {"caption": self.captions, "author": self.author or ""}.get(segment, self.text)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

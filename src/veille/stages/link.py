@@ -117,6 +117,8 @@ class Linker:
             for ent in sdoc.ents:
                 s, e = offset + ent.start_char, offset + ent.end_char
                 if _overlaps(s, e, taken):
+                    if ent.label_ in ("LOC", "GPE"):  # "autoroute Erevan-Goris": keep the unknown part
+                        self.leftover_places(text, s, e, taken, segment)
                     continue
                 if is_headline_case(ent.sent.text):
                     continue
@@ -128,11 +130,13 @@ class Linker:
                     continue
                 s, e = offset + toks[0].idx, offset + toks[-1].idx + len(toks[-1].text)
                 surface = text[s:e]
+                if ent.label_ in ("LOC", "GPE"):  # "lac Sevan", "mer Noire": a generic word may lead
+                    if any(_looks_like_name(t.text) for t in toks):
+                        self.toponyms.append(Mention(surface, s, e, segment, "ner"))
+                    continue
                 if not _looks_like_name(surface):
                     continue
-                if ent.label_ in ("LOC", "GPE"):
-                    self.toponyms.append(Mention(surface, s, e, segment, "ner"))
-                elif ent.label_ == "PER" and len(toks) <= 4:
+                if ent.label_ == "PER" and len(toks) <= 4:
                     actor, sector = self.office_context(sdoc, ent.start, offset)
                     self.mention(f"per:{fold(surface)}", surface, "PER", Mention(surface, s, e, segment, "ner"),
                                  actor, sector)
@@ -140,6 +144,15 @@ class Linker:
                     self.mention(f"org:{fold(surface)}", surface, "ORG", Mention(surface, s, e, segment, "ner"))
                 elif ent.label_ == "MISC" and len(toks) >= 2 and all(t.text[0].isupper() or t.text.isdigit() for t in toks):
                     self.mention(f"misc:{fold(surface)}", surface, "MISC", Mention(surface, s, e, segment, "ner"))
+
+    def leftover_places(self, text: str, s: int, e: int, taken, segment: str) -> None:
+        for a, b in capitalised_runs(text, s, e):
+            pos = a
+            for part in text[a:b].split("-") if _overlaps(a, b, taken) else [text[a:b]]:
+                pa, pb = pos, pos + len(part)
+                pos = pb + 1
+                if part[:1].isupper() and not _overlaps(pa, pb, taken):
+                    self.toponyms.append(Mention(part, pa, pb, segment, "ner-part"))
 
     def office_context(self, sdoc, start: int, offset: int):
         """Actor of an unknown person from the office and state written just before the name
@@ -168,6 +181,14 @@ class Linker:
         return sorted(self.entities.values(), key=lambda x: (-len(x.mentions), x.name))
 
 
+RUN = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’]+(?:[ -][A-ZÀ-ÖØ-Þ][\w'’]+)*")
+
+
+def capitalised_runs(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Spans of capitalised words inside text[s:e] ("base russe de Gyumri" → "Gyumri")."""
+    return [(s + m.start(), s + m.end()) for m in RUN.finditer(text[s:e])]
+
+
 def _overlaps(s: int, e: int, spans) -> bool:
     return any(s < b and a < e for a, b in spans)
 
@@ -183,6 +204,9 @@ def link(doc: Document, ctx: Context) -> Document:
     linker = Linker(doc, ctx)
     for segment in ("body", "caption"):
         linker.run(segment)
+    if doc.author and len(doc.author.split()) <= 4:  # the byline names a person too
+        linker.mention(f"per:{fold(doc.author)}", doc.author, "PER",
+                       Mention(doc.author, 0, len(doc.author), "author", "byline"))
     doc.entities = linker.finish()
     doc.work["toponyms"] = linker.toponyms
     return doc

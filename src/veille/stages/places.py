@@ -14,10 +14,11 @@ from functools import lru_cache
 from veille import geo
 from veille.kb import load
 from veille.lexicon import fold, rows
+from veille.stages.link import capitalised_runs
 from veille.model import Document, Mention, Place
 from veille.pipeline import Context, Stage
 
-DETERMINERS = ("l'", "l’", "la ", "le ", "les ", "d'", "d’", "du ", "de ", "des ", "the ")
+DETERMINERS = ("l'", "la", "le", "les", "d'", "du", "de", "des", "the")
 
 
 @lru_cache(maxsize=4)
@@ -46,18 +47,28 @@ def choose(cands, context: Counter) -> geo.Candidate | None:
 
 
 def _strip(surface: str, user_dir: str) -> tuple[int, str]:
-    """Drop a leading determiner or generic place word; return (chars dropped, rest)."""
+    """Drop leading determiners and generic place words; return (chars dropped, rest)."""
+    words = DETERMINERS + prefixes(user_dir)
     cut = 0
-    changed = True
-    while changed:
-        changed = False
+    while True:
         low = fold(surface[cut:])
-        for p in DETERMINERS + tuple(x + " " if not x.endswith("'") else x for x in prefixes(user_dir)):
-            if low.startswith(fold(p)) and len(low) > len(p):
-                cut += len(p)
-                changed = True
+        for p in words:
+            elided = p.endswith("'")
+            if low.startswith(p) and len(low) > len(p) and (elided or low[len(p)] == " "):
+                cut += len(p) + (0 if elided else 1)
                 break
-    return cut, surface[cut:]
+        else:
+            return cut, surface[cut:]
+
+
+def _hyphen_parts(start: int, word: str) -> list[tuple[int, int, str]]:
+    """The word itself, then its hyphenated parts when it has any."""
+    out, pos = [(start, start + len(word), word)], start
+    if "-" in word:
+        for part in word.split("-"):
+            out.append((pos, pos + len(part), part))
+            pos += len(part) + 1
+    return out
 
 
 def places(doc: Document, ctx: Context) -> Document:
@@ -93,19 +104,24 @@ def places(doc: Document, ctx: Context) -> Document:
         if m.source == "country":
             continue
         cut, name = _strip(m.text, opts.kb_dir)
-        cand = choose(idx.lookup(name), context)
         if fold(name) in stop:
             continue
-        if cand is None and "-" in name:  # "l'autoroute Erevan-Goris": two places
-            parts, pos = [], m.start + cut
-            for part in name.split("-"):
-                pc = choose(idx.lookup(part), context)
-                if pc is not None:
-                    parts.append((pc, Mention(part, pos, pos + len(part), m.segment, m.source), part))
-                pos += len(part) + 1
-            if parts:
-                for args in parts:
-                    add(*args)
+        cands = idx.lookup(name)
+        if m.source == "ner-part":  # a piece of a longer name: only where the document is
+            cands = [c for c in cands if c.country in context]
+        cand = choose(cands, context)
+        if cand is None:  # "autoroute Erevan-Goris", "base de Gyumri": the names inside
+            start = m.start + cut
+            pieces = [(start + a, start + b, name[a:b]) for a, b in capitalised_runs(name, 0, len(name))]
+            pieces = [p for p in pieces if p[2] != name] or pieces
+            pieces = [(a, b, w) for a, b, w in pieces for a, b, w in _hyphen_parts(a, w)]
+            # a name found inside a longer one counts only in a country the document is about
+            hits = [(choose([c for c in idx.lookup(w) if c.country in context], context), a, b, w)
+                    for a, b, w in pieces if fold(w) not in stop]
+            hits = [h for h in hits if h[0] is not None]
+            if hits:
+                for pc, a, b, w in hits:
+                    add(pc, Mention(w, a, b, m.segment, m.source), w)
                 continue
         add(cand, Mention(name, m.start + cut, m.end, m.segment, m.source), name)
     doc.places = sorted(found.values(), key=lambda p: (not p.resolved, -len(p.mentions), p.name))
