@@ -36,7 +36,8 @@ class Linker:
         self.kb = load(ctx.options.kb_dir)
         self.user_dir = ctx.options.kb_dir
         self.entities: dict[str, Entity] = {}
-        self.toponyms: list[Mention] = []
+        self.toponyms: list[tuple[Mention, str | None]] = []  # with the country it must be in, if known
+        self.options = ctx.options
 
     def mention(self, eid: str, name: str, etype: str, m: Mention, actor=None, sector=None, wikidata=None):
         ent = self.entities.get(eid)
@@ -58,9 +59,11 @@ class Linker:
             self.mention(entry.id, entry.name, entry.type, Mention(text[s:e], s, e, segment, m.alias.kind),
                          entry.actor, entry.sector, entry.wikidata)
             if entry.type in ("GPE", "LOC") and m.alias.kind in ("name", "country", "metonym"):
-                self.toponyms.append(Mention(text[s:e], s, e, segment, m.alias.kind))
+                hint = self.kb.alpha2.get(entry.actor) if m.alias.kind == "metonym" else None
+                self.toponyms.append((Mention(text[s:e], s, e, segment, m.alias.kind), hint))
         taken += self.organs(text, tokens, matches, segment)
         taken += self.equipment(text, segment, taken)
+        taken += self.gazetteer_places(text, segment, taken)
         self.model_names(segment, text, taken)
 
     def organs(self, text: str, tokens: list[Token], matches: list[Match], segment: str):
@@ -132,7 +135,7 @@ class Linker:
                 surface = text[s:e]
                 if ent.label_ in ("LOC", "GPE"):  # "lac Sevan", "mer Noire": a generic word may lead
                     if any(_looks_like_name(t.text) for t in toks):
-                        self.toponyms.append(Mention(surface, s, e, segment, "ner"))
+                        self.toponyms.append((Mention(surface, s, e, segment, "ner"), None))
                     continue
                 if not _looks_like_name(surface):
                     continue
@@ -145,6 +148,32 @@ class Linker:
                 elif ent.label_ == "MISC" and len(toks) >= 2 and all(t.text[0].isupper() or t.text.isdigit() for t in toks):
                     self.mention(f"misc:{fold(surface)}", surface, "MISC", Mention(surface, s, e, segment, "ner"))
 
+    def gazetteer_places(self, text: str, segment: str, taken) -> list[tuple[int, int]]:
+        """Capitalised names the place index knows, in a country the document names (or a
+        sea, region or range, which no common word is): found with or without a model,
+        and before it, so the model cannot call a town a person ("Goris", "Tegh")."""
+        from veille import geo
+
+        idx = geo.index(self.options.data_dir, self.options.min_population)
+        context = {self.kb.alpha2[e.actor] for e in self.entities.values() if e.actor in self.kb.alpha2}
+        spans = []
+        for a, b in capitalised_runs(text, 0, len(text)):
+            if _overlaps(a, b, taken):
+                continue
+            name = text[a:b]
+            initial = a == 0 or text[:a].rstrip()[-1:] in ".!?:»\"\n" or not text[:a].strip()
+            if (name.isupper() or fold(name) in self.kb.titles or fold(name) in calendar_words(self.doc.work.get("nlp_lang", "fr"))
+                    or (initial and " " not in name and "-" not in name)):
+                continue
+            lead = re.search(r"(?<![\w'’])([a-zà-ÿ]+)\s+$", text[:a])  # "lac Sevan", "mer Noire"
+            if lead and idx.lookup(f"{lead.group(1)} {name}"):
+                a, name = lead.start(1), text[lead.start(1):b]
+            cands = idx.lookup(name)
+            if any(c.kind != "city" or c.country in context for c in cands):
+                self.toponyms.append((Mention(name, a, b, segment, "gazetteer"), None))
+                spans.append((a, b))
+        return spans
+
     def leftover_places(self, text: str, s: int, e: int, taken, segment: str) -> None:
         for a, b in capitalised_runs(text, s, e):
             pos = a
@@ -152,7 +181,7 @@ class Linker:
                 pa, pb = pos, pos + len(part)
                 pos = pb + 1
                 if part[:1].isupper() and not _overlaps(pa, pb, taken):
-                    self.toponyms.append(Mention(part, pa, pb, segment, "ner-part"))
+                    self.toponyms.append((Mention(part, pa, pb, segment, "ner-part"), None))
 
     def office_context(self, sdoc, start: int, offset: int):
         """Actor of an unknown person from the office and state written just before the name
@@ -181,12 +210,23 @@ class Linker:
         return sorted(self.entities.values(), key=lambda x: (-len(x.mentions), x.name))
 
 
-RUN = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’]+(?:[ -][A-ZÀ-ÖØ-Þ][\w'’]+)*")
+CAP = r"[A-ZÀ-ÖØ-Þ][\w'’]+"
+# capitalised words, joined by spaces, hyphens and the small words of place names
+# ("Cape of Good Hope", "Bab el-Mandeb", "Fédération de Russie")
+RUN = re.compile(rf"{CAP}(?:(?:[ -]|\s(?:of|of the|de|du|des|de la|el|al|on|upon)\s|\sd[’']){CAP})*")
 
 
 def capitalised_runs(text: str, s: int, e: int) -> list[tuple[int, int]]:
     """Spans of capitalised words inside text[s:e] ("base russe de Gyumri" → "Gyumri")."""
     return [(s + m.start(), s + m.end()) for m in RUN.finditer(text[s:e])]
+
+
+@lru_cache(maxsize=4)
+def calendar_words(lang: str) -> frozenset[str]:
+    from veille.timeparse import names
+
+    months, days = names(lang)
+    return frozenset(months) | frozenset(days)
 
 
 def _overlaps(s: int, e: int, spans) -> bool:

@@ -18,6 +18,7 @@ from veille.stages.link import capitalised_runs
 from veille.model import Document, Mention, Place
 from veille.pipeline import Context, Stage
 
+TOWN = 20_000  # a city outside the document's countries must be at least this large
 DETERMINERS = ("l'", "la", "le", "les", "d'", "du", "de", "des", "the")
 
 
@@ -100,15 +101,19 @@ def places(doc: Document, ctx: Context) -> Document:
                 if m.source == "country" and country:
                     add(geo.Candidate(country.id, e.name, country.lat, country.lon, country.country, 0,
                                       "country", True), m, m.text)
-    for m in doc.work.get("toponyms", []):
+    for m, hint in doc.work.get("toponyms", []):
         if m.source == "country":
             continue
         cut, name = _strip(m.text, opts.kb_dir)
         if fold(name) in stop:
             continue
         cands = idx.lookup(name)
-        if m.source == "ner-part":  # a piece of a longer name: only where the document is
-            cands = [c for c in cands if c.country in context]
+        if hint:  # a capital written for its state: that state's city
+            cands = [c for c in cands if c.country == hint] or cands
+        if m.source in ("ner-part", "gazetteer"):  # only where the document is, or a region
+            cands = [c for c in cands if c.country in context or (m.source == "gazetteer" and c.kind != "city")]
+        elif not any(c.country in context or c.kind != "city" or c.population >= TOWN for c in cands):
+            cands = []  # a village abroad that shares the name: not a point we can stand by
         cand = choose(cands, context)
         if cand is None:  # "autoroute Erevan-Goris", "base de Gyumri": the names inside
             start = m.start + cut
@@ -122,6 +127,8 @@ def places(doc: Document, ctx: Context) -> Document:
             if hits:
                 for pc, a, b, w in hits:
                     add(pc, Mention(w, a, b, m.segment, m.source), w)
+                continue
+            if m.source != "ner":  # a piece or a guess that is no place: nothing to keep
                 continue
         add(cand, Mention(name, m.start + cut, m.end, m.segment, m.source), name)
     doc.places = sorted(found.values(), key=lambda p: (not p.resolved, -len(p.mentions), p.name))
