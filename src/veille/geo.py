@@ -20,7 +20,7 @@ from pathlib import Path
 
 from veille.lexicon import KB_DIR, fold, rows, split
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 LATIN = re.compile(r"^[\u0000-\u024F\u1E00-\u1EFF'’ .-]+$")
 _lock = threading.Lock()
 
@@ -62,6 +62,7 @@ class PlaceIndex:
             "FROM alias a JOIN place p ON p.id = a.place WHERE a.key = ?", (key,))
         return tuple(Candidate(*r[:7], bool(r[7])) for r in cur.fetchall())
 
+    @lru_cache(maxsize=512)
     def country(self, alpha2: str) -> Candidate | None:
         r = self.db.execute("SELECT id, name, lat, lon, country, population, kind FROM place "
                             "WHERE kind = 'country' AND country = ?", (alpha2,)).fetchone()
@@ -111,6 +112,7 @@ def build(path: Path, min_population: int) -> None:
     db.executemany("INSERT OR IGNORE INTO place VALUES (?,?,?,?,?,?,?)", places)
     db.executemany("INSERT INTO alias VALUES (?,?,?)", aliases)
     db.execute("CREATE INDEX alias_key ON alias(key)")
+    db.execute("CREATE INDEX place_kind_country ON place(kind, country)")
     db.commit()
     db.close()
     os.chmod(tmp, 0o644)

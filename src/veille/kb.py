@@ -62,7 +62,7 @@ class Match:
 @dataclass
 class Gazetteer:
     index: dict[tuple[str, ...], list[Alias]] = field(default_factory=dict)
-    longest: int = 1
+    sizes: dict[str, list[int]] = field(default_factory=dict)  # first token → alias lengths, longest first
 
     def add(self, surface: str, alias: Alias) -> None:
         key = key_of(surface)
@@ -71,13 +71,18 @@ class Gazetteer:
         bucket = self.index.setdefault(key, [])
         if alias not in bucket:
             bucket.append(alias)
-        self.longest = max(self.longest, len(key))
+        sizes = self.sizes.setdefault(key[0], [])
+        if len(key) not in sizes:
+            sizes.append(len(key))
+            sizes.sort(reverse=True)
 
     def scan(self, tokens: list[Token]) -> list[Match]:
         """Longest matches left to right; case rules keep names off common words."""
         out, i, n = [], 0, len(tokens)
         while i < n:
-            for size in range(min(self.longest, n - i), 0, -1):
+            for size in self.sizes.get(tokens[i].key, ()):
+                if i + size > n:
+                    continue
                 cands = self.index.get(tuple(t.key for t in tokens[i:i + size]))
                 if not cands:
                     continue

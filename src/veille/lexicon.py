@@ -61,6 +61,7 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "\u00a0": 
                          "‐": "-", "‑": "-", "–": "-", "—": "-"})
 
 
+@lru_cache(maxsize=262_144)
 def fold(text: str) -> str:
     """Case-, accent- and quote-insensitive form of a name, for lookups."""
     text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
