@@ -200,9 +200,32 @@ def clean_html(doc: Document, rules) -> Document:
     data = result.as_dict() if hasattr(result, "as_dict") else dict(result)
     meta = {k: data.get(k) for k in ("title", "author", "date", "sitename")}
     doc.work["html_meta"] = {k: v for k, v in meta.items() if v}
-    clean_lines(doc, (data.get("text") or "").split("\n"), rules, with_header=False)
+    lines = (data.get("text") or "").split("\n")
+    title = (doc.hints.get("title") or meta.get("title") or "").strip()
+    for i, line in enumerate(lines):  # the headline repeated at the top of the body
+        if title and line.strip() == title:
+            doc.dropped.append(Dropped(i + 1, line, "title repeated"))
+            lines[i] = ""
+    clean_lines(doc, lines, rules, with_header=False)
+    _html_captions(doc)
     _record_html_boilerplate(doc)
     return doc
+
+
+def _html_captions(doc: Document) -> None:
+    """Figure captions: trafilatura leaves them out; they go to the captions segment."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(doc.raw)
+    except (ValueError, lxml.etree.ParserError):
+        return
+    found = [re.sub(r"\s+", " ", el.text_content()).strip() for el in tree.iter("figcaption")]
+    found = [c for c in dict.fromkeys(found) if c and c not in doc.captions]
+    if found:
+        doc.captions = "\n".join(([doc.captions] if doc.captions else []) + found)
+        for c in found:
+            doc.dropped.append(Dropped(0, c, "photo caption"))
 
 
 def _record_html_boilerplate(doc: Document) -> None:

@@ -161,8 +161,8 @@ class Linker:
             if _overlaps(a, b, taken):
                 continue
             name = text[a:b]
-            initial = a == 0 or text[:a].rstrip()[-1:] in ".!?:»\"\n" or not text[:a].strip()
-            if (name.isupper() or fold(name) in self.kb.titles or fold(name) in calendar_words(self.doc.work.get("nlp_lang", "fr"))
+            initial = not text[:a].strip() or text[:a].rstrip()[-1:] in ".!?:«»\"“”—–-\n("
+            if (name.isupper() or fold(name) in self.kb.titles or fold(name) in stop_words(self.doc.work.get("nlp_lang", "fr")) or fold(name) in calendar_words(self.doc.work.get("nlp_lang", "fr"))
                     or (initial and " " not in name and "-" not in name)):
                 continue
             lead = re.search(r"(?<![\w'’])([a-zà-ÿ]+)\s+$", text[:a])  # "lac Sevan", "mer Noire"
@@ -219,6 +219,14 @@ RUN = re.compile(rf"{CAP}(?:(?:[ -]|\s(?:of|of the|de|du|des|de la|el|al|on|upon
 def capitalised_runs(text: str, s: int, e: int) -> list[tuple[int, int]]:
     """Spans of capitalised words inside text[s:e] ("base russe de Gyumri" → "Gyumri")."""
     return [(s + m.start(), s + m.end()) for m in RUN.finditer(text[s:e])]
+
+
+@lru_cache(maxsize=4)
+def stop_words(lang: str) -> frozenset[str]:
+    """spaCy's stop-word list for the language: "Les", "Des" are no towns."""
+    from spacy.util import get_lang_class
+
+    return frozenset(fold(w) for w in get_lang_class(lang).Defaults.stop_words)
 
 
 @lru_cache(maxsize=4)
