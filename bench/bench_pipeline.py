@@ -5,8 +5,9 @@ repeated) and prints articles per second and peak memory for:
 
   baseline  spaCy fr_core_news_md parsing the same raw texts (nlp.pipe), and, for
             reference, the clean texts veille produced
-  veille    the whole part-1 pipeline: clean, meta, language, nlp, link, places, dates,
+  veille    the whole pipeline: clean, meta, language, nlp, link, places, dates, events,
             and the write to a SQLite store
+  part 1    the same stages less events, with the same store write: the cost of events
 
 The figure that matters is the ratio veille / baseline (target ≥ 0.7) and the peak RSS
 (target ≤ 1.5 GB). Both runs share one loaded model, so memory is not counted twice.
@@ -67,6 +68,16 @@ def main(argv=None) -> int:
         veille_s = time.perf_counter() - t
         rss_veille = peak_rss_mb()
 
+        from veille.pipeline import Pipeline, default_stages
+
+        part1 = Veille(db=str(Path(tmp) / "part1.db"), progress=False)
+        part1._pipeline = Pipeline(part1.options, [s for s in default_stages() if s.name != "events"])
+        t = time.perf_counter()
+        for i, raw in enumerate(items):
+            doc = part1.process(raw)
+            part1.store.save(replace(doc, id=f"{doc.id}-{i}", source=f"{doc.source}#copy{i}"))
+        part1_s = time.perf_counter() - t
+
         t = time.perf_counter()
         for _ in nlp.pipe(x.content for x in items):
             pass
@@ -83,6 +94,9 @@ def main(argv=None) -> int:
     print(f"articles: {n} ({distinct} distinct texts, repeated)")
     print(f"baseline fr_core_news_md: {n / base_s:7.2f} articles/s   peak RSS {rss_base:7.0f} MB")
     print(f"veille part-1 pipeline:   {n / veille_s:7.2f} articles/s   peak RSS {rss_veille:7.0f} MB")
+    print(f"part 1 only (no events):  {n / part1_s:7.2f} articles/s   (same stages less events, same store write)")
+    print(f"events add:               {100 * (veille_s - part1_s) / part1_s:7.1f} %  of the per-article time "
+          "(target <= 25 %)")
     print(f"bare spaCy on clean text: {n / clean_s:7.2f} articles/s   (the texts veille cleaned, for reference)")
     print(f"ratio veille/baseline:    {base_s / veille_s:7.2f}x   (target >= 0.70)")
     print(f"ratio veille/clean-text:  {clean_s / veille_s:7.2f}x")

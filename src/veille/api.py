@@ -4,14 +4,16 @@
     >>> v = Veille(db="veille.db")
     >>> report = v.ingest(["examples"])
     >>> doc = v.show(report.stored[0].id)
+    >>> strikes = v.events(type="ASSAULT", country="UA", since="2024-03")
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import IO, Callable, Iterable
 
-from veille.errors import InputError, NoArticleError, StoreError
+from veille.errors import InputError, NoArticleError, QueryError, StoreError
 from veille.model import Document
+from veille.query import EventHit, EventQuery
 from veille.readers import RawInput, expand, read
 from veille.settings import Options
 
@@ -125,12 +127,23 @@ class Veille:
     def search(self, query: str, limit: int = 20) -> list[dict]:
         return self.store.search(query, limit)
 
-    def export(self, out: IO[str], format: str = "jsonl") -> int:
-        from veille.export import write_jsonl
+    def events(self, **filters) -> list[EventHit]:
+        """Events of the newest revision of each document, newest first; filters as ``EventQuery``:
+        type (one or several), mode, actor (and role), country, near=(lat, lon, km), since, until,
+        doc, modality, limit. Raises QueryError on a filter it cannot read."""
+        return self.store.events(EventQuery(**filters))
 
-        if format != "jsonl":
-            raise ValueError(f"unknown export format {format!r}")
-        return write_jsonl(self.documents(), out)
+    def export(self, out: IO[str], format: str = "jsonl") -> int:
+        """Write every document (jsonl) or every event (acled: CSV, geojson: located events only)."""
+        from veille import export
+
+        if format == "jsonl":
+            return export.write_jsonl(self.documents(), out)
+        if format == "acled":
+            return export.write_acled(self.documents(), out, self.options.kb_dir)
+        if format == "geojson":
+            return export.write_geojson(self.documents(), out)
+        raise QueryError(f"{format}: not an export format (one of {', '.join(export.FORMATS)})")
 
     def links(self) -> list[dict]:
         """Links across documents (same event, contradictions): none until part 3."""

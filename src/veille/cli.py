@@ -7,6 +7,7 @@ import sys
 import click
 
 from veille.errors import VeilleError
+from veille.query import MODALITIES
 from veille.settings import SETTINGS, Options
 
 
@@ -121,15 +122,60 @@ def search(v, query, limit, as_json):
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option("--type", "types", multiple=True, metavar="T",
+              help="PLOVER type, e.g. ASSAULT (repeat, or separate with commas, for several).")
+@click.option("--mode", metavar="M", help="Finer kind, e.g. drone, artillery, arrest.")
+@click.option("--actor", metavar="CODE", help="Actor code as source or target, e.g. RUS, NATO.")
+@click.option("--role", type=click.Choice(["source", "target"]), help="With --actor: only in this role.")
+@click.option("--country", metavar="CC", help="Country of the event's place, ISO 3166-1 alpha-2, e.g. UA.")
+@click.option("--near", metavar="LAT,LON,KM", help="Within KM kilometres of a point, e.g. 46.48,30.72,50.")
+@click.option("--since", metavar="DATE", help="On or after YYYY[-MM[-DD]]; a month or year that overlaps counts.")
+@click.option("--until", metavar="DATE", help="On or before YYYY[-MM[-DD]]; a month or year that overlaps counts.")
+@click.option("--doc", metavar="REF", help="Only this document: id, id prefix, file name or URL.")
+@click.option("--modality", type=click.Choice(MODALITIES), help="Only events with this modality.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--limit", type=int, metavar="N", help="At most N events (newest first).")
+@click.pass_obj
+def events(v, types, mode, actor, role, country, near, since, until, doc, modality, fmt, limit):
+    """List the events of the newest revision of each document, newest first.
+
+    Example: veille events --type ASSAULT --country UA --since 2024-03 --format csv > strikes.csv
+    """
+    from veille.export import hit_record, write_hits_csv
+
+    try:
+        hits = v.events(type=types, mode=mode, actor=actor, role=role, country=country, near=near, since=since,
+                        until=until, doc=doc, modality=modality, limit=limit)
+    except VeilleError as e:
+        fail(str(e))
+    if fmt == "json":
+        click.echo(json.dumps([hit_record(h) for h in hits], ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        write_hits_csv(hits, click.get_text_stream("stdout"))
+    else:
+        import shutil
+
+        from veille.show import event_table
+
+        click.echo(event_table(hits, shutil.get_terminal_size((160, 24)).columns), nl=False)
+    if not hits:
+        click.echo("no event", err=True)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "acled", "geojson"]), default="jsonl",
+              show_default=True,
+              help="jsonl: one JSON object a line per document; acled: an ACLED-style CSV, one row per event; "
+                   "geojson: a FeatureCollection of the located events.")
 @click.option("--links", is_flag=True, help="Write the links across documents (JSON list) instead.")
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
               help="File to write (standard output by default).")
 @click.pass_obj
 def export(v, fmt, links, output):
-    """Export documents (one JSON object a line) or, with --links, the links between them.
+    """Export documents (one JSON object a line), their events (ACLED CSV, GeoJSON) or, with --links,
+    the links between documents.
 
-    Example: veille export --format jsonl > out.jsonl
+    Example: veille export --format jsonl > out.jsonl; veille export --format geojson -o events.geojson
     """
     try:
         if links:

@@ -29,3 +29,7 @@ class NotFoundError(VeilleError):
 
 class PipelineError(VeilleError):
     """The stages are declared in an order that cannot work."""
+
+
+class QueryError(VeilleError):
+    """A query filter that cannot be understood (bad date, unknown type, malformed --near)."""

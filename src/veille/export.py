@@ -1,21 +1,47 @@
-"""Exports: one JSON object a line per document, in the format of the gold README."""
+"""Exports: JSONL (one object a line per document, the format of the gold README), ACLED-style
+CSV (one row per event) and GeoJSON (one point per located event)."""
 from __future__ import annotations
 
+import csv
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Iterable
 
-from veille.model import Document
+from veille.model import Document, Event
+from veille.query import EventHit
+
+FORMATS = ("jsonl", "acled", "geojson")
+
+
+def name_of(source: str, url: str | None) -> str:
+    """What the exports call a document: its URL, or the base name of its file."""
+    if url or source.startswith(("http://", "https://")):
+        return url or source
+    return Path(source.split("#")[0]).name if "#" in source else Path(source).name
 
 
 def doc_name(doc: Document) -> str:
-    if doc.url or doc.source.startswith(("http://", "https://")):
-        return doc.url or doc.source
-    return Path(doc.source.split("#")[0]).name if "#" in doc.source else Path(doc.source).name
+    return name_of(doc.source, doc.url)
 
 
 def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
+
+
+def event_record(e: Event) -> dict:
+    """An event in the gold format, then the keys the gold does not read."""
+    place = None
+    if e.place:
+        place = {k: e.place.get(k) for k in ("name", "lat", "lon", "country")}
+    return {
+        "type": e.type, "mode": e.mode, "source": list(e.source), "target": list(e.target), "date": e.date,
+        "place": place, "quantities": dict(e.quantities or {}), "attributed_to": e.attributed_to,
+        "modality": e.modality, "evidence": e.evidence,
+        "date_precision": e.date_precision, "date_from": e.date_from, "confidence": e.confidence,
+        "trigger": e.trigger, "offsets": [e.segment, e.start, e.end],
+        "trigger_offsets": [e.segment, e.trigger_start, e.trigger_end],
+    }
 
 
 def to_record(doc: Document) -> dict:
@@ -45,7 +71,7 @@ def to_record(doc: Document) -> dict:
                    for p in doc.places],
         "dates": [{"text": t.text, "value": t.value, "precision": t.precision, "anchor": t.anchor,
                    "evidence": [t.segment, t.start, t.end]} for t in doc.dates],
-        "events": doc.events,
+        "events": [event_record(e) for e in doc.events],
         "claims": doc.claims,
         "signals": doc.signals,
         "dropped": [{"line": d.line, "reason": d.reason, "text": d.text} for d in doc.dropped],
@@ -59,3 +85,141 @@ def write_jsonl(docs: Iterable[Document], out: IO[str]) -> int:
         out.write(json.dumps(to_record(doc), ensure_ascii=False) + "\n")
         n += 1
     return n
+
+
+# ---------------------------------------------------------------------------- GeoJSON
+
+def write_geojson(docs: Iterable[Document], out: IO[str]) -> int:
+    """A FeatureCollection (RFC 7946: WGS 84, coordinates [lon, lat]) of the located events."""
+    features = []
+    for doc in docs:
+        for n, e in enumerate(doc.events):
+            lat, lon = (e.place or {}).get("lat"), (e.place or {}).get("lon")
+            if lat is None or lon is None:
+                continue
+            features.append({
+                "type": "Feature", "id": f"{doc.id}-{n}",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {**event_record(e), "doc": doc_name(doc), "title": doc.title,
+                               "published": doc.published},
+            })
+    out.write(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False) + "\n")
+    return len(features)
+
+
+# ---------------------------------------------------------------------------- ACLED-style CSV
+
+ACLED_COLUMNS = ("event_id_cnty", "event_date", "year", "time_precision", "event_type", "sub_event_type",
+                 "actor1", "actor2", "country", "admin1", "location", "latitude", "longitude", "geo_precision",
+                 "source", "notes", "fatalities")
+TIME_PRECISION = {"day": 1, "month": 2, "year": 3}
+GEO_PRECISION = {"city": 1, "region": 2, "water": 2, "area": 2, "mountain": 2, "country": 3}
+# ACLED dates an event known only to a month or a year at the middle of that period
+_MIDDLE = {4: "-07-01", 7: "-15"}
+_PRECISION_OF_LENGTH = {10: 1, 7: 2, 4: 3}
+
+
+def geo_precision(place: dict | None) -> int | None:
+    """1 an exact place, 2 a region, 3 a country (ACLED's codes), from the place's kind."""
+    if not place:
+        return None
+    given = place.get("geo_precision")
+    return GEO_PRECISION.get(place.get("kind") or "") or (
+        given if given in (1, 2, 3) else GEO_PRECISION.get(str(given or "")))
+
+
+@lru_cache(maxsize=8)
+def _acled_table(kb_dir: str) -> dict[tuple[str, str], tuple[str, str]]:
+    from veille.lexicon import rows
+
+    # a user's rows come after the bundled ones and win
+    return {(r["type"].upper(), r["mode"].lower()): (r["event_type"], r["sub_event_type"])
+            for r in rows("events/acled.tsv", kb_dir) if r.get("type")}
+
+
+def acled_type(e: Event, kb_dir: str = "") -> tuple[str, str]:
+    """ACLED's event_type and sub_event_type for a PLOVER type and mode (``kb/events/acled.tsv``)."""
+    table = _acled_table(kb_dir)
+    for mode in (e.mode or "").replace(",", "|").split("|"):
+        if mode.strip() and (e.type, mode.strip().lower()) in table:
+            return table[(e.type, mode.strip().lower())]
+    return table.get((e.type, ""), ("Strategic developments", "Other"))
+
+
+@lru_cache(maxsize=512)
+def country_name(alpha2: str | None) -> str:
+    if not alpha2:
+        return ""
+    import pycountry
+
+    found = pycountry.countries.get(alpha_2=alpha2.upper())
+    return found.name if found else alpha2
+
+
+def _fatalities(quantities: dict) -> int:
+    try:
+        return int(float(quantities.get("killed") or 0))
+    except (TypeError, ValueError):
+        return 0
+
+
+def acled_row(doc: Document, n: int, e: Event, kb_dir: str = "") -> dict:
+    place = e.place or {}
+    event_type, sub_event_type = acled_type(e, kb_dir)
+    date = e.date or ""
+    return {
+        "event_id_cnty": f"{doc.id}-{n}",  # the same id as the GeoJSON feature
+        "event_date": date + _MIDDLE.get(len(date), ""), "year": date[:4],
+        "time_precision": (TIME_PRECISION.get(e.date_precision or "") or _PRECISION_OF_LENGTH.get(len(date), ""))
+        if date else "",
+        "event_type": event_type, "sub_event_type": sub_event_type,
+        "actor1": "; ".join(e.source), "actor2": "; ".join(e.target),
+        "country": country_name(place.get("country")),
+        "admin1": (place.get("name") or "") if place.get("kind") == "region" else "",
+        "location": place.get("name") or "",
+        "latitude": "" if place.get("lat") is None else place["lat"],
+        "longitude": "" if place.get("lon") is None else place["lon"],
+        "geo_precision": geo_precision(place) or "",
+        "source": doc_name(doc), "notes": e.evidence, "fatalities": _fatalities(e.quantities or {}),
+    }
+
+
+def write_acled(docs: Iterable[Document], out: IO[str], kb_dir: str = "") -> int:
+    """One CSV row per event, with ACLED's column names and codes."""
+    writer = csv.DictWriter(out, fieldnames=ACLED_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    n = 0
+    for doc in docs:
+        for i, e in enumerate(doc.events):
+            writer.writerow(acled_row(doc, i, e, kb_dir))
+            n += 1
+    return n
+
+
+# ---------------------------------------------------------------------------- query results
+
+HIT_COLUMNS = ("date", "date_precision", "type", "mode", "source", "target", "place", "lat", "lon", "country",
+               "modality", "attributed_to", "quantities", "confidence", "km", "doc", "title", "published",
+               "evidence")
+
+
+def hit_record(hit: EventHit) -> dict:
+    """One result of ``Veille.events`` as JSON: the event, then where it comes from."""
+    return {**event_record(hit.event), "doc": hit.doc, "doc_id": hit.doc_id, "n": hit.n, "title": hit.title,
+            "published": hit.published, **({"km": round(hit.km, 1)} if hit.km is not None else {})}
+
+
+def write_hits_csv(hits: list[EventHit], out: IO[str]) -> int:
+    writer = csv.DictWriter(out, fieldnames=HIT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for h in hits:
+        e, place = h.event, h.event.place or {}
+        writer.writerow({
+            "date": e.date, "date_precision": e.date_precision, "type": e.type, "mode": e.mode,
+            "source": "; ".join(e.source), "target": "; ".join(e.target), "place": place.get("name"),
+            "lat": place.get("lat"), "lon": place.get("lon"), "country": place.get("country"),
+            "modality": e.modality, "attributed_to": e.attributed_to,
+            "quantities": json.dumps(e.quantities, ensure_ascii=False) if e.quantities else "",
+            "confidence": e.confidence, "km": "" if h.km is None else round(h.km, 1), "doc": h.doc,
+            "title": h.title, "published": h.published, "evidence": e.evidence})
+    return len(hits)

@@ -62,6 +62,35 @@ class TimeExpr:
 
 
 @dataclass
+class Event:
+    """Who did what to whom, where, when, and according to whom: one PLOVER event.
+
+    ``evidence`` is the sentence, verbatim; ``start``/``end`` its offsets in the segment;
+    ``trigger`` the word or phrase that names the action, with its own offsets.
+    """
+
+    type: str  # PLOVER: AGREE, CONSULT, SUPPORT, ... ASSAULT
+    mode: str | None
+    source: list[str]  # actor codes
+    target: list[str]
+    date: str | None  # YYYY-MM-DD, YYYY-MM or YYYY
+    date_precision: str | None  # day, month, year
+    date_from: str | None  # how the date was found: sentence, context, publication
+    place: dict | None  # {name, lat, lon, country, kind, geo_precision}
+    quantities: dict[str, float]
+    attributed_to: str | None
+    modality: str  # asserted, claimed, planned, threatened, denied, hypothetical
+    evidence: str
+    start: int
+    end: int
+    trigger: str
+    trigger_start: int
+    trigger_end: int
+    confidence: float
+    segment: str = "body"
+
+
+@dataclass
 class Document:
     """What the pipeline passes from stage to stage, and what the store keeps."""
 
@@ -84,7 +113,7 @@ class Document:
     entities: list[Entity] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
     dates: list[TimeExpr] = field(default_factory=list)
-    events: list[dict] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
     claims: list[dict] = field(default_factory=list)
     signals: list[dict] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -115,4 +144,5 @@ def from_dict(d: dict[str, Any]) -> Document:
         for p in d.get("places", [])
     ]
     d["dates"] = [TimeExpr(**t) for t in d.get("dates", [])]
+    d["events"] = [Event(**e) for e in d.get("events", [])]
     return Document(**d)

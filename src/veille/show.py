@@ -1,9 +1,9 @@
-"""A readable card for one document, for `veille show`."""
+"""A readable card for one document (`veille show`) and a table of events (`veille events`)."""
 from __future__ import annotations
 
 from collections import Counter
 
-from veille.model import Document
+from veille.model import Document, Event
 
 
 def card(doc: Document) -> str:
@@ -43,4 +43,48 @@ def card(doc: Document) -> str:
         out.append(f"   dates ({len(resolved)} of {len(doc.dates)} resolved):")
         for t in doc.dates[:20]:
             out.append(f"     {t.text!r:32} → {t.value or '?'} ({t.precision or '-'}, {t.anchor})")
+    if doc.events:
+        out.append(f"   events ({len(doc.events)}):")
+        for e in doc.events[:40]:
+            out.append(f"     {kind(e):24} {actors(e):20} {e.date or '-':10} {place(e) or '-':24} {e.modality}")
+        if len(doc.events) > 40:
+            out.append(f"     … and {len(doc.events) - 40} more")
     return "\n".join(out) + "\n"
+
+
+def kind(e: Event) -> str:
+    return f"{e.type}/{e.mode}" if e.mode else e.type
+
+
+def actors(e: Event) -> str:
+    return f"{','.join(e.source) or '?'} → {','.join(e.target) or '?'}"
+
+
+def place(e: Event) -> str:
+    if not e.place:
+        return ""
+    name, country = e.place.get("name") or "?", e.place.get("country")
+    return f"{name} ({country})" if country else name
+
+
+def _cut(text: str, width: int) -> str:
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= width else text[:max(width - 1, 0)] + "…"
+
+
+# date, type/mode, source→target, place, modality, doc; the evidence takes what is left
+_COLUMNS = ((10, "date"), (22, "type/mode"), (18, "source → target"), (24, "place"), (10, "modality"), (22, "doc"))
+
+
+def event_table(hits, width: int = 160) -> str:
+    """One line per event; the evidence sentence is cut to fit ``width``."""
+    rest = max(width - sum(w + 1 for w, _ in _COLUMNS), 20)
+
+    def line(cells):
+        return " ".join(_cut(c, w).ljust(w) for (w, _), c in zip(_COLUMNS, cells)) + " " + _cut(cells[-1], rest)
+
+    out = [line([h for _, h in _COLUMNS] + ["evidence"])]
+    for h in hits:
+        e = h.event
+        out.append(line([e.date or "-", kind(e), actors(e), place(e) or "-", e.modality, h.doc, e.evidence]))
+    return "\n".join(o.rstrip() for o in out) + "\n"

@@ -1,22 +1,29 @@
 """The store: SQLAlchemy Core over SQLite (one file, WAL, FTS5 search) by default.
 
 Every write of a document is one transaction: a document is stored whole or not at
-all. Schema changes are named migrations recorded in the ``migrations`` table. Only
-the full-text index is SQLite-specific (FTS5); on another database ``search`` falls
-back to a LIKE scan, so PostgreSQL can follow without a rewrite.
+all, its events with it. Schema changes are named migrations recorded in the
+``migrations`` table. Only the full-text index is SQLite-specific (FTS5); on another
+database ``search`` falls back to a LIKE scan, so PostgreSQL can follow without a rewrite.
+
+Events are kept twice on purpose: inside the document's JSON (what ``get`` returns) and
+in the ``events`` and ``event_actors`` tables, which exist to be queried (``events``).
 """
 from __future__ import annotations
 
 import json
+import math
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import (Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text,
-                        UniqueConstraint, create_engine, event, func, select, text)
+from sqlalchemy import (Boolean, Column, Float, ForeignKey, ForeignKeyConstraint, Index, Integer, MetaData, String,
+                        Table, Text, UniqueConstraint, and_, create_engine, event, exists, func, or_, select, text)
 from sqlalchemy.exc import SQLAlchemyError
 
 from veille.errors import NotFoundError, StoreError
-from veille.model import Document, from_dict
+from veille.export import geo_precision, name_of
+from veille.geo import km
+from veille.model import Document, Event, from_dict
+from veille.query import EventHit, EventQuery
 
 metadata = MetaData()
 
@@ -70,6 +77,37 @@ failures = Table(
     Column("at", String, nullable=False),
 )
 
+events = Table(
+    "events", metadata,
+    Column("doc_id", String, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("n", Integer, primary_key=True),  # position in Document.events
+    Column("type", String, nullable=False),
+    Column("mode", String),
+    Column("source", String, nullable=False),  # actor codes joined by ","; query them through event_actors
+    Column("target", String, nullable=False),
+    Column("date", String), Column("date_precision", String),
+    Column("place_name", String), Column("lat", Float), Column("lon", Float),
+    Column("country", String),  # ISO 3166-1 alpha-2 of the event's place
+    Column("geo_precision", Integer),  # 1 exact place, 2 region, 3 country (as ACLED)
+    Column("quantities", Text, nullable=False),  # JSON object
+    Column("attributed_to", String),
+    Column("modality", String, nullable=False),
+    Column("evidence", Text, nullable=False),
+    Column("confidence", Float),
+    Column("data", Text, nullable=False),  # the whole Event as JSON, so a query gives it back as extracted
+    Index("events_type", "type"), Index("events_date", "date"), Index("events_country", "country"),
+    Index("events_lat_lon", "lat", "lon"),
+)
+event_actors = Table(
+    "event_actors", metadata,
+    Column("doc_id", String, primary_key=True),
+    Column("n", Integer, primary_key=True),
+    Column("role", String, primary_key=True),  # source or target
+    Column("actor", String, primary_key=True),
+    ForeignKeyConstraint(["doc_id", "n"], ["events.doc_id", "events.n"], ondelete="CASCADE"),
+    Index("event_actors_actor", "actor", "role"),
+)
+
 
 def _m001_base(conn) -> None:
     metadata.create_all(conn, tables=[documents, entities, places, failures])
@@ -81,7 +119,16 @@ def _m002_fts(conn) -> None:
                              "doc_id UNINDEXED, title, text, tokenize = 'unicode61 remove_diacritics 2')")
 
 
-MIGRATIONS = (("001_base", _m001_base), ("002_fts", _m002_fts))
+def _m003_events(conn) -> None:
+    metadata.create_all(conn, tables=[events, event_actors])
+    # index the events already inside stored documents (json.dumps writes a non-empty list as `[{`)
+    ids = conn.execute(select(documents.c.id).where(documents.c.data.like('%"events": [{%'))).scalars().all()
+    for doc_id in ids:
+        data = conn.execute(select(documents.c.data).where(documents.c.id == doc_id)).scalar()
+        _insert_events(conn, doc_id, json.loads(data).get("events") or [])
+
+
+MIGRATIONS = (("001_base", _m001_base), ("002_fts", _m002_fts), ("003_events", _m003_events))
 
 
 def now() -> str:
@@ -118,7 +165,8 @@ class Store:
 
     def save(self, doc: Document) -> int:
         """Store one document in one transaction; returns its revision number."""
-        data = json.dumps(doc.to_dict(), ensure_ascii=False)
+        record = doc.to_dict()
+        data = json.dumps(record, ensure_ascii=False)
         try:
             with self.engine.begin() as conn:
                 last = conn.execute(select(func.max(documents.c.revision))
@@ -138,6 +186,7 @@ class Store:
                         dict(doc_id=doc.id, name=p.name, kind=p.kind, resolved=p.resolved, lat=p.lat, lon=p.lon,
                              country=p.country, geonameid=p.geonameid, mentions=len(p.mentions))
                         for p in doc.places])
+                _insert_events(conn, doc.id, record["events"])
                 if conn.dialect.name == "sqlite":
                     conn.execute(text("INSERT INTO documents_fts (doc_id, title, text) VALUES (:i, :t, :x)"),
                                  {"i": doc.id, "t": doc.title or "", "x": doc.text})
@@ -161,19 +210,56 @@ class Store:
             return [from_dict(json.loads(r[0])) for r in conn.execute(q)]
 
     def get(self, ref: str) -> Document:
-        """A document by id, id prefix, or source (path, file name or URL)."""
+        """A document by id, id prefix, or source (path, file name or URL; its newest revision)."""
         with self.engine.connect() as conn:
-            row = conn.execute(select(documents.c.data).where(documents.c.id == ref)).first()
-            if row is None and len(ref) >= 4:
-                rows = conn.execute(select(documents.c.data).where(documents.c.id.like(f"{ref}%"))).all()
-                row = rows[0] if len(rows) == 1 else None
-            if row is None:
-                rows = conn.execute(select(documents.c.data, documents.c.source)
+            data = conn.execute(select(documents.c.data).where(documents.c.id == self.resolve(ref))).scalar()
+        return from_dict(json.loads(data))
+
+    def resolve(self, ref: str) -> str:
+        """The id of the document ``ref`` names, as ``get`` understands it."""
+        with self.engine.connect() as conn:
+            found = conn.execute(select(documents.c.id).where(documents.c.id == ref)).scalar()
+            if found is None and len(ref) >= 4:
+                ids = conn.execute(select(documents.c.id).where(documents.c.id.like(f"{ref}%"))).scalars().all()
+                found = ids[0] if len(ids) == 1 else None
+            if found is None:
+                rows = conn.execute(select(documents.c.id, documents.c.source)
                                     .order_by(documents.c.revision.desc())).all()
-                row = next((r for r in rows if r[1] == ref or Path(r[1]).name == ref), None)
-        if row is None:
+                found = next((r[0] for r in rows if r[1] == ref or Path(r[1]).name == ref), None)
+        if found is None:
             raise NotFoundError(f"{ref}: no such document (try `veille search` or an id from `veille ingest`)")
-        return from_dict(json.loads(row[0]))
+        return found
+
+    def events(self, query: EventQuery) -> list[EventHit]:
+        """Events of the newest revision of each source (or of the one document ``query.doc``
+        names), newest first, undated last. ``near`` is a bounding box in SQL, then the exact
+        great-circle distance here."""
+        q = (select(events.c.doc_id, events.c.n, events.c.data, events.c.lat, events.c.lon, documents.c.source,
+                    documents.c.url, documents.c.title, documents.c.published)
+             .join_from(events, documents, events.c.doc_id == documents.c.id)
+             .where(*_event_filters(query))
+             .order_by(events.c.date.is_(None), events.c.date.desc(), documents.c.source, events.c.n))
+        if query.doc:
+            q = q.where(events.c.doc_id == self.resolve(query.doc))
+        else:
+            newest = (select(documents.c.source, func.max(documents.c.revision).label("rev"))
+                      .group_by(documents.c.source).subquery())
+            q = q.join(newest, and_(documents.c.source == newest.c.source, documents.c.revision == newest.c.rev))
+        if query.limit and not query.near:
+            q = q.limit(query.limit)
+        hits = []
+        with self.engine.connect() as conn:
+            for r in conn.execute(q):
+                distance = None
+                if query.near:
+                    distance = km(query.near[0], query.near[1], r.lat, r.lon)
+                    if distance > query.near[2]:
+                        continue
+                hits.append(EventHit(Event(**json.loads(r.data)), r.doc_id, r.n, name_of(r.source, r.url),
+                                     r.title, r.published, distance))
+                if query.limit and len(hits) >= query.limit:
+                    break
+        return hits
 
     def search(self, query: str, limit: int = 20) -> list[dict]:
         with self.engine.connect() as conn:
@@ -199,6 +285,57 @@ class Store:
     def count(self) -> int:
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(documents)).scalar()
+
+
+def _event_filters(query: EventQuery) -> list:
+    c = events.c
+    where = []
+    if query.type:
+        where.append(c.type.in_(query.type))
+    for column, value in ((c.mode, query.mode), (c.modality, query.modality), (c.country, query.country)):
+        if value:
+            where.append(column == value)
+    if query.actor:
+        a = event_actors.c
+        match = [a.doc_id == c.doc_id, a.n == c.n, a.actor == query.actor]
+        where.append(exists().where(*match, *([a.role == query.role] if query.role else [])))
+    if query.since:  # on or after, or a month or year that holds the day
+        s = query.since
+        where.append(or_(c.date >= s, *[c.date == s[:k] for k in (4, 7) if k < len(s)]))
+    if query.until:  # on or before, or within the month or year given
+        where.append(or_(c.date <= query.until, c.date.like(query.until + "%")))
+    if query.near:
+        lat, lon, radius = query.near
+        dlat = radius / 110.0  # a degree of latitude is at least 110.5 km
+        where.append(c.lat.between(lat - dlat, lat + dlat))
+        edge = abs(lat) + dlat
+        if edge < 89.0:
+            dlon = radius / (111.0 * math.cos(math.radians(edge)))
+            if -180 <= lon - dlon and lon + dlon <= 180:  # boxes across the antimeridian keep every longitude
+                where.append(c.lon.between(lon - dlon, lon + dlon))
+    return where
+
+
+def _insert_events(conn, doc_id: str, evs: list[dict]) -> None:
+    """Index a document's events (dicts, as ``Document.to_dict`` gives them)."""
+    rows, actors = [], {}
+    for n, e in enumerate(evs):
+        place = e.get("place") or {}
+        rows.append(dict(
+            doc_id=doc_id, n=n, type=e.get("type"), mode=e.get("mode"),
+            source=",".join(e.get("source") or []), target=",".join(e.get("target") or []),
+            date=e.get("date"), date_precision=e.get("date_precision"), place_name=place.get("name"),
+            lat=place.get("lat"), lon=place.get("lon"), country=place.get("country"),
+            geo_precision=geo_precision(place), quantities=json.dumps(e.get("quantities") or {}),
+            attributed_to=e.get("attributed_to"), modality=e.get("modality"), evidence=e.get("evidence"),
+            confidence=e.get("confidence"), data=json.dumps(e, ensure_ascii=False)))
+        for role in ("source", "target"):
+            for actor in e.get(role) or []:
+                actors[(n, role, actor)] = dict(doc_id=doc_id, n=n, role=role, actor=actor)
+    if rows:
+        conn.execute(events.insert(), rows)
+    if actors:
+        conn.execute(event_actors.insert(), list(actors.values()))
 
 
 def _fts_query(q: str) -> str:

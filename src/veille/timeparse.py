@@ -52,19 +52,26 @@ def number_value(text: str, lang: str) -> int | None:
     if re.fullmatch(r"\d+", digits):
         return int(digits)
     words = numbers(lang)
-    parts = re.split(r"[- ]+(?:et[- ]+|and[- ]+)?", t)
+    parts = [p for p in re.split(r"[- ]+(?:et[- ]+|and[- ]+)?", t) if p]
+    if len(parts) == 2 and words.get(parts[0]) == 1 and parts[1] in words:  # "une douzaine", "a dozen"
+        return words[parts[1]]
     if parts and all(p in words for p in parts):
         total = 0
         for p in parts:
             v = words[p]
-            total = total * v if v in (100, 1000) and total else total + v
+            total = total * v if v >= 100 and total else total + v
         return total
+    m = re.fullmatch(r"(\d+(?:[.,]\d+)?)\s+(\w+)", digits)  # "2 millions", "1,5 milliard"
+    if m and m.group(2) in words and words[m.group(2)] >= 1000:
+        return round(float(m.group(1).replace(",", ".")) * words[m.group(2)])
     return None
 
 
 def number_pattern(lang: str) -> str:
     ws = _alt(numbers(lang))
-    return rf"(?:\d[\d\u202f\u00a0 ]*\d|\d|(?:{ws})(?:[- ](?:et-|and-)?(?:{ws}))*)"
+    big = _alt(w for w, v in numbers(lang).items() if v >= 1000)
+    digits = rf"(?:\d{{1,3}}(?:[\u202f\u00a0 ]\d{{3}})+|\d+(?:[.,]\d+)?)(?:\s(?:{big}))?"
+    return rf"(?:{digits}|(?:{ws})(?:[- ](?:et-|and-)?(?:{ws}))*)"
 
 
 @dataclass

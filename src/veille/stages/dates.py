@@ -32,7 +32,7 @@ def resolve(text: str, lang: str, published: date | None) -> list[TimeExpr]:
     items.sort(key=lambda x: x[0])
 
     out: list[TimeExpr] = []
-    previous: date | None = published
+    previous: date | None = None  # "dix jours plus tard" needs a date the text gave, not the page's
     last_year = published.year if published else None
     for s, e, kind, obj in items:
         value, precision, anchor = None, None, "absolute"
@@ -54,6 +54,8 @@ def resolve(text: str, lang: str, published: date | None) -> list[TimeExpr]:
         elif kind == "rel":
             rel, m = obj
             base = published if rel.anchor == "published" else previous
+            if rel.anchor == "previous" and base is None and rel.amount == 0:
+                base = published  # "le même jour" with nothing before it: the page's day
             anchor = rel.anchor
             amount = rel.amount if rel.amount is not None else number_value(m.group("n"), lang)
             unit = rel.unit or unit_of(m.group("unit"))

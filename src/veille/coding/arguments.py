@@ -1,0 +1,145 @@
+"""Who did it and to whom: source and target actor codes of a trigger.
+
+French sentences carry spaCy's dependency parse: the subject (or the ``par`` agent of a
+passive) is the source, objects and obliques the target; a noun takes its source from
+a demonym or an ``de``/``par`` complement and its target from ``contre``, ``sur``, ``à``.
+A clause without its own subject borrows the one of the clause it hangs on. English
+has no parse: the nearest actor before the trigger is the source, after it the target.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from veille.lexicon import fold
+
+SUBJECT = ("nsubj",)
+TARGET_DEPS = ("obj", "iobj", "obl", "obl:arg", "obl:mod", "nmod", "dep", "nsubj:pass", "appos")
+BORROW = ("xcomp", "advcl", "conj", "acl", "acl:relcl", "nmod", "obl", "obj", "ccomp", "csubj")
+SOURCE_CASES = ("par", "by")
+TARGET_CASES = ("contre", "sur", "vers", "à", "au", "aux", "en", "dans", "against", "on", "at", "in", "into", "to")
+
+
+@dataclass
+class Actors:
+    """Actor codes standing on the tokens of one parsed paragraph."""
+
+    by_token: dict[int, list[str]] = field(default_factory=dict)
+    proper: set[int] = field(default_factory=set)  # tokens of named actors (not demonyms)
+
+    def of(self, tokens) -> list[str]:
+        out: list[str] = []
+        for t in tokens:
+            for code in self.by_token.get(t.i, ()):
+                if code not in out:
+                    out.append(code)
+        return out
+
+
+def subtree(tok, skip=()) -> list:
+    """Tokens under ``tok``, leaving out the branches rooted at ``skip``."""
+    out, stack = [], [tok]
+    while stack:
+        t = stack.pop()
+        if t in skip:
+            continue
+        out.append(t)
+        stack.extend(t.children)
+    return out
+
+
+def case_of(tok) -> str | None:
+    c = next((c for c in tok.children if c.dep_ in ("case", "mark")), None)
+    return fold(c.text).rstrip("'") if c is not None else None
+
+
+def subject_of(verb, skip) -> list:
+    return [c for c in verb.children if c.dep_ in SUBJECT and c not in skip]
+
+
+def borrowed_subject(tok, skip, actors: "Actors | None" = None, depth: int = 5):
+    """The subject of the clause a subjectless clause or noun hangs on; with ``actors``,
+    the first such subject that names an actor ("son armée" names none, "M. Aliev" does)."""
+    h = tok
+    for _ in range(depth):
+        if h.dep_ not in BORROW or h.head is h:
+            return []
+        h = h.head
+        subj = subject_of(h, skip)
+        if subj and (actors is None or actors.of(t for s in subj for t in subtree(s, skip))):
+            return subj
+    return []
+
+
+def without_clauses(toks, skip):
+    """A subtree less its relative clauses: "l'enclave qui échappe au contrôle de Bakou"
+    is not about Bakou."""
+    drop = [t for t in toks if t.dep_ in ("acl:relcl",)]
+    return [t for t in toks if not any(t is d or d in t.ancestors for d in drop)]
+
+
+def french(trigger, actors: Actors, skip, means=frozenset()) -> tuple[list[str], list[str], bool]:
+    """(source, target, borrowed) for a trigger token of a parsed French sentence;
+    ``means`` are the words of weapons, whose demonym names the attacker."""
+    if trigger.pos_ == "NOUN":
+        return _noun(trigger, actors, skip, means)
+    children = [c for c in trigger.children if c not in skip]
+    agent = [c for c in children if c.dep_ == "obl:agent" or (c.dep_.startswith("obl") and case_of(c) in SOURCE_CASES)]
+    passive = any(c.dep_ in ("nsubj:pass", "aux:pass") for c in children) or "Pass" in trigger.morph.get("Voice")
+    subj = subject_of(trigger, skip)
+    borrowed = False
+    if passive:
+        source = actors.of(t for a in agent for t in subtree(a, skip))
+    else:
+        source = actors.of(t for s in subj for t in subtree(s, skip))
+        if not source:
+            source = actors.of(t for s in borrowed_subject(trigger, skip, actors) for t in subtree(s, skip))
+            borrowed = bool(source)
+    objs = [c for c in children if c.dep_ in TARGET_DEPS and c not in agent and (passive or c.dep_ != "nsubj:pass")]
+    target = actors.of(t for o in objs for t in without_clauses(subtree(o, skip), skip))
+    return source, [c for c in target if c not in source], borrowed
+
+
+def _noun(noun, actors: Actors, skip, means=frozenset()):
+    """A noun's own complements: "les frappes russes", "l'offensive de Bakou contre
+    Erevan", "le blocus du Haut-Karabakh par Bakou", "des frappes de drones russes"."""
+    source, target = [], []
+    for c in noun.children:
+        if c in skip:
+            continue
+        toks = without_clauses(subtree(c, skip), skip)
+        codes = actors.of(toks)
+        if not codes:
+            continue
+        case = case_of(c)
+        if c.dep_ == "amod" or case in SOURCE_CASES:
+            source += codes
+        elif case in ("de", "du", "des", "d", "of"):
+            instrument = fold(c.text) in means or fold(c.lemma_) in means
+            (source if c.i in actors.proper or instrument else target).extend(codes)
+        elif case in TARGET_CASES or c.dep_ in ("nmod", "appos"):
+            target += codes
+    borrowed = False
+    head = noun.head
+    if noun.dep_ in ("obj", "obl", "obl:mod", "obl:arg", "nmod") and head is not noun:
+        if not source:  # "il a ordonné l'envoi", "vient de lancer une offensive"
+            subj = subject_of(head, skip) or borrowed_subject(head, skip, actors)
+            source = actors.of(t for s in subj for t in subtree(s, skip))
+            borrowed = bool(source)
+        if not target and head.pos_ == "VERB":  # "lancer une offensive … contre l'Arménie"
+            for c in head.children:
+                if c is not noun and c not in skip and c.dep_.startswith("obl") and case_of(c) in TARGET_CASES:
+                    target += actors.of(without_clauses(subtree(c, skip), skip))
+    source = list(dict.fromkeys(source))
+    return source, [c for c in dict.fromkeys(target) if c not in source], borrowed
+
+
+def english(tokens, i: int, actors: Actors, passive_by: int | None) -> tuple[list[str], list[str]]:
+    """Word order for unparsed sentences: the nearest actors before and after the trigger
+    (for "... was struck by X", X is the source)."""
+    before = [c for t in reversed(tokens[:i]) for c in actors.by_token.get(t.i, ())]
+    after = [c for t in tokens[i + 1:] for c in actors.by_token.get(t.i, ())]
+    if passive_by is not None:
+        by = [c for t in tokens[passive_by:] for c in actors.by_token.get(t.i, ())]
+        return by[:1], [c for c in before[:1] if c not in by[:1]]
+    source = before[:1]
+    return source, [c for c in dict.fromkeys(after) if c not in source][:2]

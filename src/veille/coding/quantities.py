@@ -1,0 +1,42 @@
+"""Quantities a sentence gives: "au minimum 10 morts et 6 blessés et 12 soldats capturés",
+"deux millions de dollars", "killing at least 12 people and wounding 30"."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from veille.coding.lexicon import EventLexicon
+from veille.lexicon import fold
+from veille.timeparse import number_pattern, number_value
+
+
+@lru_cache(maxsize=8)
+def _patterns(lang: str, words: tuple[str, ...]):
+    num = number_pattern(lang)
+    alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    # number, up to two words (soldats, civils, people), the quantity word
+    after = re.compile(rf"(?<![\w,.])(?P<n>{num})(?:\s+(?:de|d'|d’|of))?(?:\s+[\w’'-]+){{0,2}}?\s+(?P<w>{alt})(?!\w)", re.I)
+    # the quantity word first: "killing at least 12", "tuant au moins 4"
+    before = re.compile(rf"(?<!\w)(?P<w>{alt})\s+(?:(?:at least|au moins|au minimum|plus de|more than|some|about|environ|près de)\s+)?(?P<n>{num})(?!\w)", re.I)
+    return after, before
+
+
+def find(sentence: str, lex: EventLexicon) -> dict[str, float]:
+    """Key → number for every quantity the sentence states (the first figure for a key)."""
+    if not lex.quantities:
+        return {}
+    folded = fold(sentence)
+    after, before = _patterns(lex.lang, tuple(lex.quantities))
+    out: dict[str, float] = {}
+    spans = []
+    for pat in (after, before):
+        for m in pat.finditer(folded):
+            if any(m.start() < e and s < m.end() for s, e in spans):
+                continue
+            value = number_value(sentence[m.start("n"):m.end("n")], lex.lang)
+            key = lex.quantities.get(fold(m.group("w")))
+            if value is None or key is None or key in out:
+                continue
+            out[key] = value
+            spans.append(m.span())
+    return out

@@ -1,0 +1,86 @@
+"""What a query for events asks (``EventQuery``) and what it gives back (``EventHit``).
+
+``EventQuery`` checks its filters once, when it is made, so that the store, the API and
+the CLI all refuse the same mistakes with the same message.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from veille.errors import QueryError
+from veille.model import Event
+
+PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
+                "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
+MODALITIES = ("asserted", "claimed", "planned", "threatened", "denied", "hypothetical")
+ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+@dataclass
+class EventQuery:
+    """Filters of ``Store.events``; every one is optional and they combine with AND.
+
+    ``near`` is ``(lat, lon, km)`` or the text ``"lat,lon,km"``; ``since``/``until`` are
+    ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, and an event dated to a month or a year counts
+    when that period overlaps. ``doc`` is a document reference as ``Store.get`` takes it.
+    """
+
+    type: tuple[str, ...] | list[str] | str = ()
+    mode: str | None = None
+    actor: str | None = None
+    role: str | None = None  # source or target; None: either
+    country: str | None = None
+    near: tuple[float, float, float] | str | None = None
+    since: str | None = None
+    until: str | None = None
+    doc: str | None = None
+    modality: str | None = None
+    limit: int | None = None
+
+    def __post_init__(self):
+        types = (self.type,) if isinstance(self.type, str) else tuple(self.type or ())
+        self.type = tuple(t.strip().upper() for joined in types for t in joined.split(",") if t.strip())
+        unknown = [t for t in self.type if t not in PLOVER_TYPES]
+        if unknown:
+            raise QueryError(f"{', '.join(unknown)}: not a PLOVER event type (one of {', '.join(PLOVER_TYPES)})")
+        if self.modality and self.modality not in MODALITIES:
+            raise QueryError(f"{self.modality}: not a modality (one of {', '.join(MODALITIES)})")
+        if self.role not in (None, "source", "target"):
+            raise QueryError(f"{self.role}: an actor's role is source or target")
+        self.actor = self.actor.strip().upper() if self.actor else None
+        self.country = self.country.strip().upper() if self.country else None
+        if self.country and not re.fullmatch(r"[A-Z]{2}", self.country):
+            raise QueryError(f"{self.country}: give a country as its ISO 3166-1 alpha-2 code, e.g. UA")
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value and not ISO_DATE.match(value):
+                raise QueryError(f"{value}: {name} takes a date as YYYY, YYYY-MM or YYYY-MM-DD")
+        if self.near is not None:
+            self.near = _parse_near(self.near)
+        if self.limit is not None and self.limit < 1:
+            raise QueryError(f"{self.limit}: the limit must be at least 1")
+
+
+@dataclass
+class EventHit:
+    """One event found by ``Store.events``, with the document it comes from."""
+
+    event: Event
+    doc_id: str
+    n: int  # position in the document's events
+    doc: str  # the document's name, as in the exports (file name or URL)
+    title: str | None
+    published: str | None
+    km: float | None = None  # distance from the ``near`` point
+
+
+def _parse_near(near) -> tuple[float, float, float]:
+    parts = near.split(",") if isinstance(near, str) else list(near)
+    try:
+        lat, lon, radius = (float(p) for p in parts)
+    except (TypeError, ValueError):
+        raise QueryError(f"{near}: near takes LAT,LON,KM, e.g. 46.48,30.72,50") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and radius > 0):
+        raise QueryError(f"{near}: near needs -90 <= LAT <= 90, -180 <= LON <= 180 and KM > 0")
+    return lat, lon, radius
