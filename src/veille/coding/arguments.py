@@ -61,7 +61,7 @@ def borrowed_subject(tok, skip, actors: "Actors | None" = None, depth: int = 5):
     the first such subject that names an actor ("son armée" names none, "M. Aliev" does)."""
     h = tok
     for _ in range(depth):
-        if h.dep_ not in BORROW or h.head is h:
+        if h.dep_ not in BORROW or h.head.i == h.i:
             return []
         h = h.head
         subj = subject_of(h, skip)
@@ -74,7 +74,7 @@ def without_clauses(toks, skip):
     """A subtree less its relative clauses: "l'enclave qui échappe au contrôle de Bakou"
     is not about Bakou."""
     drop = [t for t in toks if t.dep_ in ("acl:relcl",)]
-    return [t for t in toks if not any(t is d or d in t.ancestors for d in drop)]
+    return [t for t in toks if not any(t.i == d.i or d in t.ancestors for d in drop)]
 
 
 def french(trigger, actors: Actors, skip, means=frozenset()) -> tuple[list[str], list[str], bool]:
@@ -84,8 +84,10 @@ def french(trigger, actors: Actors, skip, means=frozenset()) -> tuple[list[str],
         return _noun(trigger, actors, skip, means)
     children = [c for c in trigger.children if c not in skip]
     agent = [c for c in children if c.dep_ == "obl:agent" or (c.dep_.startswith("obl") and case_of(c) in SOURCE_CASES)]
-    passive = any(c.dep_ in ("nsubj:pass", "aux:pass") for c in children) or "Pass" in trigger.morph.get("Voice")
+    passive = any(c.dep_ == "aux:pass" for c in children) or "Pass" in trigger.morph.get("Voice")
     subj = subject_of(trigger, skip)
+    if not passive:  # the parser sometimes marks an active subject as passive
+        subj = subj or [c for c in children if c.dep_ == "nsubj:pass"]
     borrowed = False
     if passive:
         source = actors.of(t for a in agent for t in subtree(a, skip))
@@ -94,7 +96,12 @@ def french(trigger, actors: Actors, skip, means=frozenset()) -> tuple[list[str],
         if not source:
             source = actors.of(t for s in borrowed_subject(trigger, skip, actors) for t in subtree(s, skip))
             borrowed = bool(source)
-    objs = [c for c in children if c.dep_ in TARGET_DEPS and c not in agent and (passive or c.dep_ != "nsubj:pass")]
+        if not source and not subj:  # a subject the parser hung elsewhere: the noun just before
+            before = [t for t in trigger.sent if t.i < trigger.i and t.pos_ in ("NOUN", "PROPN")
+                      and t.dep_ not in ("obj", "nmod", "iobj")][-1:]
+            source = actors.of(t for b in before for t in subtree(b, skip) if t.i < trigger.i)
+            borrowed = bool(source)
+    objs = [c for c in children if c.dep_ in TARGET_DEPS and c not in agent and c not in subj]
     target = actors.of(t for o in objs for t in without_clauses(subtree(o, skip), skip))
     return source, [c for c in target if c not in source], borrowed
 
@@ -120,14 +127,18 @@ def _noun(noun, actors: Actors, skip, means=frozenset()):
             target += codes
     borrowed = False
     head = noun.head
-    if noun.dep_ in ("obj", "obl", "obl:mod", "obl:arg", "nmod") and head is not noun:
+    for _ in range(3):  # "Lors d'un appel …, le président a affirmé": the clause's verb
+        if head.pos_ in ("VERB", "AUX") or head.head.i == head.i:
+            break
+        head = head.head
+    if noun.dep_ in ("obj", "obl", "obl:mod", "obl:arg", "nmod") and head.i != noun.i:
         if not source:  # "il a ordonné l'envoi", "vient de lancer une offensive"
             subj = subject_of(head, skip) or borrowed_subject(head, skip, actors)
             source = actors.of(t for s in subj for t in subtree(s, skip))
             borrowed = bool(source)
         if not target and head.pos_ == "VERB":  # "lancer une offensive … contre l'Arménie"
             for c in head.children:
-                if c is not noun and c not in skip and c.dep_.startswith("obl") and case_of(c) in TARGET_CASES:
+                if c.i != noun.i and c not in skip and c.dep_.startswith("obl") and case_of(c) in TARGET_CASES:
                     target += actors.of(without_clauses(subtree(c, skip), skip))
     source = list(dict.fromkeys(source))
     return source, [c for c in dict.fromkeys(target) if c not in source], borrowed

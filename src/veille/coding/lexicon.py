@@ -40,6 +40,9 @@ class EventLexicon:
     def is_cue(self, cue: str, *keys: str) -> bool:
         return tuple(keys) in self.cues.get(cue, ())
 
+    def cue_phrases(self, cue: str) -> list[str]:
+        return [" ".join(k).replace("' ", "'") for k in self.cues.get(cue, ())]
+
     def cue_words(self, cue: str) -> set[str]:
         return {k[0] for k in self.cues.get(cue, ()) if len(k) == 1}
 

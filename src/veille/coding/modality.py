@@ -20,7 +20,7 @@ def _key(tok) -> str:
 def ancestors(tok, depth: int = 4):
     h = tok
     for _ in range(depth):
-        if h.head is h:
+        if h.head.i == h.i:
             return
         h = h.head
         yield h
@@ -35,8 +35,13 @@ def negated(tok, lex: EventLexicon) -> bool:
 def french(trigger, lex: EventLexicon) -> tuple[str, object | None]:
     """(modality, governing cue token)."""
     verb = trigger if trigger.pos_ in ("VERB", "AUX") else (trigger.head if trigger.head.pos_ == "VERB" else trigger)
-    if negated(trigger, lex) or (verb is not trigger and negated(verb, lex) and trigger.dep_ in ("obj", "nsubj")):
+    if negated(trigger, lex) or (verb.i != trigger.i and negated(verb, lex) and trigger.dep_ in ("obj", "nsubj")):
         return "denied", None
+    if any(lex.is_cue("deny", _key(c)) or lex.is_cue("deny", fold(c.text)) for c in trigger.children):
+        return "denied", None  # "Moscou dément avoir bombardé" (the parser may hang "dément" below)
+    subj = [c for c in verb.children if c.dep_.startswith("nsubj")]
+    if any(fold(d.text) in lex.cue_words("negation") for s in subj for d in s.children if d.dep_ == "det"):
+        return "denied", None  # "aucun pays ne reconnaît"
     for a in ancestors(trigger):
         k = _key(a)
         if lex.is_cue("deny", k):
@@ -53,6 +58,8 @@ def french(trigger, lex: EventLexicon) -> tuple[str, object | None]:
     moods = {m for t in [verb] + [c for c in verb.children if c.dep_.startswith("aux")] for m in t.morph.get("Mood")}
     if "Cnd" in moods:
         return "claimed", None
+    if "Fut" in verb.morph.get("Tense"):
+        return "planned", None  # "fournira": announced, not done
     if any(_key(c) in lex.cue_words("claimed") or fold(c.text) in lex.cue_words("claimed") for c in trigger.children):
         return "claimed", None
     return "asserted", None
@@ -62,13 +69,14 @@ def french_source(trigger, lex: EventLexicon) -> str | None:
     sent = trigger.sent
     for tok in sent:  # "selon les premiers rapports", "d'après Kiev"
         if fold(tok.text) in lex.cue_words("according") or lex.is_cue("according", fold(tok.text), fold(tok.nbor(1).text) if tok.i + 1 < len(tok.doc) else ""):
-            head = tok.head if tok.head is not tok else None
+            head = tok.head if tok.head.i != tok.i else None
             if head is not None and head.i > tok.i:
                 words = [t for t in subtree(head) if t.i > tok.i and not t.is_punct]
                 words = sorted(words, key=lambda t: t.i)
                 if words:
                     return tok.doc[words[0].i:words[-1].i + 1].text.strip(" ,")
-    for a in ancestors(trigger, 5):
+    below = [c for c in trigger.children if c.dep_ in ("parataxis", "ccomp", "conj", "advcl") and c.i > trigger.i]
+    for a in list(ancestors(trigger, 5)) + below:  # "X a frappé Y, a déclaré le porte-parole"
         if lex.is_cue("report", _key(a)):
             subj = [c for c in a.children if c.dep_ in ("nsubj", "nsubj:pass")]
             if subj:

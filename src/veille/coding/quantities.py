@@ -15,7 +15,8 @@ def _patterns(lang: str, words: tuple[str, ...]):
     num = number_pattern(lang)
     alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     # number, up to two words (soldats, civils, people), the quantity word
-    after = re.compile(rf"(?<![\w,.])(?P<n>{num})(?:\s+(?:de|d'|d’|of))?(?:\s+[\w’'-]+){{0,2}}?\s+(?P<w>{alt})(?!\w)", re.I)
+    word = r"(?!(?:and|et|ou|or)\b)[\w’'-]+"
+    after = re.compile(rf"(?<![\w,.])(?P<n>{num})(?:\s+(?:de|d'|d’|of))?(?:\s+{word}){{0,2}}?\s+(?P<w>{alt})(?!\w)", re.I)
     # the quantity word first: "killing at least 12", "tuant au moins 4"
     before = re.compile(rf"(?<!\w)(?P<w>{alt})\s+(?:(?:at least|au moins|au minimum|plus de|more than|some|about|environ|près de)\s+)?(?P<n>{num})(?!\w)", re.I)
     return after, before
@@ -29,7 +30,7 @@ def find(sentence: str, lex: EventLexicon) -> dict[str, float]:
     after, before = _patterns(lex.lang, tuple(lex.quantities))
     out: dict[str, float] = {}
     spans = []
-    for pat in (after, before):
+    for pat in (before, after):
         for m in pat.finditer(folded):
             if any(m.start() < e and s < m.end() for s, e in spans):
                 continue

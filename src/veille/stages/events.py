@@ -89,7 +89,7 @@ class Coder:
         parsed = self.doc.work.get("parsed", {}).get("body", [])
         for offset, sdoc in parsed:
             has_parse = sdoc.has_annotation("DEP")
-            actors = self.actors(sdoc, offset)
+            actors = self._actors = self.actors(sdoc, offset)
             self.topic = []  # a paragraph's subject does not carry into the next one
             for sent in sdoc.sents:
                 self.sentence(sent, offset, actors, has_parse)
@@ -102,12 +102,16 @@ class Coder:
         figures = quantities.find(evidence, self.lex)
         made: list[Event] = []
         toks = list(sent)
-        quoted = evidence.lstrip()[:1] in QUOTES and evidence.rstrip(" ,.")[-1:] in QUOTES
+        quoted = evidence.lstrip()[:1] in QUOTES
+        opening = re.sub(r"[^\w' ]", " ", fold(" ".join(evidence.split()[:4])))
+        analysis = any(re.match(rf"{re.escape(p)}\b", opening) for p in self.lex.cue_phrases("analysis"))
         for tok, trig in found:
-            if quoted:
-                break  # words reported verbatim: claims, not events the text reports
+            if quoted or analysis:
+                break  # words quoted verbatim, or the writer's conclusion: not events the text reports
             if has_parse:
                 ev = self.code_french(tok, trig, actors, sent)
+                if ev is not None:
+                    self.sentence_fallbacks(ev, tok, actors, sent)
             else:
                 ev = self.code_english(tok, trig, actors, toks)
             if ev is None:
@@ -125,7 +129,12 @@ class Coder:
             self.place_and_date(ev, sent, offset)
             self.fallbacks(ev)
         self.attach_quantities(made, figures)
-        self.events.extend(made)
+        for ev in made:
+            twin = self.restated(ev)
+            if twin is None:
+                self.events.append(ev)
+            elif _richness(ev) > _richness(twin):  # keep the fuller telling of one event
+                self.events[self.events.index(twin)] = ev
         if has_parse:
             root = sent.root
             subj = arguments.subject_of(root, ()) if root.pos_ in ("VERB", "AUX") else []
@@ -135,37 +144,74 @@ class Coder:
     # ------------------------------------------------------------------ French
     def code_french(self, tok, trig, actors, sent) -> Event | None:
         lex = self.lex
-        if tok.pos_ == "NOUN" and tok.dep_ not in NOUN_DEPS:
-            return None  # "une campagne de frappes": a modifier, not the event said
-        if tok.pos_ == "NOUN" and arguments.case_of(tok) in ("comme", "pour", "as", "for", "like"):
-            return None  # "ce qui a commencé comme des frappes", "pour une attaque": no event told
-        if tok.pos_ == "NOUN" and tok.dep_ == "nsubj" and _definite(tok):
-            return None  # "les frappes russes … ont créé le risque": back to an event already told
-        if tok.pos_ == "VERB" and tok.dep_ == "acl" and "Part" in tok.morph.get("VerbForm"):
-            return None  # "les soldats déployés par Moscou": a description, not an event
-        objects = [c for c in tok.children if c.dep_ in ("obj", "nsubj:pass")]
-        if tok.pos_ == "VERB" and trig.type == "ASSAULT" and not objects and any(c.dep_ == "xcomp" for c in tok.children):
-            return None  # "visant à remettre en question": aiming, not striking
-        if any(fold(o.lemma_) in lex.cue_words("figurative") for o in objects):
-            return None  # "il envoie un signal"
-        if any(fold(c.text) in lex.cue_words("generic") for c in list(tok.children) + list(tok.head.children)):
-            return None  # "régulièrement visés": a habit, not one event
+        if not self.told(tok, trig, lex):
+            return None
         mod, governor = modality.french(tok, lex)
         if governor is not None and mod == "threatened" and self.lex.trigger((fold(governor.lemma_),), "VERB"):
             return None  # "menacé de livrer": the threat is the event
         skip = [c for c in sent if fold(c.text) in lex.cue_words("according")]
-        skip = [c.head for c in skip if c.head is not c]
+        skip = [c.head for c in skip if c.head.i != c.i]
         source, target, borrowed = arguments.french(tok, actors, skip, self.means)
-        if tok.pos_ == "NOUN" and not source and not target and _definite(tok) and not self._placed(tok):
-            return None  # "l'attaque": a reference back to an event already told
         mode = trig.mode or self.mode(trig.type, tok, sent)
         return Event(type=trig.type, mode=mode, source=source, target=target, date=None, date_precision=None,
                      date_from=None, place=None, quantities={}, attributed_to=modality.french_source(tok, lex),
                      modality=mod, evidence="", start=0, end=0, trigger="", trigger_start=0, trigger_end=0,
                      confidence=_confidence(tok.pos_ == "VERB", source, target, borrowed))
 
-    def _placed(self, tok) -> bool:
-        return False
+    def agentive(self, subj, lex: EventLexicon) -> bool:
+        """Can this subject carry out an event: an actor, an event noun, a weapon?"""
+        toks = arguments.subtree(subj)
+        if any(t.i in self._actors.by_token for t in toks):
+            return True
+        if any(fold(t.text) in self.means or fold(t.lemma_) in self.means for t in toks):
+            return True
+        return lex.trigger((fold(subj.lemma_),), "NOUN") is not None
+
+    def told(self, tok, trig, lex: EventLexicon) -> bool:
+        """Does the sentence tell this event, rather than mention, plan in the abstract,
+        reason about or refer back to one? Grammar decides, not the topic."""
+        head = tok.head
+        hkey = fold(head.lemma_)
+        if lex.is_cue("light", fold(head.text)) or lex.is_cue("occur", fold(head.text)):
+            hkey = fold(head.text)  # the lemmatizer reads some verbs as nouns ("montre")
+        if tok.pos_ == "NOUN":
+            case = arguments.case_of(tok)
+            if tok.dep_ == "ROOT":  # a line without a verb: "Suspension par l'Allemagne du processus …"
+                return not any(t.pos_ in ("VERB", "AUX") and "Fin" in t.morph.get("VerbForm") for t in tok.sent)
+            if tok.dep_ in ("nsubj", "nsubj:pass") and not _definite(tok):
+                return lex.is_cue("occur", hkey) or lex.trigger((hkey,), "VERB") is not None
+            if tok.dep_ == "obj" and lex.is_cue("light", hkey):
+                return True  # "lancer une offensive", "ordonner l'envoi", "montre le bombardement"
+            if tok.dep_.startswith("obl") and ((case and lex.is_cue("frame", case)) or lex.is_cue("frame", fold(head.text))):
+                return True  # "lors d'un appel téléphonique"
+            return False
+        form = set(tok.morph.get("VerbForm"))
+        if any(fold(c.text) in lex.cue_words("generic") for c in list(tok.children) + list(head.children)):
+            return False  # "régulièrement visés": a habit, not one event
+        if "Sub" in tok.morph.get("Mood") or any("Sub" in a.morph.get("Mood") for a in tok.children if a.dep_.startswith("aux")):
+            return False  # "pour qu'elle ne quitte pas", "bien qu'elle ne se soit pas retirée"
+        if "Cnd" in tok.morph.get("Mood"):
+            return False  # "armerait": would, not did (the compound "aurait frappé" is a claim)
+        if tok.dep_ == "acl" and "Part" in form and not any(c.dep_.startswith("aux") for c in tok.children):
+            return False  # "les soldats déployés par Moscou": a description
+        if tok.dep_ == "acl:relcl":
+            return False  # "au moment où la Russie commence à cibler …": background to another statement
+        if "Part" in form and "Pres" in tok.morph.get("Tense") and any(
+                c.dep_ in ("mark", "case") and fold(c.text) == "en" for c in tok.children):
+            return False  # "en envoyant du matériel": the manner of something else
+        if "Inf" in form:
+            if head.pos_ == "NOUN" and head.dep_ in ("nsubj", "nsubj:pass"):
+                return False  # "cette décision de soutenir l'Ukraine …": a reference, not news
+            return lex.is_cue("aspect", hkey) or lex.is_cue("plan", hkey) or lex.is_cue("threat", hkey)
+        subj = [c for c in tok.children if c.dep_ == "nsubj"]
+        if subj and subj[0].pos_ == "PRON" and set(subj[0].morph.get("PronType")) & {"Dem", "Ind"}:
+            return False  # "cela soutient …": an argument, not an actor
+        objects = [c for c in tok.children if c.dep_ in ("obj", "nsubj:pass")]
+        if trig.type == "ASSAULT" and not objects and any(c.dep_ == "xcomp" for c in tok.children):
+            return False  # "visant à remettre en question": aiming, not striking
+        if any(fold(o.lemma_) in lex.cue_words("figurative") for o in objects):
+            return False  # "il envoie un signal"
+        return True
 
     def mode(self, etype: str, tok, sent) -> str | None:
         allowed = MODES.get(etype)
@@ -231,6 +277,19 @@ class Coder:
         elif self.doc.published and _recent(sent, ev.trigger_start - offset):
             ev.date, ev.date_precision, ev.date_from = self.doc.published, "day", "publication"
 
+    def sentence_fallbacks(self, ev: Event, tok, actors, sent) -> None:
+        """When the parse loses the frame: the named actor heading a phrase before the
+        trigger is the source, the first other actor after it the target."""
+        if not ev.source:
+            before = [t for t in sent if t.i < tok.i and t.i in actors.proper
+                      and t.dep_ in ("nsubj", "nsubj:pass", "obj", "appos", "ROOT", "dislocated")]
+            if before:
+                ev.source = list(actors.by_token[before[-1].i])
+                ev.confidence = round(ev.confidence - 0.1, 2)
+        if not ev.target:
+            after = [c for t in sent if t.i > tok.i for c in actors.by_token.get(t.i, ()) if c not in ev.source]
+            ev.target = after[:1]
+
     def fallbacks(self, ev: Event) -> None:
         """What the sentence leaves out, from the story around it."""
         prev = next((p for p in reversed(self.events) if p.type == ev.type), None)
@@ -241,7 +300,7 @@ class Coder:
             ev.confidence -= 0.1
         if ev.type in ("AGREE", "CONSULT", "COOPERATE") and not ev.source and len(ev.target) > 1:
             ev.source = list(ev.target)  # "convenu entre Bakou et Erevan": both sides
-        if not ev.source and self.topic and not set(self.topic) & set(ev.target):
+        if not ev.source and self.topic and not set(self.topic) & set(ev.target) and ev.confidence >= 0:
             ev.source = list(self.topic)  # the story's subject carries on to a sentence without one
             ev.confidence -= 0.1
         if ev.place and ev.place.get("country") and ev.type in ("ASSAULT", "COERCE", "MOBILIZE"):
@@ -262,6 +321,34 @@ class Coder:
         recent = [e for e in self.events[-3:] if e.type == "ASSAULT" and not any(k in e.quantities for k in CASUALTIES)]
         if casualties and recent:  # "… des combats. Au moins 10 morts et 6 blessés."
             recent[-1].quantities.update(casualties)
+
+
+    def restated(self, ev: Event) -> Event | None:
+        """An earlier event of this document that ``ev`` tells again: same type and source,
+        compatible target, place and mode, and no time of its own ("dix jours plus tard"
+        makes a second strike, "en définitive, la Russie a frappé" does not)."""
+        own_time = [t for t in self.dates if ev.start <= t.start < ev.end and (t.value is None or t.precision == "day")]
+        if not ev.source or own_time:
+            return None
+        for old in self.events:
+            if (old.type == ev.type and set(old.source) == set(ev.source) and old.modality == ev.modality
+                    and set(old.target) & set(ev.target)
+                    and (ev.type != "ASSAULT" or not old.mode or not ev.mode or old.mode == ev.mode)
+                    and _same_place(old.place, ev.place)):
+                return old
+        return None
+
+
+def _same_place(a: dict | None, b: dict | None) -> bool:
+    """Places that can be one event's: unknown, equal, or a country and a place in it."""
+    if not a or not b or a.get("name") == b.get("name"):
+        return True
+    return a.get("country") == b.get("country") and "country" in (a.get("kind"), b.get("kind"))
+
+
+def _richness(ev: Event) -> int:
+    return sum(bool(x) for x in (ev.target, ev.place and ev.place.get("kind") != "country", ev.date, ev.quantities,
+                                 ev.mode, ev.attributed_to))
 
 
 def _definite(tok) -> bool:
@@ -289,7 +376,8 @@ def _confidence(verb: bool, source, target, borrowed: bool) -> float:
 def events(doc: Document, ctx: Context) -> Document:
     lang = doc.work.get("nlp_lang", "fr")
     doc.events = Coder(doc, load(lang, ctx.options.kb_dir)).run()
-    doc.events = [e for e in doc.events if e.source or e.target or e.place]
+    # an event in an "if" clause did not happen: it is no event, whatever its words
+    doc.events = [e for e in doc.events if (e.source or e.target or e.place) and e.modality != "hypothetical"]
     return doc
 
 

@@ -18,6 +18,7 @@ from veille.model import Document, Entity, Mention
 from veille.pipeline import Context, Stage
 from veille.stages.clean import is_headline_case
 
+BIG_CITY = 200_000  # a city this large is taken by its name alone, wherever it is
 CONNECTORS = {"de", "du", "des", "la", "le", "l", "d", "'", "of", "the", "s", "’"}
 DETERMINERS = {"l", "la", "le", "les", "d", "de", "du", "des", "'", "’", "the", "a", "an", "-", "–"}
 
@@ -169,7 +170,8 @@ class Linker:
             if lead and idx.lookup(f"{lead.group(1)} {name}"):
                 a, name = lead.start(1), text[lead.start(1):b]
             cands = idx.lookup(name)
-            if any(c.kind != "city" or c.country in context for c in cands):
+            if any(c.kind != "city" or c.country in context or (c.population >= BIG_CITY and not initial)
+                   for c in cands):
                 self.toponyms.append((Mention(name, a, b, segment, "gazetteer"), None))
                 spans.append((a, b))
         return spans

