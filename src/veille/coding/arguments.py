@@ -16,7 +16,7 @@ SUBJECT = ("nsubj",)
 TARGET_DEPS = ("obj", "iobj", "obl", "obl:arg", "obl:mod", "nmod", "dep", "nsubj:pass", "appos")
 BORROW = ("xcomp", "advcl", "conj", "acl", "acl:relcl", "nmod", "obl", "obj", "ccomp", "csubj")
 SOURCE_CASES = ("par", "by")
-TARGET_CASES = ("contre", "sur", "vers", "à", "au", "aux", "en", "dans", "against", "on", "at", "in", "into", "to")
+TARGET_CASES = ("contre", "sur", "vers", "à", "au", "aux", "en", "dans", "avec", "against", "on", "at", "in", "into", "to", "with")
 
 
 @dataclass

@@ -22,6 +22,8 @@ QUOTES = ('"', "«", "»", "“", "”")
 LOCATIVE = re.compile(r"(?:\b(?:à|en|dans|près de|vers|sur|au|aux|depuis|in|at|near|from)\s*)$", re.I)
 KIND_RANK = {"city": 1, "region": 2, "water": 2, "area": 2, "mountain": 2, "country": 3}
 NOUN_DEPS = ("nsubj", "nsubj:pass", "obj", "obl", "obl:arg", "obl:mod", "obl:agent", "ROOT", "appos", "conj", "iobj")
+LIST_MARKS = ("-", "–", "—", "•", "*", "·")
+SYMMETRIC = ("AGREE", "CONSULT", "COOPERATE")
 CASUALTIES = ("killed", "wounded", "captured", "missing")
 
 
@@ -186,6 +188,20 @@ class Coder:
                 return True  # "lors d'un appel téléphonique"
             return False
         form = set(tok.morph.get("VerbForm"))
+        if tok.sent[0].text in LIST_MARKS and not any("Fin" in t.morph.get("VerbForm") for t in tok.sent):
+            return False  # a verbless list item ("- Escalade militaire … soutenue par …"): only its head noun
+        if "Part" in form and "Pres" in tok.morph.get("Tense") and head.pos_ not in ("VERB", "AUX"):
+            return False  # "… menaçant de s'étendre": a participle hung on a noun describes it
+        clause = tok.head if tok.dep_ in ("xcomp", "ccomp") else tok
+        if clause.dep_ == "acl:relcl" or tok.dep_ == "acl:relcl":
+            return False  # "au moment où la Russie commence à cibler …": background to another statement
+        auxes = [c for c in tok.children if c.dep_.startswith("aux")]
+        if any(a.dep_ == "aux:pass" for a in auxes) and not any(a.dep_ == "aux:tense" for a in auxes) and all(
+                "Pres" in a.morph.get("Tense") for a in auxes if a.dep_ == "aux:pass"):
+            return False  # "sont stationnées", "est accusé", "n'est accordée": a state, not an event
+        subj = [c for c in tok.children if c.dep_.startswith("nsubj")]
+        if any(fold(d.text) in lex.cue_words("negation") for x in subj for d in x.children if d.dep_ == "det"):
+            return False  # "aucun pays ne reconnaît": nobody did it
         if any(fold(c.text) in lex.cue_words("generic") for c in list(tok.children) + list(head.children)):
             return False  # "régulièrement visés": a habit, not one event
         if "Sub" in tok.morph.get("Mood") or any("Sub" in a.morph.get("Mood") for a in tok.children if a.dep_.startswith("aux")):
@@ -194,8 +210,6 @@ class Coder:
             return False  # "armerait": would, not did (the compound "aurait frappé" is a claim)
         if tok.dep_ == "acl" and "Part" in form and not any(c.dep_.startswith("aux") for c in tok.children):
             return False  # "les soldats déployés par Moscou": a description
-        if tok.dep_ == "acl:relcl":
-            return False  # "au moment où la Russie commence à cibler …": background to another statement
         if "Part" in form and "Pres" in tok.morph.get("Tense") and any(
                 c.dep_ in ("mark", "case") and fold(c.text) == "en" for c in tok.children):
             return False  # "en envoyant du matériel": the manner of something else
@@ -279,15 +293,21 @@ class Coder:
 
     def sentence_fallbacks(self, ev: Event, tok, actors, sent) -> None:
         """When the parse loses the frame: the named actor heading a phrase before the
-        trigger is the source, the first other actor after it the target."""
+        trigger is the source; else, for a clause with no subject of its own (or "il"),
+        the actor the paragraph is about; the first other actor after it is the target."""
         if not ev.source:
             before = [t for t in sent if t.i < tok.i and t.i in actors.proper
                       and t.dep_ in ("nsubj", "nsubj:pass", "obj", "appos", "ROOT", "dislocated")]
+            subj = [c for c in tok.children if c.dep_ == "nsubj"]
             if before:
                 ev.source = list(actors.by_token[before[-1].i])
-                ev.confidence = round(ev.confidence - 0.1, 2)
-        if not ev.target:
-            after = [c for t in sent if t.i > tok.i for c in actors.by_token.get(t.i, ()) if c not in ev.source]
+            elif self.topic and (not subj or subj[0].pos_ == "PRON"):
+                ev.source = [c for c in self.topic if c not in ev.target]
+            ev.confidence = round(ev.confidence - 0.1, 2)
+        if not ev.target and ev.type not in SYMMETRIC:
+            relative = [t for t in sent if t.dep_ == "acl:relcl"]
+            after = [c for t in sent if t.i > tok.i and not any(r in t.ancestors or r.i == t.i for r in relative)
+                     for c in actors.by_token.get(t.i, ()) if c not in ev.source]
             ev.target = after[:1]
 
     def fallbacks(self, ev: Event) -> None:
@@ -298,11 +318,12 @@ class Coder:
             ev.target = ev.target or list(prev.target)
             ev.place = ev.place or prev.place
             ev.confidence -= 0.1
-        if ev.type in ("AGREE", "CONSULT", "COOPERATE") and not ev.source and len(ev.target) > 1:
+        if ev.type in SYMMETRIC and not ev.source and len(ev.target) > 1:
             ev.source = list(ev.target)  # "convenu entre Bakou et Erevan": both sides
-        if not ev.source and self.topic and not set(self.topic) & set(ev.target) and ev.confidence >= 0:
-            ev.source = list(self.topic)  # the story's subject carries on to a sentence without one
-            ev.confidence -= 0.1
+        if ev.type in SYMMETRIC and not ev.target and len(ev.source) > 1:
+            ev.target = list(ev.source)  # "la Turquie et l'Azerbaïdjan ont signé un accord"
+        if ev.type not in SYMMETRIC:
+            ev.target = [c for c in ev.target if c not in ev.source]
         if ev.place and ev.place.get("country") and ev.type in ("ASSAULT", "COERCE", "MOBILIZE"):
             from veille.kb import load as load_kb
 
@@ -377,7 +398,8 @@ def events(doc: Document, ctx: Context) -> Document:
     lang = doc.work.get("nlp_lang", "fr")
     doc.events = Coder(doc, load(lang, ctx.options.kb_dir)).run()
     # an event in an "if" clause did not happen: it is no event, whatever its words
-    doc.events = [e for e in doc.events if (e.source or e.target or e.place) and e.modality != "hypothetical"]
+    doc.events = [e for e in doc.events if (e.source or e.target or e.place) and e.modality != "hypothetical"
+                  and (e.type not in SYMMETRIC or len(set(e.source) | set(e.target)) > 1)]  # a meeting needs two
     return doc
 
 
