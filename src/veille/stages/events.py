@@ -20,6 +20,7 @@ from veille.pipeline import Context, Stage
 
 QUOTES = ('"', "«", "»", "“", "”")
 LOCATIVE = re.compile(r"(?:\b(?:à|en|dans|près de|vers|sur|au|aux|depuis|in|at|near|from)\s*)$", re.I)
+ORIGIN = re.compile(r"\b(?:depuis|from)\s*$", re.I)
 KIND_RANK = {"city": 1, "region": 2, "water": 2, "area": 2, "mountain": 2, "country": 3}
 NOUN_DEPS = ("nsubj", "nsubj:pass", "obj", "obl", "obl:arg", "obl:mod", "obl:agent", "ROOT", "appos", "conj", "iobj")
 LIST_MARKS = ("-", "–", "—", "•", "*", "·")
@@ -192,8 +193,12 @@ class Coder:
             return False  # a verbless list item ("- Escalade militaire … soutenue par …"): only its head noun
         if "Part" in form and "Pres" in tok.morph.get("Tense") and head.pos_ not in ("VERB", "AUX"):
             return False  # "… menaçant de s'étendre": a participle hung on a noun describes it
-        clause = tok.head if tok.dep_ in ("xcomp", "ccomp") else tok
-        if clause.dep_ == "acl:relcl" or tok.dep_ == "acl:relcl":
+        chain, c = [tok], tok
+        while c.dep_ in ("xcomp", "ccomp", "conj") and c.head.i != c.i and len(chain) < 4:
+            c = c.head
+            chain.append(c)
+        relative = any("Rel" in x.morph.get("PronType") for c in chain for x in c.children if x.dep_ != "obl")
+        if any(c.dep_ == "acl:relcl" for c in chain) or relative:
             return False  # "au moment où la Russie commence à cibler …": background to another statement
         auxes = [c for c in tok.children if c.dep_.startswith("aux")]
         if any(a.dep_ == "aux:pass" for a in auxes) and not any(a.dep_ == "aux:tense" for a in auxes) and all(
@@ -206,10 +211,12 @@ class Coder:
             return False  # "régulièrement visés": a habit, not one event
         if "Sub" in tok.morph.get("Mood") or any("Sub" in a.morph.get("Mood") for a in tok.children if a.dep_.startswith("aux")):
             return False  # "pour qu'elle ne quitte pas", "bien qu'elle ne se soit pas retirée"
-        if "Cnd" in tok.morph.get("Mood"):
+        if "Cnd" in tok.morph.get("Mood") or (not any(c.dep_.startswith("aux") for c in tok.children)
+                                               and re.search(r"(?:rait|raient)$", tok.text)):
             return False  # "armerait": would, not did (the compound "aurait frappé" is a claim)
-        if tok.dep_ == "acl" and "Part" in form and not any(c.dep_.startswith("aux") for c in tok.children):
-            return False  # "les soldats déployés par Moscou": a description
+        if "Part" in form and "Past" in tok.morph.get("Tense") and not any(c.dep_.startswith("aux") for c in tok.children) \
+                and head.pos_ not in ("VERB", "AUX") and tok.dep_ != "ROOT":
+            return False  # "les soldats déployés par Moscou", "… soutenue par l'OTAN": a description
         if "Part" in form and "Pres" in tok.morph.get("Tense") and any(
                 c.dep_ in ("mark", "case") and fold(c.text) == "en" for c in tok.children):
             return False  # "en envoyant du matériel": the manner of something else
@@ -278,10 +285,13 @@ class Coder:
     def place_and_date(self, ev: Event, sent, offset: int) -> None:
         s0, s1 = ev.start, ev.end
         # a capital standing for its state ("l'offensive de Bakou") is no place of the event
+        # and a state named as an actor ("l'Azerbaïdjan a envoyé") is no place either, unless
+        # the text puts the event in it ("en Ukraine")
         here = [(s, e, p) for s, e, p, how in self.places if s0 <= s < s1
-                and (how != "metonym" or LOCATIVE.search(self.doc.text[max(0, s - 12):s]))]
-        if here:
-            s, e, p = min(here, key=lambda x: (KIND_RANK.get(x[2].kind, 2), abs(x[0] - ev.trigger_start)))
+                and ((how != "metonym" and p.kind != "country") or LOCATIVE.search(self.doc.text[max(0, s - 12):s]))]
+        if here:  # the most precise place, where the event goes rather than where it comes from
+            s, e, p = min(here, key=lambda x: (bool(ORIGIN.search(self.doc.text[max(0, x[0] - 10):x[0]])),
+                                               KIND_RANK.get(x[2].kind, 2), abs(x[0] - ev.trigger_start)))
             ev.place = {"name": p.name, "lat": p.lat, "lon": p.lon, "country": p.country, "kind": p.kind,
                         "geo_precision": KIND_RANK.get(p.kind, 2)}
         times = [t for t in self.dates if s0 <= t.start < s1]
@@ -313,6 +323,9 @@ class Coder:
     def fallbacks(self, ev: Event) -> None:
         """What the sentence leaves out, from the story around it."""
         prev = next((p for p in reversed(self.events) if p.type == ev.type), None)
+        if (prev is not None and ev.type == "ASSAULT" and not ev.place and prev.place
+                and set(prev.source) == set(ev.source) and ev.start - prev.end < 600):
+            ev.place = prev.place  # "… a touché le même site"
         if not ev.source and prev is not None and ev.type == "ASSAULT" and ev.start - prev.end < 600:
             ev.source = list(prev.source)  # "une nouvelle vague de drones a touché le même site"
             ev.target = ev.target or list(prev.target)
@@ -348,7 +361,8 @@ class Coder:
         """An earlier event of this document that ``ev`` tells again: same type and source,
         compatible target, place and mode, and no time of its own ("dix jours plus tard"
         makes a second strike, "en définitive, la Russie a frappé" does not)."""
-        own_time = [t for t in self.dates if ev.start <= t.start < ev.end and (t.value is None or t.precision == "day")]
+        own_time = [t for t in self.dates if ev.start <= t.start < ev.end
+                    and (t.precision == "day" or (t.value is None and t.anchor == "previous"))]
         if not ev.source or own_time:
             return None
         for old in self.events:
