@@ -75,6 +75,7 @@ def resolve(text: str, lang: str, published: date | None) -> list[TimeExpr]:
             elif published:
                 d = published - timedelta(days=(published.weekday() - obj) % 7)
                 value, precision = d.isoformat(), "day"
+                previous = d
         out.append(TimeExpr(text[s:e], s, e, value, precision, anchor))
     return out
 

@@ -21,6 +21,9 @@ from veille.pipeline import Context, Stage
 QUOTES = ('"', "«", "»", "“", "”")
 LOCATIVE = re.compile(r"(?:\b(?:à|en|dans|près de|vers|sur|au|aux|depuis|in|at|near|from)\s*)$", re.I)
 ORIGIN = re.compile(r"\b(?:depuis|from)\s*$", re.I)
+DIRECTION = {w: 0 for w in ("a", "en", "dans", "vers", "sur", "pres", "au", "aux", "in", "at", "to", "toward", "towards",
+                             "into", "near", "on")} | {w: 2 for w in ("depuis", "from")}
+SPEECH = ("ACCUSE", "REQUEST", "THREATEN", "REJECT", "SUPPORT", "PROTEST")
 KIND_RANK = {"city": 1, "region": 2, "water": 2, "area": 2, "mountain": 2, "country": 3}
 NOUN_DEPS = ("nsubj", "nsubj:pass", "obj", "obl", "obl:arg", "obl:mod", "obl:agent", "ROOT", "appos", "conj", "iobj")
 LIST_MARKS = ("-", "–", "—", "•", "*", "·")
@@ -104,6 +107,7 @@ class Coder:
         evidence = self.doc.text[s0:s1]
         figures = quantities.find(evidence, self.lex)
         made: list[Event] = []
+        tokens_of: list = []
         toks = list(sent)
         quoted = evidence.lstrip()[:1] in QUOTES
         opening = re.sub(r"[^\w' ]", " ", fold(" ".join(evidence.split()[:4])))
@@ -128,8 +132,9 @@ class Coder:
                 same.mode = same.mode or ev.mode
                 continue
             made.append(ev)
-        for ev in made:
-            self.place_and_date(ev, sent, offset)
+            tokens_of.append(tok)
+        for ev, tok in zip(made, tokens_of):
+            self.place_and_date(ev, sent, offset, tok)
             self.fallbacks(ev)
         self.attach_quantities(made, figures)
         for ev in made:
@@ -282,24 +287,43 @@ class Coder:
         return [(a, b, toks[0].doc[base + a:base + b].text) for a, b in spans]
 
     # ------------------------------------------------------------------ context
-    def place_and_date(self, ev: Event, sent, offset: int) -> None:
+    def place_and_date(self, ev: Event, sent, offset: int, tok) -> None:
         s0, s1 = ev.start, ev.end
-        # a capital standing for its state ("l'offensive de Bakou") is no place of the event
+        # a capital standing for its state ("l'offensive de Bakou") is no place of the event,
         # and a state named as an actor ("l'Azerbaïdjan a envoyé") is no place either, unless
         # the text puts the event in it ("en Ukraine")
         here = [(s, e, p) for s, e, p, how in self.places if s0 <= s < s1
                 and ((how != "metonym" and p.kind != "country") or LOCATIVE.search(self.doc.text[max(0, s - 12):s]))]
-        if here:  # the most precise place, where the event goes rather than where it comes from
-            s, e, p = min(here, key=lambda x: (bool(ORIGIN.search(self.doc.text[max(0, x[0] - 10):x[0]])),
-                                               KIND_RANK.get(x[2].kind, 2), abs(x[0] - ev.trigger_start)))
-            ev.place = {"name": p.name, "lat": p.lat, "lon": p.lon, "country": p.country, "kind": p.kind,
-                        "geo_precision": KIND_RANK.get(p.kind, 2)}
+        if here:  # where the event goes rather than where it comes from, the most precise, the nearest
+            s, e, p = min(here, key=lambda x: (self._direction(x[0]), KIND_RANK.get(x[2].kind, 2),
+                                               abs(x[0] - ev.trigger_start)))
+            ev.place = _place(p, "sentence")
+        else:  # the story's place: the last city or region the paragraph named before
+            para = self.doc.text.rfind("\n\n", 0, s0) + 2 if "\n\n" in self.doc.text[:s0] else 0
+            before = [(s, p) for s, e, p, how in self.places if para <= s < s0 and p.kind != "country" and how != "metonym"]
+            if before:
+                ev.place = _place(max(before, key=lambda x: x[0])[1], "context")
         times = [t for t in self.dates if s0 <= t.start < s1]
         if times:
-            t = min(times, key=lambda t: abs(t.start - ev.trigger_start))
+            if ev.type in SPEECH:  # a statement is dated by its frame ("un communiqué publié mercredi")
+                t = min(times, key=lambda t: t.start)
+            else:
+                t = min(times, key=lambda t: abs(t.start - ev.trigger_start))
             ev.date, ev.date_precision, ev.date_from = t.value, t.precision, "sentence" if t.value else None
-        elif self.doc.published and _recent(sent, ev.trigger_start - offset):
+            return
+        story = next((p for p in reversed(self.events) if p.date_from == "sentence" and p.date_precision == "day"
+                      and s0 - p.end < 800), None)
+        if story is not None and _recent(tok):
+            ev.date, ev.date_precision, ev.date_from = story.date, "day", "context"
+        elif self.doc.published and _recent(tok):
             ev.date, ev.date_precision, ev.date_from = self.doc.published, "day", "publication"
+
+    def _direction(self, start: int) -> int:
+        """0 where the event goes or is (à, en, vers…), 2 where it comes from (depuis), 1 else."""
+        before = self.doc.text[max(0, start - 30):start].rsplit(",", 1)[-1]
+        words = re.findall(r"\w+", fold(before))
+        last = next((w for w in reversed(words) if w in DIRECTION), None)
+        return 1 if last is None else DIRECTION[last]
 
     def sentence_fallbacks(self, ev: Event, tok, actors, sent) -> None:
         """When the parse loses the frame: the named actor heading a phrase before the
@@ -390,17 +414,28 @@ def _definite(tok) -> bool:
     return any(c.dep_ == "det" and "Def" in c.morph.get("Definite") for c in tok.children)
 
 
-def _recent(sent, trigger_idx: int) -> bool:
-    """Present tense or passé composé in the trigger's sentence: the event is of the page's day."""
-    verbs = [t for t in sent if t.pos_ in ("VERB", "AUX")]
-    if not verbs or not sent.doc.has_annotation("MORPH"):
+def _recent(tok) -> bool:
+    """Present tense or passé composé in the clause that carries the trigger: the event
+    is of the page's days, not of an unstated past ("avait frappé") or future."""
+    if not tok.doc.has_annotation("MORPH"):
         return False
-    main = min(verbs, key=lambda t: abs(t.idx - trigger_idx))
-    tense = set(main.morph.get("Tense"))
-    auxes = [c for c in main.children if c.dep_.startswith("aux")]
+    verb = tok
+    for _ in range(4):  # up to the finite verb: "ont pu pénétrer", "vient de lancer une offensive"
+        if "Fin" in verb.morph.get("VerbForm") or any(c.dep_.startswith("aux") for c in verb.children):
+            break
+        if verb.head.i == verb.i:
+            return False
+        verb = verb.head
+    auxes = [c for c in verb.children if c.dep_.startswith("aux")]
     if auxes:
-        return all("Pres" in a.morph.get("Tense") and "Ind" in a.morph.get("Mood") for a in auxes)
-    return "Pres" in tense and "Ind" in main.morph.get("Mood")
+        return all("Pres" in a.morph.get("Tense") and "Ind" in a.morph.get("Mood") for a in auxes
+                   if "Fin" in a.morph.get("VerbForm"))
+    return "Pres" in verb.morph.get("Tense") and "Ind" in verb.morph.get("Mood")
+
+
+def _place(p, how: str) -> dict:
+    return {"name": p.name, "lat": p.lat, "lon": p.lon, "country": p.country, "kind": p.kind,
+            "geo_precision": KIND_RANK.get(p.kind, 2), "from": how}
 
 
 def _confidence(verb: bool, source, target, borrowed: bool) -> float:
