@@ -93,7 +93,7 @@ def main(argv=None) -> int:
     n = len(items)
     print(f"articles: {n} ({distinct} distinct texts, repeated)")
     print(f"baseline fr_core_news_md: {n / base_s:7.2f} articles/s   peak RSS {rss_base:7.0f} MB")
-    print(f"veille part-1 pipeline:   {n / veille_s:7.2f} articles/s   peak RSS {rss_veille:7.0f} MB")
+    print(f"veille, whole pipeline:   {n / veille_s:7.2f} articles/s   peak RSS {rss_veille:7.0f} MB")
     print(f"part 1 only (no events):  {n / part1_s:7.2f} articles/s   (same stages less events, same store write)")
     print(f"events add:               {100 * (veille_s - part1_s) / part1_s:7.1f} %  of the per-article time "
           "(target <= 25 %)")

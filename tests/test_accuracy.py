@@ -22,6 +22,12 @@ FLOORS = {
     "entities.actor": 0.90,
     "places.recall": 0.90,
     "places.accuracy": 0.95,
+    "events.recall": 0.80,
+    "events.precision": 0.80,
+    "events.actors": 0.80,
+    "events.date": 0.80,
+    "events.place": 0.80,
+    "events.quantities": 1.00,
 }
 
 

@@ -28,6 +28,8 @@ class EventLexicon:
     cues: dict[str, set[tuple[str, ...]]] = field(default_factory=dict)
     modes: dict[tuple[str, ...], list[tuple[str, str]]] = field(default_factory=dict)  # words → (type, mode)
     quantities: dict[str, str] = field(default_factory=dict)  # word → key
+    phrase_sizes: dict[str, list[int]] = field(default_factory=dict)  # first word → phrase lengths
+    _words: dict[str, set[str]] = field(default_factory=dict)
 
     def trigger(self, keys: tuple[str, ...], pos: str | None) -> Trigger | None:
         found = self.triggers.get(keys)
@@ -44,7 +46,9 @@ class EventLexicon:
         return [" ".join(k).replace("' ", "'") for k in self.cues.get(cue, ())]
 
     def cue_words(self, cue: str) -> set[str]:
-        return {k[0] for k in self.cues.get(cue, ()) if len(k) == 1}
+        if cue not in self._words:
+            self._words[cue] = {k[0] for k in self.cues.get(cue, ()) if len(k) == 1}
+        return self._words[cue]
 
 
 def _keys(form: str) -> tuple[str, ...]:
@@ -64,6 +68,13 @@ def load(lang: str, user_dir: str = "") -> EventLexicon:
             if t not in lex.triggers[k]:
                 lex.triggers[k].append(t)
             lex.longest = max(lex.longest, len(k))
+            plain = tuple(x for x in k if x != "'")
+            for key in {k, plain}:
+                if len(key) > 1:
+                    sizes = lex.phrase_sizes.setdefault(key[0].rstrip("'"), [])
+                    if len(key) not in sizes:
+                        sizes.append(len(key))
+                        sizes.sort(reverse=True)
     for r in rows("events/cues.tsv", user_dir):
         if r.get("lang") == lang:
             for form in split(r.get("forms", "")):

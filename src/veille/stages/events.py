@@ -36,34 +36,44 @@ def _token_keys(tok) -> list[str]:
 
 
 def triggers(sent, lex: EventLexicon, parsed: bool):
-    """(token, Trigger) for every trigger in the sentence, longest phrase first."""
+    """(token, Trigger) for every trigger in the sentence, longest phrase first. Phrases
+    are matched on the words as written (hyphens split: "cessez-le-feu" = "cessez le feu")."""
     toks = list(sent)
-    out, i = [], 0
-    while i < len(toks):
+    flat: list[tuple[str, int]] = []  # (word key, index of its token)
+    for j, t in enumerate(toks):
+        for k in _token_keys(t):
+            flat.append((k.rstrip("'’"), j))
+    out, i, done = [], 0, -1
+    while i < len(flat):
+        key, j = flat[i]
         hit = None
-        for size in range(min(lex.longest + 2, len(toks) - i), 1, -1):  # phrases, on the words as written
-            keys = tuple(k for t in toks[i:i + size] for k in _token_keys(t) + (["'"] if t.text.endswith(("'", "’")) else []))
-            keys = tuple(k.rstrip("'’") or "'" for k in keys)
-            trig = lex.triggers.get(keys) or lex.triggers.get(tuple(k for k in keys if k != "'"))
-            if trig:
-                head = max(toks[i:i + size], key=lambda t: t.pos_ in ("NOUN", "VERB"))
-                hit = (head, trig[0], size)
+        for size in lex.phrase_sizes.get(key, ()):
+            words = tuple(k for k, _ in flat[i:i + size])
+            found = lex.triggers.get(words) if len(words) == size else None
+            if found:
+                covered = toks[j:flat[i + size - 1][1] + 1]
+                head = max(covered, key=lambda t: t.pos_ in ("NOUN", "VERB"))
+                hit = (head, found[0])
+                i += size
+                done = flat[i - 1][1]
                 break
         if hit is None:
-            t = toks[i]
+            i += 1
+            if j <= done:
+                continue
+            done = j
+            t = toks[j]
             pos = t.pos_ if parsed else None
             if not parsed or pos in ("VERB", "NOUN", "PROPN"):
-                key = (fold(t.lemma_ or t.text),) if parsed else (fold(t.text),)
-                trig = lex.trigger(key, ("NOUN" if pos == "PROPN" else pos) if parsed else None)
+                want = ("NOUN" if pos == "PROPN" else pos) if parsed else None
+                key1 = (fold(t.lemma_ or t.text),) if parsed else (fold(t.text),)
+                trig = lex.trigger(key1, want)
                 if trig is None and parsed:
-                    trig = lex.trigger((fold(t.text),), "NOUN" if pos == "PROPN" else pos)
+                    trig = lex.trigger((fold(t.text),), want)
                 if trig:
-                    hit = (t, trig, 1)
+                    hit = (t, trig)
         if hit:
-            out.append(hit[:2])
-            i += hit[2]
-        else:
-            i += 1
+            out.append(hit)
     return out
 
 
@@ -82,13 +92,15 @@ class Coder:
 
     def actors(self, sdoc, offset: int) -> arguments.Actors:
         a = arguments.Actors()
+        end = offset + len(sdoc.text)
         for s, e, code, etype, how in self.mentions:
-            for t in sdoc:
-                ts = offset + t.idx
-                if s <= ts < e:
-                    a.by_token.setdefault(t.i, []).append(code)
-                    if how not in ("demonym",) and etype in ("GPE", "ORG", "PER"):
-                        a.proper.add(t.i)
+            if not (offset <= s < end):
+                continue
+            span = sdoc.char_span(s - offset, e - offset, alignment_mode="expand")
+            for t in span if span is not None else ():
+                a.by_token.setdefault(t.i, []).append(code)
+                if how != "demonym" and etype in ("GPE", "ORG", "PER"):
+                    a.proper.add(t.i)
         return a
 
     def run(self) -> list[Event]:
