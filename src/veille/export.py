@@ -71,7 +71,9 @@ def to_record(doc: Document) -> dict:
                    for p in doc.places],
         "dates": [{"text": t.text, "value": t.value, "precision": t.precision, "anchor": t.anchor,
                    "evidence": [t.segment, t.start, t.end]} for t in doc.dates],
-        "events": [event_record(e) for e in doc.events],
+        "events": [event_record(e) for e in doc.events if e.modality != "hypothetical"],
+        # what an if-clause supposes is kept, but apart: a count of events never includes it
+        "conditional_events": [event_record(e) for e in doc.events if e.modality == "hypothetical"],
         "claims": doc.claims,
         "signals": doc.signals,
         "dropped": [{"line": d.line, "reason": d.reason, "text": d.text} for d in doc.dropped],
@@ -94,6 +96,8 @@ def write_geojson(docs: Iterable[Document], out: IO[str]) -> int:
     features = []
     for doc in docs:
         for n, e in enumerate(doc.events):
+            if e.modality == "hypothetical":
+                continue
             lat, lon = (e.place or {}).get("lat"), (e.place or {}).get("lon")
             if lat is None or lon is None:
                 continue
@@ -191,6 +195,8 @@ def write_acled(docs: Iterable[Document], out: IO[str], kb_dir: str = "") -> int
     n = 0
     for doc in docs:
         for i, e in enumerate(doc.events):
+            if e.modality == "hypothetical":
+                continue
             writer.writerow(acled_row(doc, i, e, kb_dir))
             n += 1
     return n

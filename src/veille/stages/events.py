@@ -458,8 +458,7 @@ def _confidence(verb: bool, source, target, borrowed: bool) -> float:
 def events(doc: Document, ctx: Context) -> Document:
     lang = doc.work.get("nlp_lang", "fr")
     doc.events = Coder(doc, load(lang, ctx.options.kb_dir)).run()
-    # an event in an "if" clause did not happen: it is no event, whatever its words
-    doc.events = [e for e in doc.events if (e.source or e.target or e.place) and e.modality != "hypothetical"
+    doc.events = [e for e in doc.events if (e.source or e.target or e.place)
                   and (e.type not in SYMMETRIC or len(set(e.source) | set(e.target)) > 1)]  # a meeting needs two
     return doc
 
