@@ -107,7 +107,7 @@ class Coder:
         parsed = self.doc.work.get("parsed", {}).get("body", [])
         for offset, sdoc in parsed:
             has_parse = sdoc.has_annotation("DEP")
-            actors = self._actors = self.actors(sdoc, offset)
+            actors = self.actors(sdoc, offset)
             self.topic = []  # a paragraph's subject does not carry into the next one
             for sent in sdoc.sents:
                 self.sentence(sent, offset, actors, has_parse)
@@ -177,15 +177,6 @@ class Coder:
                      date_from=None, place=None, quantities={}, attributed_to=modality.french_source(tok, lex),
                      modality=mod, evidence="", start=0, end=0, trigger="", trigger_start=0, trigger_end=0,
                      confidence=_confidence(tok.pos_ == "VERB", source, target, borrowed))
-
-    def agentive(self, subj, lex: EventLexicon) -> bool:
-        """Can this subject carry out an event: an actor, an event noun, a weapon?"""
-        toks = arguments.subtree(subj)
-        if any(t.i in self._actors.by_token for t in toks):
-            return True
-        if any(fold(t.text) in self.means or fold(t.lemma_) in self.means for t in toks):
-            return True
-        return lex.trigger((fold(subj.lemma_),), "NOUN") is not None
 
     def told(self, tok, trig, lex: EventLexicon) -> bool:
         """Does the sentence tell this event, rather than mention, plan in the abstract,
