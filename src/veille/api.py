@@ -146,8 +146,11 @@ class Veille:
         raise QueryError(f"{format}: not an export format (one of {', '.join(export.FORMATS)})")
 
     def links(self) -> list[dict]:
-        """Links across documents (same event, contradictions): none until part 3."""
-        return []
+        """Links across documents: the same event told by several documents (contradictions
+        between claims are to come)."""
+        from veille.links import same_events
+
+        return same_events(self.documents())
 
 
 def _canonical_source(source: str) -> str:

@@ -1,0 +1,121 @@
+"""Corpus links: the same event told by several documents.
+
+Two events of different documents are one event when their types match, their
+sources overlap, their targets do not contradict, their places lie within a radius
+that depends on how precise each is, their dates fall within a window that depends on
+their precision, and their sentences share words that are neither common nor words
+of the event lexicons, weapons or states ("Socar", "pétrolier", "militaire"): two, or
+one when both events stand in the same country (none for events rarer than attacks). Links
+are computed from the stored events alone, so the order of ingestion and re-ingesting
+change nothing.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+from itertools import combinations
+
+from veille.export import doc_name
+from veille.geo import km
+from veille.lexicon import fold
+from veille.model import Document, Event
+
+RADIUS_KM = {"city": 60, "region": 250, "water": 300, "area": 300, "mountain": 250}
+WINDOW_DAYS = {"day": 3, "month": 45, "year": 400}
+FREQUENT = ("ASSAULT", "COERCE")  # so many in a war that actors and country do not single one out
+STEM = 6  # French and English words meet on their first letters ("pétrolier", "pétrolières")
+
+
+@lru_cache(maxsize=4)
+def _ignored(lang: str) -> frozenset[str]:
+    """Words that say nothing about which event it is: stop words, event words, weapons, states."""
+    from spacy.util import get_lang_class
+
+    from veille.coding.lexicon import load
+    from veille.kb import load as load_kb
+
+    lex = load(lang)
+    words = {fold(w) for w in get_lang_class(lang).Defaults.stop_words}
+    words |= {k for key in lex.triggers for k in key} | {k for key in lex.modes for k in key}
+    words |= {k for keys in lex.cues.values() for key in keys for k in key}
+    words |= {k for key, aliases in load_kb().gazetteer.index.items()
+              if any(a.kind in ("country", "demonym", "metonym") for a in aliases) for k in key}
+    return frozenset(words)
+
+
+@lru_cache(maxsize=4)
+def _ignored_stems(lang: str) -> frozenset[str]:
+    return frozenset(w[:STEM] for w in _ignored(lang) if len(w) >= STEM)
+
+
+def stems(ev: Event, lang: str) -> set[str]:
+    lang = lang if lang in ("fr", "en") else "fr"
+    ignored, ignored_stems = _ignored(lang), _ignored_stems(lang)
+    return {w[:STEM] for w in re.findall(r"\w{5,}", fold(ev.evidence))
+            if w not in ignored and w[:STEM] not in ignored_stems and not w.isdigit()}
+
+
+def _both_placed(a: Event, b: Event) -> bool:
+    return bool(a.place and b.place and a.place.get("country") and a.place.get("country") == b.place.get("country"))
+
+
+def _day(value: str | None) -> date | None:
+    if not value:
+        return None
+    parts = (value + "-01-01")[:10].split("-") if len(value) < 10 else value.split("-")
+    try:
+        return date(int(parts[0]), int(parts[1] or 1), int(parts[2] or 1))
+    except (ValueError, IndexError):
+        return None
+
+
+def compatible(a: Event, b: Event) -> bool:
+    if a.type != b.type or not set(a.source) & set(b.source):
+        return False
+    if a.target and b.target and not set(a.target) & set(b.target):
+        return False
+    if a.place and b.place and a.place.get("lat") is not None and b.place.get("lat") is not None:
+        kinds = (a.place.get("kind"), b.place.get("kind"))
+        if "country" in kinds:
+            if a.place.get("country") != b.place.get("country"):
+                return False
+        else:
+            radius = max(RADIUS_KM.get(k or "city", 60) for k in kinds)
+            if km(a.place["lat"], a.place["lon"], b.place["lat"], b.place["lon"]) > radius:
+                return False
+    da, db = _day(a.date), _day(b.date)
+    if da and db:
+        window = max(WINDOW_DAYS.get(a.date_precision or "day", 3), WINDOW_DAYS.get(b.date_precision or "day", 3))
+        if abs((da - db).days) > window:
+            return False
+    return True
+
+
+def same_events(docs: list[Document]) -> list[dict]:
+    """One link per pair of documents and pair of matching events, the closest first."""
+    items = [(d, e) for d in sorted(docs, key=lambda d: d.id) for e in d.events if e.modality != "hypothetical"]
+    found = []
+    for (da, ea), (db, eb) in combinations(items, 2):
+        if da.id == db.id or not compatible(ea, eb):
+            continue
+        shared = stems(ea, da.language or "fr") & stems(eb, db.language or "fr")
+        # two telling words in common, or one and the same country on both sides; a rarer,
+        # non-violent event (a deployment, a delivery) needs only the same country
+        if len(shared) < 2 and not ((shared or ea.type not in FREQUENT) and _both_placed(ea, eb)):
+            continue
+        found.append((len(shared), da, ea, db, eb, shared))
+    links, seen = [], set()
+    for score, da, ea, db, eb, shared in sorted(found, key=lambda x: -x[0]):
+        key = (da.id, db.id, ea.evidence, eb.evidence)
+        if key in seen:
+            continue
+        seen.add(key)
+        links.append({
+            "kind": "same_event",
+            "a": {"doc": doc_name(da), "evidence": ea.evidence, "offsets": [ea.segment, ea.start, ea.end]},
+            "b": {"doc": doc_name(db), "evidence": eb.evidence, "offsets": [eb.segment, eb.start, eb.end]},
+            "note": f"{ea.type}{'/' + ea.mode if ea.mode else ''} {','.join(ea.source)}→{','.join(ea.target) or '?'}"
+                    f"; shared words: {', '.join(sorted(shared))}",
+        })
+    return links
