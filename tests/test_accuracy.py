@@ -17,6 +17,7 @@ FLOORS = {
     "meta.published": 1.00,
     "meta.language": 1.00,
     "meta.truncated": 1.00,
+    "meta.genre": 1.00,
     "entities.recall": 0.95,
     "entities.type": 0.90,
     "entities.actor": 0.90,

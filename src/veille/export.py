@@ -56,7 +56,7 @@ def to_record(doc: Document) -> dict:
         "author": doc.author,
         "site": doc.site,
         "language": doc.language,
-        "genre": None,
+        "genre": doc.genre,
         "truncated": doc.truncated,
         "text": doc.text,
         "captions": doc.captions or None,

@@ -106,6 +106,7 @@ class Document:
     author: str | None = None
     site: str | None = None
     language: str | None = None
+    genre: str | None = None  # news, analysis, opinion, satire, press_release, other
     truncated: bool = False
     text: str = ""
     captions: str = ""

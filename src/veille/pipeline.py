@@ -10,6 +10,7 @@ Stages, in order (``default_stages``):
 6. places    – toponyms → WGS 84 points from the GeoNames index
 7. dates     – temporal expressions → ISO dates with a precision
 8. events    – PLOVER events: type, mode, actors, place, date, quantities, modality, evidence
+9. genre     – news, analysis, opinion, satire or press release, with the words that tell it
 
 Each stage declares what it requires and what it provides; ``Pipeline`` checks the
 order once, at construction. A stage that fails records an error on the document;
@@ -45,9 +46,10 @@ class Stage:
 
 
 def default_stages() -> list[Stage]:
-    from veille.stages import clean, dates, events, language, link, meta, nlp, places
+    from veille.stages import clean, dates, events, genre, language, link, meta, nlp, places
 
-    return [clean.STAGE, meta.STAGE, language.STAGE, nlp.STAGE, link.STAGE, places.STAGE, dates.STAGE, events.STAGE]
+    return [clean.STAGE, meta.STAGE, language.STAGE, nlp.STAGE, link.STAGE, places.STAGE, dates.STAGE, events.STAGE,
+            genre.STAGE]
 
 
 class Pipeline:

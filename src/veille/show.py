@@ -11,7 +11,7 @@ def card(doc: Document) -> str:
            f"   id {doc.id} · {doc.source}",
            f"   published {doc.published or 'unknown'}"
            + (f" ({doc.published_from})" if doc.published_from else "")
-           + f" · language {doc.language or '?'}"
+           + f" · language {doc.language or '?'}" + (f" · {doc.genre}" if doc.genre else "")
            + (f" · by {doc.author}" if doc.author else "") + (f" · {doc.site}" if doc.site else "")]
     warnings = []
     if doc.truncated:

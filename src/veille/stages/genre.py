@@ -1,0 +1,82 @@
+"""genre: news, analysis, opinion, satire or press release, with the words that tell it.
+
+Reported speech ("a déclaré", "selon") in many sentences tells news; the writer's own
+voice (first person, exclamation marks) tells opinion; the writer's reasoning
+("le message est clair", "en définitive") with little reported speech tells analysis.
+A page that calls itself a press release or satire is one. The evidence goes to the
+document's signals.
+"""
+from __future__ import annotations
+
+import re
+
+from veille.coding.lexicon import load as load_events
+from veille.lexicon import fold, rows, split
+from veille.model import Document
+from veille.pipeline import Context, Stage
+
+NEWS_SHARE = 0.2  # of sentences with reported speech
+
+
+def cues(lang: str, user_dir: str = "") -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for r in rows("genre.tsv", user_dir):
+        if r["lang"] == lang:
+            out.setdefault(r["cue"], []).extend(fold(f) for f in split(r["forms"]))
+    return out
+
+
+def _find(text: str, words: list[str]) -> list[str]:
+    found = []
+    for w in words:
+        pat = rf"(?<!\w){re.escape(w)}" + ("" if w.endswith("'") else r"(?!\w)")
+        found += re.findall(pat, text)
+    return found
+
+
+def _reports(tok, report: set[str]) -> bool:
+    """A reporting verb with someone saying ("Bakou affirme", "a déclaré le ministère"),
+    or "selon …"; not "afin d'assurer l'efficacité"."""
+    if fold(tok.text) in report and tok.pos_ == "ADP":
+        return True
+    if fold(tok.lemma_) not in report and fold(tok.text) not in report:
+        return False
+    return any(c.dep_ in ("nsubj", "nsubj:pass") for c in tok.children) or not tok.doc.has_annotation("DEP")
+
+
+def genre(doc: Document, ctx: Context) -> Document:
+    lang = doc.language if doc.language in ("fr", "en") else "fr"
+    words = cues(lang, ctx.options.kb_dir)
+    lex = load_events(lang, ctx.options.kb_dir)
+    body = fold(doc.text)
+    page = fold((doc.title or "") + "\n" + (doc.site or "") + "\n" + doc.text[:400])
+    report = lex.cue_words("report") | lex.cue_words("according")
+    sentences, reported = [], []
+    for _, sdoc in doc.work.get("parsed", {}).get("body", []):
+        for sent in sdoc.sents:
+            if len(sent) <= 4:
+                continue
+            sentences.append(sent.text)
+            if any(_reports(t, report) for t in sent):
+                reported.append(sent.text)
+    share = len(reported) / max(1, len(sentences))
+    first = _find(body, words.get("first_person", []))
+    exclaim = doc.text.count("!") + (doc.title or "").count("!")
+    reasoning = _find(body, words.get("analysis", []))
+    if _find(page, words.get("press_release", [])):
+        value, why = "press_release", _find(page, words["press_release"])
+    elif _find(page, words.get("satire", [])):
+        value, why = "satire", _find(page, words["satire"])
+    elif share >= NEWS_SHARE and len(first) < 3 and exclaim < 2:
+        value, why = "news", [s[:80] for s in reported[:3]]
+    elif len(first) >= 3 or exclaim >= 2:
+        value, why = "opinion", first[:5] + (["!" * min(exclaim, 3)] if exclaim else [])
+    else:
+        value, why = "analysis", reasoning[:5] or [f"reported speech in {len(reported)} of {len(sentences)} sentences"]
+    doc.genre = value
+    doc.signals = [s for s in doc.signals if s.get("kind") != "genre"] + [
+        {"kind": "genre", "value": value, "evidence": why, "reported_share": round(share, 2)}]
+    return doc
+
+
+STAGE = Stage("genre", genre, requires=("text", "language", "parsed"), provides=("genre",))
