@@ -67,3 +67,12 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
     text = "".join(c for c in text if not unicodedata.combining(c))
     return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def fold_aligned(text: str) -> str:
+    """``fold`` one character at a time, so offsets in the result are offsets in ``text``."""
+    out = []
+    for c in text:
+        f = fold(c) if not c.isspace() else " "
+        out.append(f[0] if f else " ")
+    return "".join(out)

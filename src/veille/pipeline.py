@@ -11,6 +11,8 @@ Stages, in order (``default_stages``):
 7. dates     – temporal expressions → ISO dates with a precision
 8. events    – PLOVER events: type, mode, actors, place, date, quantities, modality, evidence
 9. genre     – news, analysis, opinion, satire or press release, with the words that tell it
+10. signals  – the page's warning card: paywall, placeholders, teasers, video script, headline
+               style, persuasion techniques, missing date, each with its evidence
 
 Each stage declares what it requires and what it provides; ``Pipeline`` checks the
 order once, at construction. A stage that fails records an error on the document;
@@ -46,10 +48,10 @@ class Stage:
 
 
 def default_stages() -> list[Stage]:
-    from veille.stages import clean, dates, events, genre, language, link, meta, nlp, places
+    from veille.stages import clean, dates, events, genre, language, link, meta, nlp, places, signals
 
     return [clean.STAGE, meta.STAGE, language.STAGE, nlp.STAGE, link.STAGE, places.STAGE, dates.STAGE, events.STAGE,
-            genre.STAGE]
+            genre.STAGE, signals.STAGE]
 
 
 class Pipeline:

@@ -13,14 +13,15 @@ def card(doc: Document) -> str:
            + (f" ({doc.published_from})" if doc.published_from else "")
            + f" · language {doc.language or '?'}" + (f" · {doc.genre}" if doc.genre else "")
            + (f" · by {doc.author}" if doc.author else "") + (f" · {doc.site}" if doc.site else "")]
-    warnings = []
-    if doc.truncated:
-        warnings.append("page truncated (paywall or cut)")
-    if not doc.published:
-        warnings.append("no publication date on the page")
-    warnings += doc.errors
-    if warnings:
-        out.append("   warnings: " + "; ".join(warnings))
+    card_lines = []
+    for s in doc.signals:
+        if s.get("kind") == "genre":
+            continue
+        ev = [e["text"] if isinstance(e, dict) else str(e) for e in s.get("evidence", [])]
+        card_lines.append(f"     ! {s['kind'].replace('_', ' ')}: " + " | ".join(x[:70] for x in ev[:3]))
+    if card_lines or doc.errors:
+        out.append("   warning card:")
+        out += card_lines + [f"     ! error: {e}" for e in doc.errors]
     reasons = Counter(d.reason for d in doc.dropped)
     if reasons:
         out.append("   dropped lines: " + ", ".join(f"{n} {r}" for r, n in reasons.most_common()))

@@ -116,8 +116,8 @@ def clean_lines(doc: Document, lines: list[str], rules, with_header: bool) -> No
         if k == "blank":
             prev_blank = True
             continue
-        if cut_reason:
-            drop(Dropped(i + 1, line, cut_reason))
+        if cut_reason:  # past a cut: the line's own reason when it has one ("template placeholder")
+            drop(Dropped(i + 1, line, r.reason if r is not None and r.action == "drop" else cut_reason))
             continue
         if r is not None:
             if r.action in ("cut", "paywall") and body:
