@@ -29,6 +29,8 @@ FLOORS = {
     "events.date": 0.80,
     "events.place": 0.80,
     "events.quantities": 1.00,
+    "links.same_event": 0.66,
+    "links.contradictions": 1.00,
 }
 
 

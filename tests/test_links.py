@@ -39,3 +39,26 @@ def test_order_and_reingest_give_the_same_links(tmp_path):
     b.ingest([str(b_dir / "fr.txt")])  # again: unchanged
     key = lambda ls: sorted((l["a"]["evidence"], l["b"]["evidence"]) for l in ls)  # noqa: E731
     assert key(a.links()) == key(b.links()) and len(a.links()) == 1
+
+
+TOLL_A = ("Frappe sur Kharkiv\n\n5 avril 2024\n\nUn missile russe a frappé vendredi un immeuble du centre de Kharkiv, "
+          "faisant 12 morts, selon le gouverneur régional.\n")
+TOLL_B = ("Kharkiv strike\n\nApr 5, 2024\n\nA Russian missile struck an apartment block in central Kharkiv on Friday, "
+          "killing 13 people, the regional governor said.\n")
+
+
+def test_two_tolls_for_one_strike_are_a_contradiction(tmp_path):
+    v = ingest(tmp_path, {"a.txt": TOLL_A, "b.txt": TOLL_B})
+    kinds = [l["kind"] for l in v.links()]
+    assert kinds.count("same_event") == 1
+    [c] = [l for l in v.links() if l["kind"] == "contradiction"]
+    assert "killed: 12 vs 13" in c["note"] or "killed: 13 vs 12" in c["note"]
+    assert {c["a"]["doc"], c["b"]["doc"]} == {"a.txt", "b.txt"}
+
+
+def test_different_calibres_for_the_same_producer_are_a_contradiction(tmp_path):
+    a = ("Usine\n\n1 mai 2024\n\nL'usine Avia-Agregat, en Azerbaïdjan, produit des obus de 122 et 152 millimètres.\n")
+    b = ("Usine\n\n2 mai 2024\n\nL'usine Avia-Agregat, basée à Bakou, fabrique des obus de 122 et 155 millimètres.\n")
+    v = ingest(tmp_path, {"a.txt": a, "b.txt": b})
+    [c] = [l for l in v.links() if l["kind"] == "contradiction"]
+    assert "152" in c["note"] and "155" in c["note"]

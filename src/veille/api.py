@@ -146,11 +146,11 @@ class Veille:
         raise QueryError(f"{format}: not an export format (one of {', '.join(export.FORMATS)})")
 
     def links(self) -> list[dict]:
-        """Links across documents: the same event told by several documents (contradictions
-        between claims are to come)."""
-        from veille.links import same_events
+        """Links between documents: the same event told by several, and claims that contradict."""
+        from veille.links import contradictions, same_events
 
-        return same_events(self.documents())
+        docs = self.documents()
+        return same_events(docs) + contradictions(docs)
 
 
 def _canonical_source(source: str) -> str:

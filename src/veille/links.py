@@ -92,8 +92,8 @@ def compatible(a: Event, b: Event) -> bool:
     return True
 
 
-def same_events(docs: list[Document]) -> list[dict]:
-    """One link per pair of documents and pair of matching events, the closest first."""
+def matches(docs: list[Document]) -> list[tuple]:
+    """(shared words, doc a, event a, doc b, event b) for every pair told as one event."""
     items = [(d, e) for d in sorted(docs, key=lambda d: d.id) for e in d.events if e.modality != "hypothetical"]
     found = []
     for (da, ea), (db, eb) in combinations(items, 2):
@@ -105,8 +105,13 @@ def same_events(docs: list[Document]) -> list[dict]:
         if len(shared) < 2 and not ((shared or ea.type not in FREQUENT) and _both_placed(ea, eb)):
             continue
         found.append((len(shared), da, ea, db, eb, shared))
+    return sorted(found, key=lambda x: -x[0])
+
+
+def same_events(docs: list[Document]) -> list[dict]:
+    """One link per pair of documents and pair of matching events, the closest first."""
     links, seen = [], set()
-    for score, da, ea, db, eb, shared in sorted(found, key=lambda x: -x[0]):
+    for score, da, ea, db, eb, shared in matches(docs):
         key = (da.id, db.id, ea.evidence, eb.evidence)
         if key in seen:
             continue
@@ -119,3 +124,47 @@ def same_events(docs: list[Document]) -> list[dict]:
                     f"; shared words: {', '.join(sorted(shared))}",
         })
     return links
+
+
+def _side(doc: Document, evidence: str, offsets) -> dict:
+    return {"doc": doc_name(doc), "evidence": evidence, "offsets": offsets}
+
+
+def figure_contradictions(docs: list[Document]) -> list[dict]:
+    """One event, two tolls: "12 killed" here, "13 killed" there."""
+    out = []
+    for _, da, ea, db, eb, _ in matches(docs):
+        for key in sorted(set(ea.quantities) & set(eb.quantities)):
+            if ea.quantities[key] != eb.quantities[key]:
+                out.append({"kind": "contradiction", "a": _side(da, ea.evidence, [ea.segment, ea.start, ea.end]),
+                            "b": _side(db, eb.evidence, [eb.segment, eb.start, eb.end]),
+                            "note": f"same {ea.type.lower()}, {key}: {ea.quantities[key]:g} vs {eb.quantities[key]:g}"})
+    return out
+
+
+def contradictions(docs: list[Document]) -> list[dict]:
+    """Claims about one thing that disagree: two measures of the same unit about the same
+    actors whose figures differ (with one in common, or one figure each), or two accounts
+    of who told whom, and when, that give different times."""
+    items = [(d, c) for d in sorted(docs, key=lambda d: d.id) for c in d.claims]
+    out = []
+    for (da, a), (db, b) in combinations(items, 2):
+        if a.get("kind") != b.get("kind") or not set(a.get("actors", ())) & set(b.get("actors", ())):
+            continue
+        if a["kind"] == "measure":
+            va, vb = set(a["value"]), set(b["value"])
+            if da.id == db.id or a["unit"] != b["unit"] or va == vb:
+                continue
+            if not (va & vb or (len(va) == len(vb) == 1)):
+                continue
+            note = f"{a['unit']}: {sorted(va)} vs {sorted(vb)}"
+        elif a["kind"] == "inform":
+            if a["value"] == b["value"] and a.get("told") == b.get("told"):
+                continue
+            note = f"who informed whom: {a['value']!r} ({a.get('attributed_to') or '?'}) vs {b['value']!r} " \
+                   f"({b.get('attributed_to') or '?'})"
+        else:
+            continue
+        out.append({"kind": "contradiction", "a": _side(da, a["evidence"], a.get("offsets")),
+                    "b": _side(db, b["evidence"], b.get("offsets")), "note": note})
+    return out + figure_contradictions(docs)

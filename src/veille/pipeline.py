@@ -10,8 +10,9 @@ Stages, in order (``default_stages``):
 6. places    – toponyms → WGS 84 points from the GeoNames index
 7. dates     – temporal expressions → ISO dates with a precision
 8. events    – PLOVER events: type, mode, actors, place, date, quantities, modality, evidence
-9. genre     – news, analysis, opinion, satire or press release, with the words that tell it
-10. signals  – the page's warning card: paywall, placeholders, teasers, video script, headline
+9. claims    – statements with a subject and a value (measures, who informed whom)
+10. genre    – news, analysis, opinion, satire or press release, with the words that tell it
+11. signals  – the page's warning card: paywall, placeholders, teasers, video script, headline
                style, persuasion techniques, missing date, each with its evidence
 
 Each stage declares what it requires and what it provides; ``Pipeline`` checks the
@@ -48,10 +49,10 @@ class Stage:
 
 
 def default_stages() -> list[Stage]:
-    from veille.stages import clean, dates, events, genre, language, link, meta, nlp, places, signals
+    from veille.stages import claims, clean, dates, events, genre, language, link, meta, nlp, places, signals
 
     return [clean.STAGE, meta.STAGE, language.STAGE, nlp.STAGE, link.STAGE, places.STAGE, dates.STAGE, events.STAGE,
-            genre.STAGE, signals.STAGE]
+            claims.STAGE, genre.STAGE, signals.STAGE]
 
 
 class Pipeline:
