@@ -62,3 +62,24 @@ def test_different_calibres_for_the_same_producer_are_a_contradiction(tmp_path):
     v = ingest(tmp_path, {"a.txt": a, "b.txt": b})
     [c] = [l for l in v.links() if l["kind"] == "contradiction"]
     assert "152" in c["note"] and "155" in c["note"]
+
+
+def test_clusters_count_reports_and_independent_sources(tmp_path):
+    v = ingest(tmp_path, {"fr.txt": FR, "en.txt": EN, "later.txt": FR_LATER})
+    [c] = v.clusters()
+    assert c["type"] == "ASSAULT" and len(c["reports"]) == 2 and c["independent_sources"] == 2
+    assert {r["doc"] for r in c["reports"]} == {"fr.txt", "en.txt"}
+
+
+def test_links_command(tmp_path):
+    from conftest import run_cli
+
+    for name, text in {"a.txt": TOLL_A, "b.txt": TOLL_B}.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert run_cli("ingest", "a.txt", "b.txt", cwd=tmp_path).returncode == 0
+    out = run_cli("links", cwd=tmp_path).stdout
+    assert "2 reports, 2 independent sources" in out and "CONTRADICTION" in out
+    import json
+
+    data = json.loads(run_cli("links", "--json", cwd=tmp_path).stdout)
+    assert len(data["clusters"]) == 1 and len(data["contradictions"]) == 1

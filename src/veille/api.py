@@ -152,6 +152,12 @@ class Veille:
         docs = self.documents()
         return same_events(docs) + contradictions(docs)
 
+    def clusters(self) -> list[dict]:
+        """Events that several documents tell as one, with their reports and source count."""
+        from veille.links import clusters
+
+        return clusters(self.documents())
+
 
 def _canonical_source(source: str) -> str:
     if source.startswith(("http://", "https://")) or "#" in source:

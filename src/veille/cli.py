@@ -187,6 +187,37 @@ def export(v, fmt, links, output):
 
 
 @main.command()
+@click.option("--json", "as_json", is_flag=True, help="Clusters and contradictions as JSON.")
+@click.pass_obj
+def links(v, as_json):
+    """List events told by several documents (clusters) and claims that contradict.
+
+    Example: veille links --json > links.json
+    """
+    try:
+        found, groups = v.links(), v.clusters()
+    except VeilleError as e:
+        fail(str(e))
+    contra = [l for l in found if l["kind"] == "contradiction"]
+    if as_json:
+        click.echo(json.dumps({"clusters": groups, "contradictions": contra}, ensure_ascii=False, indent=1))
+        return
+    for c in groups:
+        where = (c["place"] or {}).get("name") or "?"
+        click.echo(f"{c['type']}{'/' + c['mode'] if c['mode'] else ''} {','.join(c['source'])}→"
+                   f"{','.join(c['target']) or '?'}  {c['date'] or '----'}  {where}  "
+                   f"{len(c['reports'])} reports, {c['independent_sources']} independent sources")
+        for r in c["reports"]:
+            click.echo(f"    {r['doc']}: {r['evidence'][:110]}")
+    for l in contra:
+        click.echo(f"CONTRADICTION {l['note']}")
+        click.echo(f"    {l['a']['doc']}: {l['a']['evidence'][:110]}")
+        click.echo(f"    {l['b']['doc']}: {l['b']['evidence'][:110]}")
+    if not groups and not contra:
+        click.echo("no links", err=True)
+
+
+@main.command()
 def settings():
     """List every setting with its default and environment variable.
 

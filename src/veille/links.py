@@ -168,3 +168,53 @@ def contradictions(docs: list[Document]) -> list[dict]:
         out.append({"kind": "contradiction", "a": _side(da, a["evidence"], a.get("offsets")),
                     "b": _side(db, b["evidence"], b.get("offsets")), "note": note})
     return out + figure_contradictions(docs)
+
+
+TEMPLATE_REASONS = ("comment widget", "template placeholder", "form message", "empty-list placeholder",
+                    "load-more button", "comment section", "share button", "widget placeholder")
+
+
+def outlet(doc: Document) -> str:
+    """Who published a page: its site when known; else pages that carry the very same
+    widget and teaser lines come from one template, so one outlet."""
+    if doc.site:
+        return fold(doc.site)
+    template = sorted({d.text.strip() for d in doc.dropped if d.reason in TEMPLATE_REASONS})
+    if len(template) >= 3:
+        import hashlib
+
+        return "template:" + hashlib.sha1("\n".join(template).encode()).hexdigest()[:12]
+    return doc_name(doc)
+
+
+def clusters(docs: list[Document]) -> list[dict]:
+    """Events told as one, grouped: each cluster lists its reports and counts its
+    independent sources (distinct outlets: see ``outlet``)."""
+    parent: dict[tuple, tuple] = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    by_key = {}
+    for _, da, ea, db, eb, _ in matches(docs):
+        ka, kb = (da.id, ea.start, ea.type), (db.id, eb.start, eb.type)
+        by_key[ka], by_key[kb] = (da, ea), (db, eb)
+        parent[find(ka)] = find(kb)
+    groups: dict[tuple, list] = {}
+    for key in by_key:
+        groups.setdefault(find(key), []).append(key)
+    out = []
+    for members in groups.values():
+        members.sort()
+        reports = [by_key[k] for k in members]
+        first = reports[0][1]
+        sources = {outlet(d) for d, _ in reports}
+        out.append({"type": first.type, "mode": first.mode, "source": first.source, "target": first.target,
+                    "date": next((e.date for _, e in reports if e.date), None),
+                    "place": next((e.place for _, e in reports if e.place), None),
+                    "independent_sources": len(sources), "reports": [
+                        {"doc": doc_name(d), "evidence": e.evidence, "offsets": [e.segment, e.start, e.end]}
+                        for d, e in reports]})
+    return sorted(out, key=lambda c: (-c["independent_sources"], c["type"], str(c["date"])))

@@ -3,8 +3,8 @@
 Kinds: truncated (a paywall or cut), template_placeholder (widget text left in the
 page), unrelated_teaser (headlines of other stories), video_script (a body that opens
 like a translated video script), headline_style (capitals, exclamation marks),
-persuasion techniques from SemEval-2023 Task 3's list (kb/signals.tsv), and
-missing_date. Each signal cites the words or lines that raised it.
+persuasion techniques from SemEval-2023 Task 3's list (kb/signals.tsv),
+unattributed_claim (a figure or statement nobody is said to give), and missing_date. Each signal cites the words or lines that raised it.
 """
 from __future__ import annotations
 
@@ -61,6 +61,9 @@ def signals(doc: Document, ctx: Context) -> Document:
         hits = _hits(doc.text, lex.get(technique, []))
         if hits:
             add({"kind": technique, "evidence": [{"text": t, "start": s, "end": e} for t, s, e in hits[:8]]})
+    bare = [c["evidence"] for c in doc.claims if not c.get("attributed_to")]
+    if bare:
+        add({"kind": "unattributed_claim", "evidence": bare[:5]})
     if not doc.published:
         add({"kind": "missing_date", "evidence": ["no date line, page date or dated lead"]})
     doc.signals = out
@@ -95,4 +98,4 @@ def _other_language(line: str, lang: str | None) -> bool:
     return bool(lang) and py3langid.classify(line)[0] != lang
 
 
-STAGE = Stage("signals", signals, requires=("text", "dropped", "genre"), provides=("signals",))
+STAGE = Stage("signals", signals, requires=("text", "dropped", "genre", "claims"), provides=("signals",))
