@@ -83,3 +83,11 @@ def test_links_command(tmp_path):
 
     data = json.loads(run_cli("links", "--json", cwd=tmp_path).stdout)
     assert len(data["clusters"]) == 1 and len(data["contradictions"]) == 1
+
+
+def test_events_can_count_events_not_reports(tmp_path):
+    v = ingest(tmp_path, {"fr.txt": FR, "en.txt": EN, "later.txt": FR_LATER})
+    reports = v.events(type="ASSAULT")
+    events = v.events(type="ASSAULT", per_event=True)
+    assert len(reports) == 3 and len(events) == 2
+    assert sorted(h.reports for h in events) == [1, 2]

@@ -127,11 +127,30 @@ class Veille:
     def search(self, query: str, limit: int = 20) -> list[dict]:
         return self.store.search(query, limit)
 
-    def events(self, **filters) -> list[EventHit]:
+    def events(self, per_event: bool = False, **filters) -> list[EventHit]:
         """Events of the newest revision of each document, newest first; filters as ``EventQuery``:
         type (one or several), mode, actor (and role), country, near=(lat, lon, km), since, until,
-        doc, modality, limit. Raises QueryError on a filter it cannot read."""
-        return self.store.events(EventQuery(**filters))
+        doc, modality, limit. Raises QueryError on a filter it cannot read. With ``per_event``,
+        reports of one event by several documents count once (the first, with their number)."""
+        hits = self.store.events(EventQuery(**filters))
+        if not per_event:
+            return hits
+        from veille.links import clusters
+
+        owner = {}
+        for i, c in enumerate(clusters(self.documents())):
+            for key in c["keys"]:
+                owner[key] = (i, len(c["reports"]), c["independent_sources"])
+        kept, seen = [], set()
+        for h in hits:
+            cluster = owner.get((h.doc_id, h.event.start, h.event.type))
+            if cluster is None:
+                kept.append(h)
+            elif cluster[0] not in seen:
+                seen.add(cluster[0])
+                h.reports, h.sources = cluster[1], cluster[2]
+                kept.append(h)
+        return kept
 
     def export(self, out: IO[str], format: str = "jsonl") -> int:
         """Write every document (jsonl) or every event (acled: CSV, geojson: located events only)."""

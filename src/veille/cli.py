@@ -135,8 +135,10 @@ def search(v, query, limit, as_json):
 @click.option("--modality", type=click.Choice(MODALITIES), help="Only events with this modality.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--limit", type=int, metavar="N", help="At most N events (newest first).")
+@click.option("--per-event", is_flag=True,
+              help="Count events, not reports: an event several documents tell is listed once.")
 @click.pass_obj
-def events(v, types, mode, actor, role, country, near, since, until, doc, modality, fmt, limit):
+def events(v, types, mode, actor, role, country, near, since, until, doc, modality, fmt, limit, per_event):
     """List the events of the newest revision of each document, newest first.
 
     Example: veille events --type ASSAULT --country UA --since 2024-03 --format csv > strikes.csv
@@ -145,7 +147,7 @@ def events(v, types, mode, actor, role, country, near, since, until, doc, modali
 
     try:
         hits = v.events(type=types, mode=mode, actor=actor, role=role, country=country, near=near, since=since,
-                        until=until, doc=doc, modality=modality, limit=limit)
+                        until=until, doc=doc, modality=modality, limit=limit, per_event=per_event)
     except VeilleError as e:
         fail(str(e))
     if fmt == "json":

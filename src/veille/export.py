@@ -212,7 +212,8 @@ HIT_COLUMNS = ("date", "date_precision", "type", "mode", "source", "target", "pl
 def hit_record(hit: EventHit) -> dict:
     """One result of ``Veille.events`` as JSON: the event, then where it comes from."""
     return {**event_record(hit.event), "doc": hit.doc, "doc_id": hit.doc_id, "n": hit.n, "title": hit.title,
-            "published": hit.published, **({"km": round(hit.km, 1)} if hit.km is not None else {})}
+            "published": hit.published, "reports": hit.reports, "independent_sources": hit.sources,
+            **({"km": round(hit.km, 1)} if hit.km is not None else {})}
 
 
 def write_hits_csv(hits: list[EventHit], out: IO[str]) -> int:

@@ -214,7 +214,7 @@ def clusters(docs: list[Document]) -> list[dict]:
         out.append({"type": first.type, "mode": first.mode, "source": first.source, "target": first.target,
                     "date": next((e.date for _, e in reports if e.date), None),
                     "place": next((e.place for _, e in reports if e.place), None),
-                    "independent_sources": len(sources), "reports": [
+                    "independent_sources": len(sources), "keys": members, "reports": [
                         {"doc": doc_name(d), "evidence": e.evidence, "offsets": [e.segment, e.start, e.end]}
                         for d, e in reports]})
     return sorted(out, key=lambda c: (-c["independent_sources"], c["type"], str(c["date"])))

@@ -73,6 +73,8 @@ class EventHit:
     title: str | None
     published: str | None
     km: float | None = None  # distance from the ``near`` point
+    reports: int = 1  # with per_event: how many reports (documents' events) tell this event
+    sources: int = 1  # … and from how many independent outlets
 
 
 def _parse_near(near) -> tuple[float, float, float]:
