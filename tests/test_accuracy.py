@@ -29,7 +29,7 @@ FLOORS = {
     "events.date": 0.80,
     "events.place": 0.80,
     "events.quantities": 1.00,
-    "links.same_event": 0.66,
+    "links.same_event": 1.00,
     "links.contradictions": 1.00,
 }
 

@@ -20,3 +20,9 @@ def test_genre(process, text, expected):
     assert doc.genre == expected
     signal = next(s for s in doc.signals if s["kind"] == "genre")
     assert signal["value"] == expected and signal["evidence"]
+
+
+def test_satire(process):
+    doc = process("Le Gorafi du Front\n\nSatire\n\nLe ministre a annoncé que les chars rouleraient désormais à "
+                  "l'huile d'olive, une décision saluée par les oliviers de toute la région.\n")
+    assert doc.genre == "satire"

@@ -91,3 +91,15 @@ def test_events_can_count_events_not_reports(tmp_path):
     events = v.events(type="ASSAULT", per_event=True)
     assert len(reports) == 3 and len(events) == 2
     assert sorted(h.reports for h in events) == [1, 2]
+
+
+def test_acled_export_can_count_events_not_reports(tmp_path):
+    import csv
+    import io
+
+    v = ingest(tmp_path, {"fr.txt": FR, "en.txt": EN, "later.txt": FR_LATER})
+    every, once = io.StringIO(), io.StringIO()
+    v.export(every, "acled")
+    v.export(once, "acled", per_event=True)
+    rows = lambda buf: [r for r in csv.DictReader(io.StringIO(buf.getvalue())) if r["event_type"]]  # noqa: E731
+    assert len(rows(every)) == len(rows(once)) + 1

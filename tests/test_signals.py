@@ -48,3 +48,10 @@ def test_clean_wire_report_gets_no_warning(app):
     [raw] = list(read(str(EXAMPLES / "en_wire_ceasefire.txt"), Options()))
     doc = app.process(raw)
     assert kinds(doc) == set() and doc.genre == "news"
+
+
+def test_unattributed_claim(process):
+    doc = process("Titre\n\n12 mars 2024\n\nLe nouveau canon tire des obus de 155 millimètres sur plus de 40 "
+                  "kilomètres, une portée inédite dans la région.\n")
+    assert "unattributed_claim" in kinds(doc)
+    assert "155 millimètres" in card(doc, "unattributed_claim")["evidence"][0]

@@ -152,24 +152,24 @@ class Veille:
                 kept.append(h)
         return kept
 
-    def export(self, out: IO[str], format: str = "jsonl") -> int:
+    def export(self, out: IO[str], format: str = "jsonl", per_event: bool = False) -> int:
         """Write every document (jsonl) or every event (acled: CSV, geojson: located events only)."""
         from veille import export
 
         if format == "jsonl":
             return export.write_jsonl(self.documents(), out)
         if format == "acled":
-            return export.write_acled(self.documents(), out, self.options.kb_dir)
+            return export.write_acled(self.documents(), out, self.options.kb_dir, per_event)
         if format == "geojson":
             return export.write_geojson(self.documents(), out)
         raise QueryError(f"{format}: not an export format (one of {', '.join(export.FORMATS)})")
 
     def links(self) -> list[dict]:
         """Links between documents: the same event told by several, and claims that contradict."""
-        from veille.links import contradictions, same_events
+        from veille.links import contradictions, event_claim_matches, same_events
 
         docs = self.documents()
-        return same_events(docs) + contradictions(docs)
+        return same_events(docs) + event_claim_matches(docs) + contradictions(docs)
 
     def clusters(self) -> list[dict]:
         """Events that several documents tell as one, with their reports and source count."""

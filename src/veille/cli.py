@@ -172,8 +172,9 @@ def events(v, types, mode, actor, role, country, near, since, until, doc, modali
 @click.option("--links", is_flag=True, help="Write the links across documents (JSON list) instead.")
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
               help="File to write (standard output by default).")
+@click.option("--per-event", is_flag=True, help="acled: one row per event, however many documents tell it.")
 @click.pass_obj
-def export(v, fmt, links, output):
+def export(v, fmt, links, output, per_event):
     """Export documents (one JSON object a line), their events (ACLED CSV, GeoJSON) or, with --links,
     the links between documents.
 
@@ -183,7 +184,7 @@ def export(v, fmt, links, output):
         if links:
             output.write(json.dumps(v.links(), ensure_ascii=False, indent=1) + "\n")
         else:
-            v.export(output, fmt)
+            v.export(output, fmt, per_event=per_event)
     except VeilleError as e:
         fail(str(e))
 

@@ -188,14 +188,21 @@ def acled_row(doc: Document, n: int, e: Event, kb_dir: str = "") -> dict:
     }
 
 
-def write_acled(docs: Iterable[Document], out: IO[str], kb_dir: str = "") -> int:
-    """One CSV row per event, with ACLED's column names and codes."""
+def write_acled(docs: Iterable[Document], out: IO[str], kb_dir: str = "", per_event: bool = False) -> int:
+    """One CSV row per event, with ACLED's column names and codes; with ``per_event``, one row
+    per event however many documents tell it (the first report stands for the others)."""
+    docs = list(docs)
+    others: set[tuple] = set()
+    if per_event:
+        from veille.links import clusters
+
+        others = {k for c in clusters(docs) for k in c["keys"][1:]}
     writer = csv.DictWriter(out, fieldnames=ACLED_COLUMNS, lineterminator="\n")
     writer.writeheader()
     n = 0
     for doc in docs:
         for i, e in enumerate(doc.events):
-            if e.modality == "hypothetical":
+            if e.modality == "hypothetical" or (doc.id, e.start, e.type) in others:
                 continue
             writer.writerow(acled_row(doc, i, e, kb_dir))
             n += 1

@@ -44,15 +44,24 @@ def _ignored(lang: str) -> frozenset[str]:
     return frozenset(words)
 
 
+def _side(doc: Document, evidence: str, offsets) -> dict:
+    return {"doc": doc_name(doc), "evidence": evidence, "offsets": offsets}
+
+
 @lru_cache(maxsize=4)
-def _ignored_stems(lang: str) -> frozenset[str]:
-    return frozenset(w[:STEM] for w in _ignored(lang) if len(w) >= STEM)
+def _ignored_for_claims(lang: str) -> frozenset[str]:
+    """As ``_ignored``, but a weapon is what a claim is about ("obus"): keep those words."""
+    from veille.coding.lexicon import load
+
+    modes = {k for key in load(lang).modes for k in key}
+    return frozenset(w for w in _ignored(lang) if w not in modes)
 
 
-def stems(ev: Event, lang: str) -> set[str]:
+def stems(ev: Event, lang: str, for_claims: bool = False) -> set[str]:
     lang = lang if lang in ("fr", "en") else "fr"
-    ignored, ignored_stems = _ignored(lang), _ignored_stems(lang)
-    return {w[:STEM] for w in re.findall(r"\w{5,}", fold(ev.evidence))
+    ignored = _ignored_for_claims(lang) if for_claims else _ignored(lang)
+    ignored_stems = frozenset(w[:STEM] for w in ignored if len(w) >= STEM)
+    return {w[:STEM] for w in re.findall(r"\w{4,}", fold(ev.evidence))
             if w not in ignored and w[:STEM] not in ignored_stems and not w.isdigit()}
 
 
@@ -108,6 +117,38 @@ def matches(docs: list[Document]) -> list[tuple]:
     return sorted(found, key=lambda x: -x[0])
 
 
+def event_claim_matches(docs: list[Document]) -> list[dict]:
+    """An event told in one page and a claim about the same thing in another ("lance la
+    production en série d'obus … et les envoie" / "a commencé à produire des obus de 122
+    et 155 millimètres"): shared actors and three telling words in common."""
+    out = []
+    for da in sorted(docs, key=lambda d: d.id):
+        for ea in da.events:
+            if ea.modality == "hypothetical":
+                continue
+            words_a = stems(ea, da.language or "fr", for_claims=True)
+            for db in sorted(docs, key=lambda d: d.id):
+                if db.id == da.id:
+                    continue
+                for c in db.claims:
+                    if not set(c.get("actors", ())) & (set(ea.source) | set(ea.target)):
+                        continue
+                    fake = Event(type="", mode=None, source=[], target=[], date=None, date_precision=None,
+                                 date_from=None, place=None, quantities={}, attributed_to=None, modality="asserted",
+                                 evidence=c["evidence"], start=0, end=0, trigger="", trigger_start=0, trigger_end=0,
+                                 confidence=0)
+                    if any(c["evidence"] == e.evidence for e in db.events):
+                        continue  # the claim's sentence tells an event: the event links speak for it
+                    shared = words_a & stems(fake, db.language or "fr", for_claims=True)
+                    if len(shared) >= 3:  # no type, place or date to agree on: more words
+                        out.append({"kind": "same_event",
+                                    "a": _side(da, ea.evidence, [ea.segment, ea.start, ea.end]),
+                                    "b": _side(db, c["evidence"], c.get("offsets")),
+                                    "note": f"{ea.type} and a claim ({c['subject']}); shared words: "
+                                            f"{', '.join(sorted(shared))}"})
+    return out
+
+
 def same_events(docs: list[Document]) -> list[dict]:
     """One link per pair of documents and pair of matching events, the closest first."""
     links, seen = [], set()
@@ -124,10 +165,6 @@ def same_events(docs: list[Document]) -> list[dict]:
                     f"; shared words: {', '.join(sorted(shared))}",
         })
     return links
-
-
-def _side(doc: Document, evidence: str, offsets) -> dict:
-    return {"doc": doc_name(doc), "evidence": evidence, "offsets": offsets}
 
 
 def figure_contradictions(docs: list[Document]) -> list[dict]:
