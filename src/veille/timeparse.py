@@ -185,8 +185,7 @@ class Relative:
 
 @lru_cache(maxsize=None)
 def relative_patterns(lang: str) -> tuple[Relative, ...]:
-    units = {fold(r["word"]): r["unit"] for r in rows("time_units.tsv")}
-    unit_alt = _alt(units)
+    unit_alt = _alt(_units())
     out = []
     for r in rows("time_relative.tsv"):
         if r["lang"] != lang:
@@ -197,8 +196,13 @@ def relative_patterns(lang: str) -> tuple[Relative, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=None)
+def _units() -> dict[str, str]:
+    return {fold(r["word"]): r["unit"] for r in rows("time_units.tsv")}
+
+
 def unit_of(word: str) -> str | None:
-    return {fold(r["word"]): r["unit"] for r in rows("time_units.tsv")}.get(fold(word))
+    return _units().get(fold(word))
 
 
 def bare_weekdays(text: str, lang: str):
