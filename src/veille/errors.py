@@ -23,6 +23,11 @@ class StoreError(VeilleError):
     """The database cannot be opened or written."""
 
 
+class StoreUnavailableError(StoreError):
+    """The database cannot be written at all (read-only, disk full, folder missing, driver
+    missing): no later document could be stored either, so a batch stops cleanly here."""
+
+
 class NotFoundError(VeilleError):
     """A document id or name that the store does not hold."""
 

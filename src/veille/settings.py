@@ -31,6 +31,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("url_timeout", 20.0, "seconds to wait for a URL"),
     Setting("min_population", 500, "smallest city kept in the place index"),
     Setting("progress", True, "show a progress bar on runs of more than a few documents"),
+    Setting("workers", 0, "processes that parse documents in parallel (0: one per core)"),
+    Setting("doc_timeout", 60.0, "seconds one document may take in a worker before it is given up"),
+    Setting("max_memory_mb", 1500, "megabytes one worker may use for a document before it is given up"),
 )
 
 
@@ -43,6 +46,9 @@ class Options:
     url_timeout: float = 20.0
     min_population: int = 500
     progress: bool = True
+    workers: int = 0
+    doc_timeout: float = 60.0
+    max_memory_mb: int = 1500
 
     @classmethod
     def load(cls, **overrides) -> "Options":
