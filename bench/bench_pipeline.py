@@ -1,18 +1,18 @@
-"""Benchmark: the part-1 pipeline against bare fr_core_news_md, in the same process.
+"""Benchmark: veille against bare spaCy on distinct real news, in the same run.
 
-Ingests a few hundred articles (the bundled examples and, when present, ../shared/seeds,
-repeated) and prints articles per second and peak memory for:
+The texts are ../shared/corpus/wikinews-fr (French Wikinews pages) and
+../shared/corpus/voa-en (Voice of America stories): every article once, none repeated.
 
-  baseline  spaCy fr_core_news_md parsing the same raw texts (nlp.pipe), and, for
-            reference, the clean texts veille produced
-  veille    the whole pipeline: clean, meta, language, nlp, link, places, dates, events,
-            and the write to a SQLite store
-  part 1    the same stages less events, with the same store write: the cost of events
+  veille    ``Veille.ingest`` with N worker processes: read, clean, meta, language, nlp,
+            link, places, dates, events, claims, genre, signals, and the write to SQLite
+  baseline  bare spaCy (``nlp.pipe`` with ``n_process=N``, the French and English models
+            veille loads) on the clean texts veille produced from the same pages
+  stages    each stage's share of the time, from one serial pass in this process
 
-The figure that matters is the ratio veille / baseline (target ≥ 0.7) and the peak RSS
-(target ≤ 1.5 GB). Both runs share one loaded model, so memory is not counted twice.
+Targets (issue 10): veille ≥ 10 articles/s with 2 workers, ≥ 0.7× the baseline with the
+same number of processes, peak RSS ≤ 1.5 GB per worker.
 
-    python bench/bench_pipeline.py [--articles 300]
+    python bench/bench_pipeline.py [--workers 2]
 """
 from __future__ import annotations
 
@@ -21,86 +21,90 @@ import resource
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def rss_mb(who=resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
 
 
-def corpus(n: int):
-    from veille.readers import expand, read
-    from veille.settings import Options
+def inputs() -> list[str]:
+    fr = sorted(str(p) for p in (CORPUS / "wikinews-fr").glob("*.html"))
+    en = CORPUS / "voa-en" / "voa_stories.jsonl"
+    if not fr or not en.exists():
+        sys.exit(f"bench: the corpora are missing under {CORPUS}")
+    return fr + [str(en)]
 
-    sources = [str(ROOT / "examples")]
-    seeds = ROOT.parent / "shared" / "seeds"
-    if seeds.is_dir():
-        sources.append(str(seeds))
-    items = [x for t in expand(sources) for x in read(t, Options()) if not isinstance(x, Exception)]
-    return [items[i % len(items)] for i in range(n)], len(items)
+
+def bare_spacy(texts_by_lang: dict[str, list[str]], workers: int) -> float:
+    """Seconds for bare spaCy to parse the texts, each language with its model, in
+    ``workers`` processes (spaCy's own multiprocessing)."""
+    import spacy
+
+    from veille.stages.nlp import MODELS
+
+    models = {lang: spacy.load(MODELS[lang]) if lang in MODELS else spacy.blank(lang) for lang in texts_by_lang}
+    started = time.perf_counter()
+    for lang, texts in texts_by_lang.items():
+        for _ in models[lang].pipe(texts, n_process=workers, batch_size=8):
+            pass
+    return time.perf_counter() - started
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--articles", type=int, default=300)
+    ap.add_argument("--workers", type=int, default=2)
     a = ap.parse_args(argv)
 
     from veille import Veille
-    from veille.stages.nlp import model
+    from veille.readers import read
+    from veille.settings import Options
 
-    items, distinct = corpus(a.articles)
+    paths = inputs()
     with tempfile.TemporaryDirectory() as tmp:
-        v = Veille(db=str(Path(tmp) / "bench.db"), progress=False)
-        v.process(items[0])  # loads models, builds the place index if needed: not timed
-        nlp = model("fr")
-        rss_start = peak_rss_mb()
+        v = Veille(db=str(Path(tmp) / "bench.db"), progress=False, workers=a.workers)
+        v.pipeline.warm()  # models and the place index load here, untimed, before the workers fork
+        rss_loaded = rss_mb()
+        started = time.perf_counter()
+        report = v.ingest(paths)
+        veille_s = time.perf_counter() - started
+        docs = v.documents()
 
-        clean_texts = []
-        t = time.perf_counter()
-        for i, raw in enumerate(items):
-            doc = v.process(raw)
-            clean_texts.append(doc.text)
-            doc = replace(doc, id=f"{doc.id}-{i}", source=f"{doc.source}#copy{i}")
-            v.store.save(doc)
-        veille_s = time.perf_counter() - t
-        rss_veille = peak_rss_mb()
+        # each stage's share, from one serial pass over the same inputs in this process
+        v.pipeline.timings.clear()
+        raws = [x for p in paths for x in read(p, Options()) if not isinstance(x, Exception)]
+        started = time.perf_counter()
+        for raw in raws:
+            v.process(raw)
+        serial_s = time.perf_counter() - started
+        shares = dict(v.pipeline.timings)
 
-        from veille.pipeline import Pipeline, default_stages
+    by_lang: dict[str, list[str]] = {}
+    for d in docs:
+        by_lang.setdefault(d.language if d.language in ("fr", "en") else "fr", []).append(d.text)
+    base_s = bare_spacy(by_lang, a.workers)
+    rss_base = rss_mb(resource.RUSAGE_CHILDREN)
 
-        part1 = Veille(db=str(Path(tmp) / "part1.db"), progress=False)
-        part1._pipeline = Pipeline(part1.options, [s for s in default_stages() if s.name != "events"])
-        t = time.perf_counter()
-        for i, raw in enumerate(items):
-            doc = part1.process(raw)
-            part1.store.save(replace(doc, id=f"{doc.id}-{i}", source=f"{doc.source}#copy{i}"))
-        part1_s = time.perf_counter() - t
-
-        t = time.perf_counter()
-        for _ in nlp.pipe(x.content for x in items):
-            pass
-        base_s = time.perf_counter() - t
-        rss_base = peak_rss_mb()
-
-        t = time.perf_counter()
-        for _ in nlp.pipe(clean_texts):
-            pass
-        clean_s = time.perf_counter() - t
-
-
-    n = len(items)
-    print(f"articles: {n} ({distinct} distinct texts, repeated)")
-    print(f"baseline fr_core_news_md: {n / base_s:7.2f} articles/s   peak RSS {rss_base:7.0f} MB")
-    print(f"veille, whole pipeline:   {n / veille_s:7.2f} articles/s   peak RSS {rss_veille:7.0f} MB")
-    print(f"part 1 only (no events):  {n / part1_s:7.2f} articles/s   (same stages less events, same store write)")
-    print(f"events add:               {100 * (veille_s - part1_s) / part1_s:7.1f} %  of the per-article time "
-          "(target <= 25 %)")
-    print(f"bare spaCy on clean text: {n / clean_s:7.2f} articles/s   (the texts veille cleaned, for reference)")
-    print(f"ratio veille/baseline:    {base_s / veille_s:7.2f}x   (target >= 0.70)")
-    print(f"ratio veille/clean-text:  {clean_s / veille_s:7.2f}x")
-    print(f"peak RSS:                 {rss_veille / 1024:7.2f} GB  (target <= 1.50; {rss_start:.0f} MB after loading)")
+    n = len(docs)
+    words = sum(len(d.text.split()) for d in docs)
+    langs = ", ".join(f"{len(t)} {lang}" for lang, t in sorted(by_lang.items()))
+    print(f"articles: {n} distinct ({langs}), {words} words of clean text; {len(report.failed)} failed; "
+          f"workers: {a.workers}")
+    print(f"veille, whole pipeline:  {n / veille_s:7.2f} articles/s  {words / veille_s:8.0f} words/s   "
+          f"(target >= 10 articles/s)")
+    print(f"bare spaCy, same texts:  {n / base_s:7.2f} articles/s  {words / base_s:8.0f} words/s   "
+          f"(nlp.pipe, n_process={a.workers})")
+    print(f"ratio veille/spaCy:      {base_s / veille_s:7.2f}x  (target >= 0.70)")
+    print(f"peak RSS per process:    veille worker {report.peak_worker_rss_mb:5.0f} MB (target <= 1500), "
+          f"veille parent {rss_mb():5.0f} MB ({rss_loaded:.0f} MB with models loaded), "
+          f"spaCy worker {rss_base:5.0f} MB")
+    print(f"serial pass, 1 process:  {len(raws) / serial_s:7.2f} articles/s; share of the time by stage:")
+    total = sum(shares.values()) or 1.0
+    for name, secs in sorted(shares.items(), key=lambda kv: -kv[1]):
+        print(f"    {name:9} {100 * secs / total:5.1f} %  {1000 * secs / len(raws):6.1f} ms/article")
     return 0
 
 

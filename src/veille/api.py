@@ -9,10 +9,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import IO, Callable, Iterable
+from typing import IO, Callable, Iterable, Iterator
 
-from veille.errors import InputError, NoArticleError, QueryError, StoreError
+from veille.errors import InputError, NoArticleError, QueryError, StoreError, StoreUnavailableError
 from veille.model import Document
+from veille.pool import Failed, Ready
 from veille.query import EventHit, EventQuery
 from veille.readers import RawInput, expand, read
 from veille.settings import Options
@@ -31,6 +32,8 @@ class Outcome:
 @dataclass
 class IngestReport:
     outcomes: list[Outcome] = field(default_factory=list)
+    stopped: str | None = None  # why the batch stopped before its end, if it did
+    peak_worker_rss_mb: float = 0.0  # the most resident memory one worker process reached
 
     def _with(self, status):
         return [o for o in self.outcomes if o.status == status]
@@ -51,8 +54,11 @@ class IngestReport:
 class Veille:
     """One options object in; every command of the CLI is a method here."""
 
-    def __init__(self, options: Options | None = None, **overrides):
+    def __init__(self, options: Options | None = None, stages: list | None = None, **overrides):
+        """``stages`` replaces the default pipeline (``pipeline.default_stages()``), to add a
+        stage of your own or leave one out."""
         self.options = options or Options.load(**overrides)
+        self.stages = stages
         self._store = None
         self._pipeline = None
 
@@ -69,7 +75,7 @@ class Veille:
         if self._pipeline is None:
             from veille.pipeline import Pipeline
 
-            self._pipeline = Pipeline(self.options)
+            self._pipeline = Pipeline(self.options, self.stages)
         return self._pipeline
 
     def process(self, raw: RawInput) -> Document:
@@ -82,7 +88,13 @@ class Veille:
         return doc
 
     def ingest(self, targets: Iterable[str], on_item: Callable[[Outcome], None] | None = None) -> IngestReport:
-        """Read, process and store every input; one bad input never stops the batch."""
+        """Read, process and store every input; one bad input never stops the batch.
+
+        Documents are processed by ``options.workers`` worker processes (0: one per core),
+        each under the ``doc_timeout`` and ``max_memory_mb`` limits; this process reads the
+        inputs and stores the results one by one, in the order of the inputs, so the
+        outcome does not depend on the number of workers. The batch stops early only when
+        the database cannot be written at all (``StoreUnavailableError``)."""
         report = IngestReport()
 
         def done(o: Outcome):
@@ -95,28 +107,64 @@ class Veille:
             if on_item:
                 on_item(o)
 
+        with self._engine() as engine:
+            for item, result in engine.map(self._tasks(targets)):
+                if isinstance(item, Ready):
+                    done(result)
+                    continue
+                if isinstance(result, Failed):
+                    done(Outcome(item.source, "failed", reason=result.reason))
+                    continue
+                known = self.store.has(result.id)
+                if known:  # the same text earlier in this batch, or stored meanwhile by another process
+                    done(Outcome(item.source, "unchanged", result.id,
+                                 reason=None if known == item.source else f"same content as {known}"))
+                    continue
+                try:
+                    revision = self.store.save(result)
+                except StoreUnavailableError as e:
+                    done(Outcome(item.source, "failed", reason=str(e)))
+                    report.stopped = str(e)
+                    break
+                except StoreError as e:
+                    done(Outcome(item.source, "failed", reason=str(e)))
+                    continue
+                done(Outcome(item.source, "stored", result.id, revision, warnings=list(result.errors)))
+        report.peak_worker_rss_mb = getattr(engine, "peak_rss_mb", 0.0)
+        return report
+
+    def _tasks(self, targets: Iterable[str]) -> Iterator[RawInput | Ready]:
+        """Inputs in order: a RawInput to process, or an outcome known without processing."""
         for target in expand(list(targets)):
             for item in read(target, self.options):
                 if isinstance(item, InputError):
-                    done(Outcome(item.source, "failed", reason=item.reason))
+                    yield Ready(Outcome(item.source, "failed", reason=item.reason))
                     continue
                 item.source = _canonical_source(item.source)
                 known = self.store.has(item.content_id)
                 if known:
-                    done(Outcome(item.source, "unchanged", item.content_id,
-                                 reason=None if known == item.source else f"same content as {known}"))
+                    yield Ready(Outcome(item.source, "unchanged", item.content_id,
+                                        reason=None if known == item.source else f"same content as {known}"))
                     continue
-                try:
-                    doc = self.process(item)
-                    revision = self.store.save(doc)
-                except InputError as e:
-                    done(Outcome(e.source, "failed", reason=e.reason))
-                    continue
-                except StoreError as e:
-                    done(Outcome(item.source, "failed", reason=str(e)))
-                    continue
-                done(Outcome(item.source, "stored", doc.id, revision, warnings=list(doc.errors)))
-        return report
+                yield item
+
+    def _engine(self):
+        from veille.pool import LocalPool, SerialPool, can_fork, default_workers
+
+        if not can_fork():
+            return SerialPool(self._work)
+        self.pipeline.warm()  # models load here once; forked workers share them
+        return LocalPool(self._work, self.options.workers or default_workers(), self.options.doc_timeout,
+                         self.options.max_memory_mb)
+
+    def _work(self, raw: RawInput) -> Document | Failed:
+        """What a worker does with one input: the pipeline, and nothing the writer does not need."""
+        try:
+            doc = self.process(raw)
+        except InputError as e:
+            return Failed(e.reason)
+        doc.raw = ""
+        return doc
 
     def show(self, ref: str) -> Document:
         return self.store.get(ref)

@@ -34,13 +34,23 @@ def main(ctx, db):
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
+@click.option("--workers", "-j", type=click.IntRange(0, 256), metavar="N",
+              help="Worker processes (default: one per core; setting workers).")
 @click.pass_obj
-def ingest(v, inputs, quiet):
+def ingest(v, inputs, quiet, workers):
     """Ingest files (.txt .html .htm .jsonl), folders and http(s) URLs.
 
-    Example: veille ingest ../seeds https://example.org/article.html
+    Each document is parsed in a worker process under a time and a memory limit
+    (settings doc_timeout, max_memory_mb); results are stored in the order given.
+
+    Example: veille ingest --workers 2 ../seeds https://example.org/article.html
     """
+    from dataclasses import replace
+
     from veille.readers import expand
+
+    if workers is not None:
+        v.options = replace(v.options, workers=workers)
 
     targets = list(expand(list(inputs)))
     bar = None
@@ -67,11 +77,13 @@ def ingest(v, inputs, quiet):
         fail(str(e))
     if bar is not None:
         bar.close()
+    if report.stopped:
+        click.echo(f"veille: stopped: {report.stopped}", err=True)
     ok = len(report.stored) + len(report.unchanged)
     if not quiet:
         click.echo(f"{len(report.stored)} stored, {len(report.unchanged)} unchanged, {len(report.failed)} failed",
                    err=True)
-    if ok == 0:
+    if ok == 0 or report.stopped:
         sys.exit(1)
 
 

@@ -130,6 +130,8 @@ def km(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:
 
 
 _indexes: dict[tuple[str, int], PlaceIndex] = {}
+if hasattr(os, "register_at_fork"):  # a SQLite connection must not cross a fork: a worker opens its own
+    os.register_at_fork(after_in_child=_indexes.clear)
 
 
 def index(data_dir: str, min_population: int) -> PlaceIndex:

@@ -21,7 +21,9 @@ the stages after it still run on what there is.
 """
 from __future__ import annotations
 
+import time
 import traceback
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -30,6 +32,8 @@ from veille.model import Document
 from veille.settings import Options
 
 BASE_FIELDS = ("raw", "source", "kind", "url", "hints")
+WARM_UP = ("Lyon, le 3 mars 2024. Le ministre a rencontré son homologue allemand à Berlin, a indiqué l'AFP.",
+           "Berlin, March 3, 2024. The minister met his French counterpart in Lyon, officials said on Monday.")
 
 
 @dataclass
@@ -60,16 +64,30 @@ class Pipeline:
         self.options = options
         self.stages = stages if stages is not None else default_stages()
         self.context = Context(options)
+        self.timings: Counter = Counter()  # seconds spent in each stage by this process, for benchmarks
         check_order(self.stages)
+
+    def warm(self) -> None:
+        """Load what the stages load lazily (models, tables, the place index), once per process,
+        by running two short texts of our own through them."""
+        if self.context.cache.get("warm"):
+            return
+        for n, text in enumerate(WARM_UP):
+            self.run(Document(id=f"warm-up-{n}", source="warm-up", kind="txt", raw=text))
+        self.context.cache["warm"] = True
 
     def run(self, doc: Document) -> Document:
         for stage in self.stages:
+            started = time.perf_counter()
             try:
                 doc = stage.func(doc, self.context)
+            except MemoryError:  # not a stage's fault: the document is too much for this process
+                raise
             except Exception as e:  # one stage's failure is recorded, the document goes on
                 where = traceback.extract_tb(e.__traceback__)[-1]
                 doc.errors.append(f"stage {stage.name} failed: {e.__class__.__name__}: {e} "
                                   f"({where.filename.rsplit('/', 1)[-1]}:{where.lineno})")
+            self.timings[stage.name] += time.perf_counter() - started
         doc.work.clear()
         return doc
 
