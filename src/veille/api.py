@@ -104,7 +104,8 @@ class Veille:
                 known = self.store.has(item.content_id)
                 if known:
                     done(Outcome(item.source, "unchanged", item.content_id,
-                                 reason=None if known == item.source else f"same content as {known}"))
+                                 reason=None if known == item.source else f"same content as {known}",
+                                 warnings=list(item.warnings)))
                     continue
                 try:
                     doc = self.process(item)
@@ -112,10 +113,10 @@ class Veille:
                 except InputError as e:
                     done(Outcome(e.source, "failed", reason=e.reason))
                     continue
-                except StoreError as e:
-                    done(Outcome(item.source, "failed", reason=str(e)))
+                except StoreError as e:  # its message already names the document
+                    done(Outcome(item.source, "failed", reason=str(e).removeprefix(f"{item.source}: ")))
                     continue
-                done(Outcome(item.source, "stored", doc.id, revision, warnings=list(doc.errors)))
+                done(Outcome(item.source, "stored", doc.id, revision, warnings=item.warnings + list(doc.errors)))
         return report
 
     def show(self, ref: str) -> Document:
@@ -183,4 +184,6 @@ def _canonical_source(source: str) -> str:
         return source
     from pathlib import Path
 
-    return str(Path(source).resolve())
+    from veille.safetext import storable
+
+    return storable(str(Path(source).resolve()))  # a folder above may have a name that is not UTF-8
