@@ -14,7 +14,7 @@ from typing import IO, Callable, Iterable, Iterator
 from veille.errors import InputError, NoArticleError, QueryError, StoreError, StoreUnavailableError
 from veille.model import Document
 from veille.pool import Failed, Ready
-from veille.query import EventHit, EventQuery
+from veille.query import EventHit, EventQuery, checked_limit
 from veille.readers import RawInput, expand, read
 from veille.settings import Options
 
@@ -118,7 +118,8 @@ class Veille:
                 known = self.store.has(result.id)
                 if known:  # the same text earlier in this batch, or stored meanwhile by another process
                     done(Outcome(item.source, "unchanged", result.id,
-                                 reason=None if known == item.source else f"same content as {known}"))
+                                 reason=None if known == item.source else f"same content as {known}",
+                                 warnings=list(item.warnings)))
                     continue
                 try:
                     revision = self.store.save(result)
@@ -126,10 +127,10 @@ class Veille:
                     done(Outcome(item.source, "failed", reason=str(e)))
                     report.stopped = str(e)
                     break
-                except StoreError as e:
-                    done(Outcome(item.source, "failed", reason=str(e)))
+                except StoreError as e:  # its message already names the document
+                    done(Outcome(item.source, "failed", reason=str(e).removeprefix(f"{item.source}: ")))
                     continue
-                done(Outcome(item.source, "stored", result.id, revision, warnings=list(result.errors)))
+                done(Outcome(item.source, "stored", result.id, revision, warnings=item.warnings + list(result.errors)))
         report.peak_worker_rss_mb = getattr(engine, "peak_rss_mb", 0.0)
         return report
 
@@ -144,7 +145,8 @@ class Veille:
                 known = self.store.has(item.content_id)
                 if known:
                     yield Ready(Outcome(item.source, "unchanged", item.content_id,
-                                        reason=None if known == item.source else f"same content as {known}"))
+                                        reason=None if known == item.source else f"same content as {known}",
+                                        warnings=list(item.warnings)))
                     continue
                 yield item
 
@@ -173,7 +175,7 @@ class Veille:
         return self.store.latest()
 
     def search(self, query: str, limit: int = 20) -> list[dict]:
-        return self.store.search(query, limit)
+        return self.store.search(query, checked_limit(limit))
 
     def events(self, per_event: bool = False, **filters) -> list[EventHit]:
         """Events of the newest revision of each document, newest first; filters as ``EventQuery``:
@@ -231,4 +233,6 @@ def _canonical_source(source: str) -> str:
         return source
     from pathlib import Path
 
-    return str(Path(source).resolve())
+    from veille.safetext import storable
+
+    return storable(str(Path(source).resolve()))  # a folder above may have a name that is not UTF-8

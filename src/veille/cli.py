@@ -8,12 +8,24 @@ import click
 
 from veille.errors import VeilleError
 from veille.query import MODALITIES
+from veille.safetext import json_safe, printable
 from veille.settings import SETTINGS, Options
+
+NAME_LIMIT = 300  # a name longer than this is cut in messages (a URL may be 100 KB)
 
 
 def fail(message: str, code: int = 1):
-    click.echo(f"veille: {message}", err=True)
+    click.echo(f"veille: {printable(message)}", err=True)
     sys.exit(code)
+
+
+def say(line: str) -> None:
+    """Print one line that holds page text: its control characters are shown, not obeyed."""
+    click.echo(printable(line))
+
+
+def to_json(data, indent: int = 2) -> str:
+    return json_safe(json.dumps(data, ensure_ascii=False, indent=indent))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,7 +40,10 @@ def main(ctx, db):
     """
     from veille.api import Veille
 
-    ctx.obj = Veille(Options.load(db=db))
+    try:
+        ctx.obj = Veille(Options.load(db=db))
+    except VeilleError as e:
+        fail(str(e))
 
 
 @main.command()
@@ -60,14 +75,15 @@ def ingest(v, inputs, quiet, workers):
         bar = tqdm(total=len(targets), unit="doc", file=sys.stderr)
 
     def on_item(o):
+        name = printable(o.source, NAME_LIMIT)
         if o.status == "failed":
-            click.echo(f"veille: {o.source}: {o.reason}", err=True)
+            click.echo(f"veille: {name}: {printable(o.reason)}", err=True)
         elif not quiet:
-            extra = f" ({o.reason})" if o.reason else ""
+            extra = f" ({printable(o.reason)})" if o.reason else ""
             rev = f" revision {o.revision}" if o.revision and o.revision > 1 else ""
-            click.echo(f"{o.status:9} {o.id}{rev}  {o.source}{extra}")
+            click.echo(f"{o.status:9} {o.id}{rev}  {name}{extra}")
             for w in o.warnings:
-                click.echo(f"veille: {o.source}: warning: {w}", err=True)
+                click.echo(f"veille: {name}: warning: {printable(w)}", err=True)
         if bar is not None:
             bar.update(1)
 
@@ -100,6 +116,8 @@ def show(v, refs, all_, as_json):
     from veille.export import to_record
     from veille.show import card
 
+    if any(not r.strip() for r in refs):
+        fail('"": an empty name is not a document (give an id, id prefix, file name or URL)')
     try:
         docs = v.documents() if all_ else [v.show(r) for r in refs]
     except VeilleError as e:
@@ -107,7 +125,7 @@ def show(v, refs, all_, as_json):
     if not docs:
         fail("nothing to show: name a document, or use --all")
     for d in docs:
-        click.echo(json.dumps(to_record(d), ensure_ascii=False, indent=2) if as_json else card(d))
+        click.echo(to_json(to_record(d)) if as_json else card(d))
 
 
 @main.command()
@@ -125,10 +143,11 @@ def search(v, query, limit, as_json):
     except VeilleError as e:
         fail(str(e))
     if as_json:
-        click.echo(json.dumps(hits, ensure_ascii=False, indent=2))
+        click.echo(to_json(hits))
         return
     for h in hits:
-        click.echo(f"{h['id']}  {h['published'] or '----------'}  {h['title'] or '(no title)'}\n    {h['snippet']}")
+        say(f"{h['id']}  {h['published'] or '----------'}  {h['title'] or '(no title)'}")
+        say(f"    {h['snippet']}")
     if not hits:
         click.echo("no match", err=True)
 
@@ -163,7 +182,7 @@ def events(v, types, mode, actor, role, country, near, since, until, doc, modali
     except VeilleError as e:
         fail(str(e))
     if fmt == "json":
-        click.echo(json.dumps([hit_record(h) for h in hits], ensure_ascii=False, indent=2))
+        click.echo(to_json([hit_record(h) for h in hits]))
     elif fmt == "csv":
         write_hits_csv(hits, click.get_text_stream("stdout"))
     else:
@@ -194,7 +213,7 @@ def export(v, fmt, links, output, per_event):
     """
     try:
         if links:
-            output.write(json.dumps(v.links(), ensure_ascii=False, indent=1) + "\n")
+            output.write(to_json(v.links(), indent=1) + "\n")
         else:
             v.export(output, fmt, per_event=per_event)
     except VeilleError as e:
@@ -215,19 +234,19 @@ def links(v, as_json):
         fail(str(e))
     contra = [l for l in found if l["kind"] == "contradiction"]
     if as_json:
-        click.echo(json.dumps({"clusters": groups, "contradictions": contra}, ensure_ascii=False, indent=1))
+        click.echo(to_json({"clusters": groups, "contradictions": contra}, indent=1))
         return
     for c in groups:
         where = (c["place"] or {}).get("name") or "?"
-        click.echo(f"{c['type']}{'/' + c['mode'] if c['mode'] else ''} {','.join(c['source'])}→"
-                   f"{','.join(c['target']) or '?'}  {c['date'] or '----'}  {where}  "
-                   f"{len(c['reports'])} reports, {c['independent_sources']} independent sources")
+        say(f"{c['type']}{'/' + c['mode'] if c['mode'] else ''} {','.join(c['source'])}→"
+            f"{','.join(c['target']) or '?'}  {c['date'] or '----'}  {where}  "
+            f"{len(c['reports'])} reports, {c['independent_sources']} independent sources")
         for r in c["reports"]:
-            click.echo(f"    {r['doc']}: {r['evidence'][:110]}")
+            say(f"    {r['doc']}: {r['evidence'][:110]}")
     for l in contra:
-        click.echo(f"CONTRADICTION {l['note']}")
-        click.echo(f"    {l['a']['doc']}: {l['a']['evidence'][:110]}")
-        click.echo(f"    {l['b']['doc']}: {l['b']['evidence'][:110]}")
+        say(f"CONTRADICTION {l['note']}")
+        say(f"    {l['a']['doc']}: {l['a']['evidence'][:110]}")
+        say(f"    {l['b']['doc']}: {l['b']['evidence'][:110]}")
     if not groups and not contra:
         click.echo("no links", err=True)
 

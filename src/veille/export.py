@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Iterable
@@ -111,6 +112,26 @@ def write_geojson(docs: Iterable[Document], out: IO[str]) -> int:
     return len(features)
 
 
+# ---------------------------------------------------------------------------- CSV
+
+# a spreadsheet runs a cell that starts with one of these as a formula (CSV injection)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?\d+(\.\d*)?([eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(row: dict) -> dict:
+    """A CSV row whose text cells cannot run as formulas: a text cell that starts like one
+    gets a leading quote, as OWASP advises. Numbers are left as numbers, so a negative
+    longitude stays -3.5."""
+    return {k: _cell(v) for k, v in row.items()}
+
+
+def _cell(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 # ---------------------------------------------------------------------------- ACLED-style CSV
 
 ACLED_COLUMNS = ("event_id_cnty", "event_date", "year", "time_precision", "event_type", "sub_event_type",
@@ -204,7 +225,7 @@ def write_acled(docs: Iterable[Document], out: IO[str], kb_dir: str = "", per_ev
         for i, e in enumerate(doc.events):
             if e.modality == "hypothetical" or (doc.id, e.start, e.type) in others:
                 continue
-            writer.writerow(acled_row(doc, i, e, kb_dir))
+            writer.writerow(spreadsheet_safe(acled_row(doc, i, e, kb_dir)))
             n += 1
     return n
 
@@ -228,12 +249,12 @@ def write_hits_csv(hits: list[EventHit], out: IO[str]) -> int:
     writer.writeheader()
     for h in hits:
         e, place = h.event, h.event.place or {}
-        writer.writerow({
+        writer.writerow(spreadsheet_safe({
             "date": e.date, "date_precision": e.date_precision, "type": e.type, "mode": e.mode,
             "source": "; ".join(e.source), "target": "; ".join(e.target), "place": place.get("name"),
             "lat": place.get("lat"), "lon": place.get("lon"), "country": place.get("country"),
             "modality": e.modality, "attributed_to": e.attributed_to,
             "quantities": json.dumps(e.quantities, ensure_ascii=False) if e.quantities else "",
             "confidence": e.confidence, "km": "" if h.km is None else round(h.km, 1), "doc": h.doc,
-            "title": h.title, "published": h.published, "evidence": e.evidence})
+            "title": h.title, "published": h.published, "evidence": e.evidence}))
     return len(hits)

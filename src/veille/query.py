@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from veille.errors import QueryError
 from veille.model import Event
@@ -15,6 +16,7 @@ PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "R
                 "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
 MODALITIES = ("asserted", "claimed", "planned", "threatened", "denied", "hypothetical")
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+MAX_LIMIT = 2**62
 
 
 @dataclass
@@ -54,12 +56,12 @@ class EventQuery:
             raise QueryError(f"{self.country}: give a country as its ISO 3166-1 alpha-2 code, e.g. UA")
         for name in ("since", "until"):
             value = getattr(self, name)
-            if value and not ISO_DATE.match(value):
+            if value and not _is_date(value):
                 raise QueryError(f"{value}: {name} takes a date as YYYY, YYYY-MM or YYYY-MM-DD")
         if self.near is not None:
             self.near = _parse_near(self.near)
-        if self.limit is not None and self.limit < 1:
-            raise QueryError(f"{self.limit}: the limit must be at least 1")
+        if self.limit is not None:
+            self.limit = checked_limit(self.limit)
 
 
 @dataclass
@@ -75,6 +77,27 @@ class EventHit:
     km: float | None = None  # distance from the ``near`` point
     reports: int = 1  # with per_event: how many reports (documents' events) tell this event
     sources: int = 1  # … and from how many independent outlets
+
+
+def checked_limit(limit) -> int:
+    """A limit of at least 1; one beyond what the store can count means no limit (SQLite's
+    integers are 64-bit, and a larger one overflows)."""
+    if isinstance(limit, bool) or not isinstance(limit, int):
+        raise QueryError(f"{limit!r}: the limit must be a whole number")
+    if limit < 1:
+        raise QueryError(f"{limit}: the limit must be at least 1")
+    return min(limit, MAX_LIMIT)
+
+
+def _is_date(value: str) -> bool:
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+        return False
+    year, month, day = (value.split("-") + ["01", "01"])[:3]
+    try:
+        date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return True
 
 
 def _parse_near(near) -> tuple[float, float, float]:

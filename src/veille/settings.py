@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from veille.errors import VeilleError
+
 
 def _default_data_dir() -> str:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
@@ -57,7 +59,10 @@ class Options:
         for f in fields(cls):
             env = os.environ.get(f"VEILLE_{f.name.upper()}")
             if env is not None:
-                values[f.name] = _coerce(env, f.default)
+                try:
+                    values[f.name] = _coerce(env, f.default)
+                except ValueError:
+                    raise VeilleError(f"VEILLE_{f.name.upper()}={env!r}: not a number") from None
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(cls(), **values)
 

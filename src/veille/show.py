@@ -4,9 +4,12 @@ from __future__ import annotations
 from collections import Counter
 
 from veille.model import Document, Event
+from veille.safetext import printable
 
 
 def card(doc: Document) -> str:
+    """The card's lines, each made printable: a title or a sentence cannot add a line, move
+    the cursor or rename the terminal."""
     out = [f"── {doc.title or '(no title)'}",
            f"   id {doc.id} · {doc.source}",
            f"   published {doc.published or 'unknown'}"
@@ -50,7 +53,7 @@ def card(doc: Document) -> str:
             out.append(f"     {kind(e):24} {actors(e):20} {e.date or '-':10} {place(e) or '-':24} {e.modality}")
         if len(doc.events) > 40:
             out.append(f"     … and {len(doc.events) - 40} more")
-    return "\n".join(out) + "\n"
+    return "\n".join(printable(line) for line in out) + "\n"
 
 
 def kind(e: Event) -> str:
@@ -69,7 +72,7 @@ def place(e: Event) -> str:
 
 
 def _cut(text: str, width: int) -> str:
-    text = " ".join(str(text or "").split())
+    text = printable(" ".join(str(text or "").split()))
     return text if len(text) <= width else text[:max(width - 1, 0)] + "…"
 
 
