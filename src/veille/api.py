@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import IO, Callable, Iterable
 
-from veille.errors import InputError, NoArticleError, QueryError, StoreError
+from veille.errors import (AlreadyStoredError, InputError, NoArticleError, QueryError, StoreError,
+                           StoreUnavailableError)
 from veille.model import Document
 from veille.query import EventHit, EventQuery
 from veille.readers import RawInput, expand, read
@@ -31,6 +32,7 @@ class Outcome:
 @dataclass
 class IngestReport:
     outcomes: list[Outcome] = field(default_factory=list)
+    stopped: str | None = None  # why the batch stopped early: no later document could be stored either
 
     def _with(self, status):
         return [o for o in self.outcomes if o.status == status]
@@ -82,8 +84,11 @@ class Veille:
         return doc
 
     def ingest(self, targets: Iterable[str], on_item: Callable[[Outcome], None] | None = None) -> IngestReport:
-        """Read, process and store every input; one bad input never stops the batch."""
+        """Read, process and store every input; one bad input never stops the batch. A database
+        that cannot be written raises StoreUnavailableError before any input is read; one that
+        fails later (a full disk) ends the batch there, with ``report.stopped`` saying why."""
         report = IngestReport()
+        self.store.check_writable()
 
         def done(o: Outcome):
             report.outcomes.append(o)
@@ -112,8 +117,15 @@ class Veille:
                 except InputError as e:
                     done(Outcome(e.source, "failed", reason=e.reason))
                     continue
+                except AlreadyStoredError as e:  # another process stored it since `has` said no
+                    done(Outcome(item.source, "unchanged", item.content_id,
+                                 reason=None if e.stored_as == item.source else f"same content as {e.stored_as}"))
+                    continue
+                except StoreUnavailableError as e:
+                    report.stopped = str(e)
+                    return report
                 except StoreError as e:
-                    done(Outcome(item.source, "failed", reason=str(e)))
+                    done(Outcome(item.source, "failed", reason=str(e).removeprefix(f"{item.source}: ")))
                     continue
                 done(Outcome(item.source, "stored", doc.id, revision, warnings=list(doc.errors)))
         return report

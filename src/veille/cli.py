@@ -68,6 +68,9 @@ def ingest(v, inputs, quiet):
     if bar is not None:
         bar.close()
     ok = len(report.stored) + len(report.unchanged)
+    if report.stopped:
+        fail(f"{report.stopped}; stopped after {len(report.outcomes)} documents ({len(report.stored)} stored, "
+             f"{len(report.unchanged)} unchanged, {len(report.failed)} failed)")
     if not quiet:
         click.echo(f"{len(report.stored)} stored, {len(report.unchanged)} unchanged, {len(report.failed)} failed",
                    err=True)
