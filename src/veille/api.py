@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import IO, Callable, Iterable, Iterator
 
-from veille.errors import InputError, NoArticleError, QueryError, StoreError, StoreUnavailableError
+from veille.errors import (AlreadyStoredError, InputError, NoArticleError, QueryError, StoreError,
+                           StoreUnavailableError)
 from veille.model import Document
 from veille.pool import Failed, Ready
 from veille.query import EventHit, EventQuery, checked_limit
@@ -32,7 +33,7 @@ class Outcome:
 @dataclass
 class IngestReport:
     outcomes: list[Outcome] = field(default_factory=list)
-    stopped: str | None = None  # why the batch stopped before its end, if it did
+    stopped: str | None = None  # why the batch stopped early: no later document could be stored either
     peak_worker_rss_mb: float = 0.0  # the most resident memory one worker process reached
 
     def _with(self, status):
@@ -93,9 +94,11 @@ class Veille:
         Documents are processed by ``options.workers`` worker processes (0: one per core),
         each under the ``doc_timeout`` and ``max_memory_mb`` limits; this process reads the
         inputs and stores the results one by one, in the order of the inputs, so the
-        outcome does not depend on the number of workers. The batch stops early only when
-        the database cannot be written at all (``StoreUnavailableError``)."""
+        outcome does not depend on the number of workers. A database that cannot be written
+        raises StoreUnavailableError before any input is read; one that fails later (a full
+        disk) ends the batch there, with ``report.stopped`` saying why."""
         report = IngestReport()
+        self.store.check_writable()
 
         def done(o: Outcome):
             report.outcomes.append(o)
@@ -123,8 +126,12 @@ class Veille:
                     continue
                 try:
                     revision = self.store.save(result)
+                except AlreadyStoredError as e:  # another process stored it since `has` said no
+                    done(Outcome(item.source, "unchanged", result.id,
+                                 reason=None if e.stored_as == item.source else f"same content as {e.stored_as}",
+                                 warnings=list(item.warnings)))
+                    continue
                 except StoreUnavailableError as e:
-                    done(Outcome(item.source, "failed", reason=str(e)))
                     report.stopped = str(e)
                     break
                 except StoreError as e:  # its message already names the document

@@ -93,13 +93,14 @@ def ingest(v, inputs, quiet, workers):
         fail(str(e))
     if bar is not None:
         bar.close()
-    if report.stopped:
-        click.echo(f"veille: stopped: {report.stopped}", err=True)
     ok = len(report.stored) + len(report.unchanged)
+    if report.stopped:
+        fail(f"{report.stopped}; stopped after {len(report.outcomes)} documents ({len(report.stored)} stored, "
+             f"{len(report.unchanged)} unchanged, {len(report.failed)} failed)")
     if not quiet:
         click.echo(f"{len(report.stored)} stored, {len(report.unchanged)} unchanged, {len(report.failed)} failed",
                    err=True)
-    if ok == 0 or report.stopped:
+    if ok == 0:
         sys.exit(1)
 
 

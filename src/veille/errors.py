@@ -28,6 +28,16 @@ class StoreUnavailableError(StoreError):
     missing): no later document could be stored either, so a batch stops cleanly here."""
 
 
+class AlreadyStoredError(StoreError):
+    """The document's id was stored meanwhile (by another process sharing the database):
+    the document is unchanged, not failed."""
+
+    def __init__(self, source: str, stored_as: str):
+        self.source = source
+        self.stored_as = stored_as  # the source it was stored from
+        super().__init__(f"{source}: already stored (from {stored_as})")
+
+
 class NotFoundError(VeilleError):
     """A document id or name that the store does not hold."""
 

@@ -6,20 +6,13 @@ import csv
 import json
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import IO, Iterable
 
-from veille.model import Document, Event
+# name_of and geo_precision live in the model, below both the store and the exports
+from veille.model import Document, Event, geo_precision, name_of
 from veille.query import EventHit
 
 FORMATS = ("jsonl", "acled", "geojson")
-
-
-def name_of(source: str, url: str | None) -> str:
-    """What the exports call a document: its URL, or the base name of its file."""
-    if url or source.startswith(("http://", "https://")):
-        return url or source
-    return Path(source.split("#")[0]).name if "#" in source else Path(source).name
 
 
 def doc_name(doc: Document) -> str:
@@ -138,19 +131,9 @@ ACLED_COLUMNS = ("event_id_cnty", "event_date", "year", "time_precision", "event
                  "actor1", "actor2", "country", "admin1", "location", "latitude", "longitude", "geo_precision",
                  "source", "notes", "fatalities")
 TIME_PRECISION = {"day": 1, "month": 2, "year": 3}
-GEO_PRECISION = {"city": 1, "region": 2, "water": 2, "area": 2, "mountain": 2, "country": 3}
 # ACLED dates an event known only to a month or a year at the middle of that period
 _MIDDLE = {4: "-07-01", 7: "-15"}
 _PRECISION_OF_LENGTH = {10: 1, 7: 2, 4: 3}
-
-
-def geo_precision(place: dict | None) -> int | None:
-    """1 an exact place, 2 a region, 3 a country (ACLED's codes), from the place's kind."""
-    if not place:
-        return None
-    given = place.get("geo_precision")
-    return GEO_PRECISION.get(place.get("kind") or "") or (
-        given if given in (1, 2, 3) else GEO_PRECISION.get(str(given or "")))
 
 
 @lru_cache(maxsize=8)

@@ -6,6 +6,7 @@ captions, when ``segment`` says so), so any fact can be shown in its sentence.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 
@@ -147,3 +148,25 @@ def from_dict(d: dict[str, Any]) -> Document:
     d["dates"] = [TimeExpr(**t) for t in d.get("dates", [])]
     d["events"] = [Event(**e) for e in d.get("events", [])]
     return Document(**d)
+
+
+# ---------------------------------------------------------------------------- names and precisions
+# Here, below both the store and the exports, because both need them.
+
+GEO_PRECISION = {"city": 1, "region": 2, "water": 2, "area": 2, "mountain": 2, "country": 3}
+
+
+def name_of(source: str, url: str | None) -> str:
+    """What the exports call a document: its URL, or the base name of its file."""
+    if url or source.startswith(("http://", "https://")):
+        return url or source
+    return Path(source.split("#")[0]).name if "#" in source else Path(source).name
+
+
+def geo_precision(place: dict | None) -> int | None:
+    """1 an exact place, 2 a region, 3 a country (ACLED's codes), from the place's kind."""
+    if not place:
+        return None
+    given = place.get("geo_precision")
+    return GEO_PRECISION.get(place.get("kind") or "") or (
+        given if given in (1, 2, 3) else GEO_PRECISION.get(str(given or "")))

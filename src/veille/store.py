@@ -5,6 +5,12 @@ all, its events with it. Schema changes are named migrations recorded in the
 ``migrations`` table. Only the full-text index is SQLite-specific (FTS5); on another
 database ``search`` falls back to a LIKE scan, so PostgreSQL can follow without a rewrite.
 
+Several processes may share one SQLite file: a write takes the lock at BEGIN (see
+``veille.connect``), so migrations, revision numbers and "is this id stored yet" are decided
+by one process at a time, and readers see whole documents only. A database this process
+cannot write is opened read-only: reads work, and the first write raises
+``StoreUnavailableError``, as a full or failing disk does.
+
 Events are kept twice on purpose: inside the document's JSON (what ``get`` returns) and
 in the ``events`` and ``event_actors`` tables, which exist to be queried (``events``).
 """
@@ -12,17 +18,19 @@ from __future__ import annotations
 
 import json
 import math
+import threading
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import (Boolean, Column, Float, ForeignKey, ForeignKeyConstraint, Index, Integer, MetaData, String,
-                        Table, Text, UniqueConstraint, and_, create_engine, event, exists, func, or_, select, text)
-from sqlalchemy.exc import SQLAlchemyError
+                        Table, Text, UniqueConstraint, and_, exists, false, func, inspect, or_, select, text)
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from veille.errors import NotFoundError, StoreError
-from veille.export import geo_precision, name_of
+from veille import connect
+from veille.errors import AlreadyStoredError, NotFoundError, QueryError, StoreError, StoreUnavailableError
 from veille.geo import km
-from veille.model import Document, Event, from_dict
+from veille.model import Document, Event, from_dict, geo_precision, name_of
 from veille.query import EventHit, EventQuery
 
 metadata = MetaData()
@@ -129,6 +137,11 @@ def _m003_events(conn) -> None:
 
 
 MIGRATIONS = (("001_base", _m001_base), ("002_fts", _m002_fts), ("003_events", _m003_events))
+# a search is bounded so that any text returns within a second or two: FTS5's ranks and
+# snippets take a time that grows with the square of a term's repeats
+MAX_SEARCH_TERMS = 64
+MAX_SEARCH_CHARS = 1000
+SEARCH_SECONDS = 2.0
 
 
 def now() -> str:
@@ -137,18 +150,45 @@ def now() -> str:
 
 class Store:
     def __init__(self, url_or_path: str):
-        url = url_or_path if "://" in url_or_path else f"sqlite:///{Path(url_or_path)}"
+        self.target = connect.target(url_or_path)
+        self.name = self.target.shown
+        self.read_only = False  # opened read-only because this process cannot write its folder
+        self.engine = connect.open_engine(self.target)
         try:
-            self.engine = create_engine(url)
-            if self.engine.dialect.name == "sqlite":
-                event.listen(self.engine, "connect", _sqlite_pragmas)
             self.migrate()
         except SQLAlchemyError as e:
-            raise StoreError(f"{url_or_path}: cannot open the database ({e.__class__.__name__}: {e.orig if hasattr(e, 'orig') else e})")
+            if not (connect.unavailable(e, self.name, "opening it") and connect.can_read_only(self.target)):
+                raise self._open_error(e) from None
+            self._open_read_only()
+
+    def _open_read_only(self) -> None:
+        self.engine.dispose()
+        self.engine = connect.open_engine(self.target, read_only=True)
+        self.read_only = True
+        try:
+            pending = self._pending()
+        except SQLAlchemyError as e:
+            raise self._open_error(e) from None
+        if pending:
+            raise StoreUnavailableError(f"{self.name}: the database is read-only and older than this veille "
+                                        f"(migrations {', '.join(pending)} to apply): open it where it can be written")
+
+    def _open_error(self, e: SQLAlchemyError) -> StoreError:
+        code, path = connect.sqlite_code(e), self.target.path
+        if code in (connect.SQLITE_CANTOPEN, connect.SQLITE_READONLY) and path and not path.exists():
+            return StoreUnavailableError(f"{self.name}: cannot create the database: the folder {path.parent} "
+                                         "cannot be written")
+        if code == connect.SQLITE_FULL:
+            return connect.unavailable(e, self.name, "opening it")
+        return StoreError(f"{self.name}: cannot open the database ({connect.why(e)})")
 
     def migrate(self) -> list[str]:
+        """Apply the migrations this database lacks. Two processes opening a new file at once
+        both get here: the write lock makes the second wait, then find nothing left to do."""
+        if not self._pending():
+            return []  # nothing to write: a read-only database opens too
         applied = []
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             migrations.create(conn, checkfirst=True)
             done = {r[0] for r in conn.execute(select(migrations.c.name))}
             for name, step in MIGRATIONS:
@@ -158,45 +198,105 @@ class Store:
                     applied.append(name)
         return applied
 
-    # ------------------------------------------------------------------ writes
-    def has(self, doc_id: str) -> str | None:
+    def _pending(self) -> list[str]:
         with self.engine.connect() as conn:
+            if not inspect(conn).has_table("migrations"):
+                return [name for name, _ in MIGRATIONS]
+            done = {r[0] for r in conn.execute(select(migrations.c.name))}
+        return [name for name, _ in MIGRATIONS if name not in done]
+
+    @contextmanager
+    def _writing(self):
+        """One write transaction; on SQLite it holds the write lock from its BEGIN."""
+        with self.engine.connect() as conn:
+            conn.execution_options(**{connect.WRITE: True})
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def _reading(self):
+        """A connection to read with; the driver's errors become one StoreError line."""
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except SQLAlchemyError as e:
+            raise StoreError(f"{self.name}: cannot read the database ({connect.why(e)})") from None
+
+    # ------------------------------------------------------------------ writes
+    def check_writable(self) -> None:
+        """Raise StoreUnavailableError now, before a batch parses anything, if no document could
+        be stored (a read-only file, folder or mount). Writes nothing."""
+        hint = "nothing can be stored; show, events, search and export still work"
+        if self.read_only:
+            raise StoreUnavailableError(f"{self.name}: the database is read-only (its folder cannot be written): "
+                                        + hint)
+        try:
+            with self.engine.connect() as conn:
+                conn.execution_options(**{connect.WRITE: True})
+                conn.execute(failures.delete().where(false()))  # a write that changes nothing, rolled back
+        except SQLAlchemyError as e:
+            stop = connect.unavailable(e, self.name, "opening it")
+            raise (StoreUnavailableError(f"{stop}: {hint}") if stop else self._open_error(e)) from None
+
+    def has(self, doc_id: str) -> str | None:
+        """The source a document with this id was stored from, or None."""
+        with self._reading() as conn:
             return conn.execute(select(documents.c.source).where(documents.c.id == doc_id)).scalar()
 
     def save(self, doc: Document) -> int:
-        """Store one document in one transaction; returns its revision number."""
+        """Store one document in one transaction; returns its revision number.
+
+        Raises AlreadyStoredError when a document with this id is stored already (another
+        process stored it since ``has`` said no), StoreUnavailableError when no later document
+        could be stored either (read-only, disk full), StoreError for this document alone."""
         record = doc.to_dict()
         data = json.dumps(record, ensure_ascii=False)
         try:
-            with self.engine.begin() as conn:
-                last = conn.execute(select(func.max(documents.c.revision))
-                                    .where(documents.c.source == doc.source)).scalar()
-                revision = 1 if last is None else last + 1
-                conn.execute(documents.insert().values(
-                    id=doc.id, source=doc.source, revision=revision, kind=doc.kind, url=doc.url,
-                    title=doc.title, published=doc.published, language=doc.language,
-                    truncated=doc.truncated, author=doc.author, site=doc.site, text=doc.text,
-                    data=data, ingested_at=now()))
-                if doc.entities:
-                    conn.execute(entities.insert(), [
-                        dict(doc_id=doc.id, entity=e.id, name=e.name, type=e.type, actor=e.actor,
-                             sector=e.sector, mentions=len(e.mentions)) for e in doc.entities])
-                if doc.places:
-                    conn.execute(places.insert(), [
-                        dict(doc_id=doc.id, name=p.name, kind=p.kind, resolved=p.resolved, lat=p.lat, lon=p.lon,
-                             country=p.country, geonameid=p.geonameid, mentions=len(p.mentions))
-                        for p in doc.places])
-                _insert_events(conn, doc.id, record["events"])
-                if conn.dialect.name == "sqlite":
-                    conn.execute(text("INSERT INTO documents_fts (doc_id, title, text) VALUES (:i, :t, :x)"),
-                                 {"i": doc.id, "t": doc.title or "", "x": doc.text})
+            with self._writing() as conn:
+                known = conn.execute(select(documents.c.source).where(documents.c.id == doc.id)).scalar()
+                if known is not None:
+                    raise AlreadyStoredError(doc.source, known)
+                revision = self._insert(conn, doc, record, data)
             return revision
+        except IntegrityError as e:
+            known = self.has(doc.id)  # a database without the write lock at BEGIN can race here
+            if known is not None:
+                raise AlreadyStoredError(doc.source, known) from None
+            raise StoreError(f"{doc.source}: not stored ({connect.why(e)})") from e
         except SQLAlchemyError as e:
-            raise StoreError(f"{doc.source}: not stored ({e.__class__.__name__})") from e
+            stop = connect.unavailable(e, self.name, f"storing {doc.source}")
+            raise (stop or StoreError(f"{doc.source}: not stored ({connect.why(e)})")) from e
+
+    def _insert(self, conn, doc: Document, record: dict, data: str) -> int:
+        last = conn.execute(select(func.max(documents.c.revision)).where(documents.c.source == doc.source)).scalar()
+        revision = 1 if last is None else last + 1
+        conn.execute(documents.insert().values(
+            id=doc.id, source=doc.source, revision=revision, kind=doc.kind, url=doc.url,
+            title=doc.title, published=doc.published, language=doc.language,
+            truncated=doc.truncated, author=doc.author, site=doc.site, text=doc.text,
+            data=data, ingested_at=now()))
+        if doc.entities:
+            conn.execute(entities.insert(), [
+                dict(doc_id=doc.id, entity=e.id, name=e.name, type=e.type, actor=e.actor,
+                     sector=e.sector, mentions=len(e.mentions)) for e in doc.entities])
+        if doc.places:
+            conn.execute(places.insert(), [
+                dict(doc_id=doc.id, name=p.name, kind=p.kind, resolved=p.resolved, lat=p.lat, lon=p.lon,
+                     country=p.country, geonameid=p.geonameid, mentions=len(p.mentions))
+                for p in doc.places])
+        _insert_events(conn, doc.id, record["events"])
+        if conn.dialect.name == "sqlite":
+            conn.execute(text("INSERT INTO documents_fts (doc_id, title, text) VALUES (:i, :t, :x)"),
+                         {"i": doc.id, "t": doc.title or "", "x": doc.text})
+        return revision
 
     def record_failure(self, source: str, reason: str) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(failures.insert().values(source=source, reason=reason, at=now()))
+        try:
+            with self._writing() as conn:
+                conn.execute(failures.insert().values(source=source, reason=reason, at=now()))
+        except SQLAlchemyError as e:
+            stop = connect.unavailable(e, self.name, f"recording why {source} failed")
+            raise (stop or StoreError(f"{source}: failure not recorded ({connect.why(e)})")) from e
 
     # ------------------------------------------------------------------ reads
     def latest(self) -> list[Document]:
@@ -206,18 +306,18 @@ class Store:
         q = (select(documents.c.data)
              .join(newest, (documents.c.source == newest.c.source) & (documents.c.revision == newest.c.rev))
              .order_by(documents.c.source))
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return [from_dict(json.loads(r[0])) for r in conn.execute(q)]
 
     def get(self, ref: str) -> Document:
         """A document by id, id prefix, or source (path, file name or URL; its newest revision)."""
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             data = conn.execute(select(documents.c.data).where(documents.c.id == self.resolve(ref))).scalar()
         return from_dict(json.loads(data))
 
     def resolve(self, ref: str) -> str:
         """The id of the document ``ref`` names, as ``get`` understands it."""
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             found = conn.execute(select(documents.c.id).where(documents.c.id == ref)).scalar()
             if found is None and len(ref) >= 4:
                 ids = conn.execute(select(documents.c.id).where(documents.c.id.like(f"{ref}%"))).scalars().all()
@@ -248,7 +348,7 @@ class Store:
         if query.limit and not query.near:
             q = q.limit(query.limit)
         hits = []
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             for r in conn.execute(q):
                 distance = None
                 if query.near:
@@ -262,16 +362,12 @@ class Store:
         return hits
 
     def search(self, query: str, limit: int = 20) -> list[dict]:
-        with self.engine.connect() as conn:
+        """Documents whose title or text hold every word of ``query`` (or match it as FTS5 syntax),
+        best first. Raises QueryError for a search that is empty, too long, not valid or too slow."""
+        _check_search(query)
+        with self._reading() as conn:
             if conn.dialect.name == "sqlite":
-                q = text("SELECT f.doc_id, d.source, d.title, d.published, "
-                         "snippet(documents_fts, 2, '[', ']', ' … ', 12) AS snip "
-                         "FROM documents_fts f JOIN documents d ON d.id = f.doc_id "
-                         "WHERE documents_fts MATCH :q ORDER BY bm25(documents_fts) LIMIT :n")
-                try:
-                    rows = conn.execute(q, {"q": _fts_query(query), "n": limit}).all()
-                except SQLAlchemyError as e:
-                    raise StoreError(f"{query!r}: not a valid search ({e.orig if hasattr(e, 'orig') else e})")
+                rows = _fts_search(conn, query, limit)
             else:
                 rows = conn.execute(select(documents.c.id, documents.c.source, documents.c.title,
                                            documents.c.published, func.substr(documents.c.text, 1, 160))
@@ -279,11 +375,11 @@ class Store:
         return [dict(id=r[0], source=r[1], title=r[2], published=r[3], snippet=r[4]) for r in rows]
 
     def failures(self) -> list[dict]:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return [dict(r._mapping) for r in conn.execute(select(failures).order_by(failures.c.id))]
 
     def count(self) -> int:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return conn.execute(select(func.count()).select_from(documents)).scalar()
 
 
@@ -338,16 +434,46 @@ def _insert_events(conn, doc_id: str, evs: list[dict]) -> None:
         conn.execute(event_actors.insert(), list(actors.values()))
 
 
+def _check_search(query: str) -> None:
+    words = query.split()
+    if not words:
+        raise QueryError("an empty search: give one or more words")
+    if len(query) > MAX_SEARCH_CHARS:
+        raise QueryError(f"{_shown(query)}: a search is at most {MAX_SEARCH_CHARS} characters "
+                         f"(this one has {len(query)})")
+    if len(words) > MAX_SEARCH_TERMS:
+        raise QueryError(f"{_shown(query)}: a search takes at most {MAX_SEARCH_TERMS} words "
+                         f"(this one has {len(words)})")
+
+
+def _fts_search(conn, query: str, limit: int) -> list:
+    q = text("SELECT f.doc_id, d.source, d.title, d.published, "
+             "snippet(documents_fts, 2, '[', ']', ' … ', 12) AS snip "
+             "FROM documents_fts f JOIN documents d ON d.id = f.doc_id "
+             "WHERE documents_fts MATCH :q ORDER BY bm25(documents_fts) LIMIT :n")
+    # FTS5 ranks and cuts snippets inside single steps of the query, where a progress handler is
+    # never called: sqlite3_interrupt, from a timer, stops it (and does nothing once it is done)
+    timer = threading.Timer(SEARCH_SECONDS, conn.connection.driver_connection.interrupt)
+    timer.start()
+    try:
+        return conn.execute(q, {"q": _fts_query(query), "n": limit}).all()
+    except SQLAlchemyError as e:
+        if connect.sqlite_code(e) == connect.SQLITE_INTERRUPT:
+            raise QueryError(f"{_shown(query)}: the search took more than {SEARCH_SECONDS:g} s and was stopped "
+                             "(use fewer words, or rarer ones)") from None
+        raise QueryError(f"{_shown(query)}: not a valid search ({connect.why(e)})") from None
+    finally:
+        timer.cancel()
+
+
 def _fts_query(q: str) -> str:
-    """Plain words are ANDed as quoted terms; FTS5 syntax passes through when used."""
-    if any(op in q for op in ('"', " OR ", " AND ", " NOT ", "*", "NEAR(")):
+    """Plain words (``drone*`` a prefix) are ANDed as quoted terms, each once: FTS5's time grows
+    with the square of the repeats. FTS5 syntax passes through when used."""
+    if any(op in q for op in ('"', " OR ", " AND ", " NOT ", "NEAR(")):
         return q
-    return " ".join(f'"{w}"' for w in q.split())
+    words = dict.fromkeys(q.split())
+    return " ".join(f'"{w[:-1]}"*' if w.endswith("*") and len(w) > 1 else f'"{w}"' for w in words)
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=5000")
-    cur.close()
+def _shown(query: str) -> str:
+    return repr(query if len(query) <= 60 else query[:60] + "…")
