@@ -93,3 +93,29 @@ def test_more_workers_give_exactly_what_one_gives(shared, tmp_path, workers):
     assert outputs["1"][1] == outputs[workers][1]
     records = [json.loads(x) for x in outputs["1"][1].splitlines()]
     assert len(records) == 24 and sum(len(r["events"]) for r in records) > 20
+
+
+def test_workers_end_with_their_parent(shared, tmp_path):
+    """kill -9 of `veille ingest` leaves no worker behind: each worker closes the parent's
+    ends of the pipes it inherits, so it sees end-of-file when the parent dies."""
+    import subprocess
+    import time
+
+    from conftest import veille_bin
+
+    pages = sorted((shared / "corpus" / "wikinews-fr").glob("*.html"))[:30]
+    p = subprocess.Popen([veille_bin(), "ingest", "--workers", "2", *map(str, pages)], cwd=tmp_path,
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert p.stdout.readline().startswith("stored")
+    workers = subprocess.run(["pgrep", "-P", str(p.pid)], capture_output=True, text=True).stdout.split()
+    assert len(workers) == 2
+    p.kill()
+    p.wait()
+    deadline = time.monotonic() + 30
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.2)
+        alive = [w for w in workers if os.path.exists(f"/proc/{w}") and
+                 open(f"/proc/{w}/stat").read().split()[2] not in "ZX"]
+    assert not alive
+    p.stdout.read()  # no orphan holds standard output open

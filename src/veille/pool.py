@@ -55,9 +55,12 @@ def can_fork() -> bool:
 
 
 class _Worker:
-    def __init__(self, ctx, func: Callable, memory_mb: int):
+    def __init__(self, ctx, func: Callable, memory_mb: int, siblings: list["_Worker"]):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_serve, args=(child, func, memory_mb), daemon=True)
+        # the forked child must close the parent's ends of every pipe, its own included:
+        # otherwise it never sees end-of-file when the parent dies, and lives on
+        parent_ends = [self.conn] + [w.conn for w in siblings]
+        self.process = ctx.Process(target=_serve, args=(child, func, memory_mb, parent_ends), daemon=True)
         self.process.start()
         child.close()
         self.task: tuple[int, float] | None = None  # (sequence number, start time)
@@ -85,8 +88,11 @@ class _Worker:
         self.conn.close()
 
 
-def _serve(conn, func: Callable, memory_mb: int) -> None:
-    """A worker's loop: take a task, send back ("ok", result) or ("error", reason)."""
+def _serve(conn, func: Callable, memory_mb: int, parent_ends: list) -> None:
+    """A worker's loop: take a task, send back ("ok", result) or ("error", reason); end
+    when the parent says so or goes away."""
+    for end in parent_ends:
+        end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     faulthandler.disable()  # a crash is reported once, by the parent, as one line
     _limit_address_space(memory_mb)
@@ -153,7 +159,7 @@ class LocalPool:
         self.peak_rss_mb = 0.0  # the highest resident memory a worker of this pool reached
 
     def _spawn(self) -> _Worker:
-        w = _Worker(self.ctx, self.func, self.memory_mb)
+        w = _Worker(self.ctx, self.func, self.memory_mb, self.workers)
         self.workers.append(w)
         return w
 
