@@ -21,6 +21,7 @@ from pathlib import Path
 from veille.lexicon import KB_DIR, fold, rows, split
 
 SCHEMA_VERSION = 3
+MAX_NAME = 300  # characters of a name looked up
 LATIN = re.compile(r"^[\u0000-\u024F\u1E00-\u1EFF'’ .-]+$")
 _lock = threading.Lock()
 
@@ -54,8 +55,13 @@ class PlaceIndex:
                 build(self.path, min_population)
         self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
 
-    @lru_cache(maxsize=20000)
     def lookup(self, name: str) -> tuple[Candidate, ...]:
+        # no name in the index is longer (Bangkok's full name has 193 characters); a run of
+        # capitalised words in a hostile page can be megabytes, which the cache would keep
+        return () if len(name) > MAX_NAME else self._lookup(name)
+
+    @lru_cache(maxsize=20000)
+    def _lookup(self, name: str) -> tuple[Candidate, ...]:
         key = fold(name)
         cur = self.db.execute(
             "SELECT p.id, p.name, p.lat, p.lon, p.country, p.population, p.kind, a.is_primary "

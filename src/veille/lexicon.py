@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from pathlib import Path
 
@@ -61,9 +62,20 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "\u00a0": 
                          "‐": "-", "‑": "-", "–": "-", "—": "-"})
 
 
-@lru_cache(maxsize=262_144)
+CACHED = 64  # longer texts (sentences, whole documents) are folded once: caching them would hold megabytes
+
+
 def fold(text: str) -> str:
     """Case-, accent- and quote-insensitive form of a name, for lookups."""
+    return _fold_cached(text) if len(text) <= CACHED else _fold(text)
+
+
+@lru_cache(maxsize=262_144)
+def _fold_cached(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
     text = "".join(c for c in text if not unicodedata.combining(c))
     return re.sub(r"\s+", " ", text).strip().casefold()
@@ -71,8 +83,35 @@ def fold(text: str) -> str:
 
 def fold_aligned(text: str) -> str:
     """``fold`` one character at a time, so offsets in the result are offsets in ``text``."""
-    out = []
-    for c in text:
-        f = fold(c) if not c.isspace() else " "
-        out.append(f[0] if f else " ")
-    return "".join(out)
+    return "".join(map(_fold_char, text))
+
+
+@lru_cache(maxsize=65_536)
+def _fold_char(c: str) -> str:
+    f = fold(c) if not c.isspace() else " "
+    return f[0] if f else " "
+
+
+class Spans:
+    """Character spans already taken, as a sorted union, so that asking whether a new span
+    overlaps one of them costs a binary search rather than a pass over all of them."""
+
+    def __init__(self, spans=()):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for s, e in spans:
+            self.add(s, e)
+
+    def overlaps(self, s: int, e: int) -> bool:
+        i = bisect_left(self.ends, s + 1)  # the first piece that ends after s
+        return i < len(self.starts) and self.starts[i] < e and s < e
+
+    def add(self, s: int, e: int) -> None:
+        if s >= e:
+            return
+        i = bisect_left(self.ends, s)  # pieces ending before s stay apart
+        j = bisect_right(self.starts, e)  # pieces starting after e stay apart
+        if i < j:
+            s, e = min(s, self.starts[i]), max(e, self.ends[j - 1])
+        self.starts[i:j] = [s]
+        self.ends[i:j] = [e]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from veille.lexicon import fold, rows
+from veille.lexicon import Spans, fold, rows
 
 LANGS = ("fr", "en")
 
@@ -67,11 +67,16 @@ def number_value(text: str, lang: str) -> int | None:
     return None
 
 
+MAX_GROUPS = 6  # "1 000 000 000 000 000 000": no figure in a text has more groups of three digits
+MAX_NUMBER_WORDS = 12  # "quatre-vingt-dix-neuf mille neuf cent quatre-vingt-dix-neuf" has 11 after its first
+
+
 def number_pattern(lang: str) -> str:
     ws = _alt(numbers(lang))
     big = _alt(w for w, v in numbers(lang).items() if v >= 1000)
-    digits = rf"(?:\d{{1,3}}(?:[\u202f\u00a0 ]\d{{3}})+|\d+(?:[.,]\d+)?)(?:\s(?:{big}))?"
-    return rf"(?:{digits}|(?:{ws})(?:[- ](?:et-|and-)?(?:{ws}))*)"
+    # bounded repeats: a run of thousands of numbers would otherwise be rescanned from each of them
+    digits = rf"(?:\d{{1,3}}(?:[\u202f\u00a0 ]\d{{3}}){{1,{MAX_GROUPS}}}|\d+(?:[.,]\d+)?)(?:\s(?:{big}))?"
+    return rf"(?:{digits}|(?:{ws})(?:[- ](?:et-|and-)?(?:{ws})){{0,{MAX_NUMBER_WORDS}}})"
 
 
 @dataclass
@@ -109,10 +114,10 @@ def find_absolute(text: str, lang: str) -> list[Found]:
     """Dates written out in the text, longest first where two overlap."""
     months, days = names(lang)
     found: list[Found] = []
-    taken: list[tuple[int, int]] = []
+    taken = Spans()
     for pat in absolute_patterns(lang):
         for m in pat.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
+            if taken.overlaps(m.start(), m.end()):
                 continue
             g = m.groupdict()
             y = int(g["y"]) if g.get("y") else None
@@ -124,7 +129,7 @@ def find_absolute(text: str, lang: str) -> list[Found]:
             wd = days.get(fold(g["wd"])) if g.get("wd") else None
             if d and mo and y and not _valid(y, mo, d):
                 continue
-            taken.append((m.start(), m.end()))
+            taken.add(m.start(), m.end())
             found.append(Found(m.start(), m.end(), m.group(0), y, mo, d, wd))
     return sorted(found, key=lambda f: f.start)
 

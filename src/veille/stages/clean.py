@@ -19,6 +19,18 @@ from veille.pipeline import Context, Stage
 TERMINAL = tuple('.!?…:;,"»)]\'”')
 WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
+# What one document may hand to the later stages. A long article (a 20,000-word feature)
+# fits; past these, the parser and the stages after it would take minutes and gigabytes.
+MAX_TEXT = 200_000  # characters of clean text
+MAX_TOKENS = 40_000  # words and signs of it: a text of punctuation or emoji has one a character
+MAX_CAPTIONS = 20_000  # characters of captions
+MAX_RAW = 4 * MAX_TEXT  # characters of a text dump given to the line classifier
+MAX_BLOCKS = 5_000  # page elements compared with the clean text to list the boilerplate
+MAX_BLOCK_TEXT = 20_000  # characters of one such element read for the comparison
+MAX_FIGURES = 500  # figure captions taken from a page
+MAX_ELEMENTS = 30_000  # elements of a page given to trafilatura (an ordinary page has a few thousand)
+TOKEN = re.compile(r"\w+|[^\w\s]")
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -78,8 +90,48 @@ def clean(doc: Document, ctx: Context) -> Document:
     rules = clutter_rules(ctx.options.kb_dir)
     if doc.kind == "html":
         return clean_html(doc, rules)
-    clean_lines(doc, doc.raw.split("\n"), rules, with_header=True)
+    raw = doc.raw
+    if len(raw) > MAX_RAW:  # the text will be cut well before this anyway
+        raw = raw[:raw.rfind("\n", 0, MAX_RAW) + 1 or MAX_RAW]
+    clean_lines(doc, raw.split("\n"), rules, with_header=True)
+    cap(doc, len(doc.raw) if len(raw) < len(doc.raw) else None)
     return doc
+
+
+def cap(doc: Document, total: int | None = None) -> bool:
+    """Keep the first MAX_TEXT characters (and MAX_TOKENS tokens) of the text, cut at a
+    paragraph, sentence or word end, and say so on the document. ``total`` is the size of
+    the page when a part of it was not even read. True when something was cut."""
+    full = len(doc.text)
+    cut = _cut_point(doc.text, MAX_TEXT, MAX_TOKENS)
+    if cut < full:
+        doc.text = doc.text[:cut].rstrip()
+    if total or cut < full:
+        doc.errors.append(f"only the first {len(doc.text):,} of {total or full:,} characters were analysed")
+    if len(doc.captions) > MAX_CAPTIONS or len(doc.captions) > MAX_TOKENS // 10:
+        doc.captions = doc.captions[:_cut_point(doc.captions, MAX_CAPTIONS, MAX_TOKENS // 10)].rstrip()
+    return bool(total) or cut < full
+
+
+def _cut_point(text: str, max_chars: int, max_tokens: int) -> int:
+    """Where to cut ``text`` so that it keeps at most that many characters and tokens;
+    ``len(text)`` when it fits."""
+    limit = min(len(text), max_chars)
+    for i, m in enumerate(TOKEN.finditer(text, 0, limit)):
+        if i == max_tokens:
+            limit = m.start()
+            break
+    if limit == len(text):
+        return limit
+    floor = limit * 4 // 5  # the end of a paragraph, else of a sentence, else of a word, not far back
+    para = text.rfind("\n\n", 0, limit)
+    if para > floor:
+        return para
+    stop = max(text.rfind(". ", 0, limit), text.rfind(".\n", 0, limit))
+    if stop > floor:
+        return stop + 1
+    space = max(text.rfind(" ", 0, limit), text.rfind("\n", 0, limit))
+    return space if space > floor else limit
 
 
 def clean_lines(doc: Document, lines: list[str], rules, with_header: bool) -> None:
@@ -176,21 +228,27 @@ def _split_captions(body, blank_before):
 def _assemble(body, blank_before) -> str:
     """Paragraphs joined by blank lines; a paragraph wrapped over several lines is joined
     with spaces (whitespace only changes, never words)."""
-    paras: list[str] = []
+    paras: list[list[str]] = []  # lists of lines, joined once: adding to a string each time is quadratic
     unpunctuated = sum(1 for _, l in body if not l.strip().endswith(TERMINAL))
     wrapped = body and unpunctuated > len(body) / 2
     for i, line in body:
         if paras and wrapped and not blank_before.get(i):
-            paras[-1] += " " + line.strip()
+            paras[-1].append(line.strip())
         else:
-            paras.append(line.strip())
-    return "\n\n".join(paras)
+            paras.append([line.strip()])
+    return "\n\n".join(" ".join(p) for p in paras)
 
 
 def clean_html(doc: Document, rules) -> Document:
     import trafilatura
 
-    result = trafilatura.bare_extraction(doc.raw, url=doc.url, with_metadata=True,
+    tree = _parse(doc.raw)
+    page, trimmed = doc.raw, tree is not None and _trim(tree)
+    if trimmed:
+        import lxml.html
+
+        page = lxml.html.tostring(tree, encoding="unicode")
+    result = trafilatura.bare_extraction(page, url=doc.url, with_metadata=True,
                                          include_comments=False, include_tables=False,
                                          include_images=False, include_formatting=False)
     if result is None:
@@ -207,20 +265,63 @@ def clean_html(doc: Document, rules) -> Document:
             doc.dropped.append(Dropped(i + 1, line, "title repeated"))
             lines[i] = ""
     clean_lines(doc, lines, rules, with_header=False)
-    _html_captions(doc)
-    _record_html_boilerplate(doc)
+    doc.captions = doc.captions[:MAX_CAPTIONS]  # cut again below; bounds the comparisons first
+    if tree is not None:
+        _html_captions(doc, tree)
+    if not cap(doc, len(doc.raw) if trimmed else None) and tree is not None:
+        _record_html_boilerplate(doc, tree)  # not for a cut text: the rest of the article would show as boilerplate
     return doc
 
 
-def _html_captions(doc: Document) -> None:
-    """Figure captions: trafilatura leaves them out; they go to the captions segment."""
+def _trim(tree) -> bool:
+    """Drop what comes after the first MAX_ELEMENTS elements or MAX_RAW characters of text
+    of a page (trafilatura's time grows faster than the page: 20 s for 100,000 paragraphs).
+    True when something was dropped."""
+    count = size = 0
+    for el in tree.iter():
+        count += 1
+        if isinstance(el.tag, str) and el.tag not in ("script", "style", "noscript", "template"):
+            size += len(el.text or "")  # text a reader sees; not code, nor comments
+        size += len(el.tail or "")
+        if count > MAX_ELEMENTS or size > MAX_RAW:
+            break
+    else:
+        return False
+    node = el
+    while node.getparent() is not None:  # the element, then what follows it at every level above
+        parent = node.getparent()
+        for later in list(node.itersiblings()):
+            parent.remove(later)
+        if node is el:
+            parent.remove(node)
+        node = parent
+    return True
+
+
+def _parse(html: str):
     import lxml.html
 
     try:
-        tree = lxml.html.fromstring(doc.raw)
+        return lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError):
-        return
-    found = [re.sub(r"\s+", " ", el.text_content()).strip() for el in tree.iter("figcaption")]
+        return None
+
+
+def _text_of(el) -> str:
+    """An element's text, whitespace collapsed, read no further than MAX_BLOCK_TEXT
+    characters: in deeply nested markup, reading every element whole is quadratic."""
+    parts, n = [], 0
+    for piece in el.itertext():
+        parts.append(piece)
+        n += len(piece)
+        if n > MAX_BLOCK_TEXT:
+            break
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
+
+
+def _html_captions(doc: Document, tree) -> None:
+    """Figure captions: trafilatura leaves them out; they go to the captions segment."""
+    found = [_text_of(el) for _, el in zip(range(MAX_FIGURES), tree.iter("figcaption"))]
     found = [c for c in dict.fromkeys(found) if c and c not in doc.captions]
     if found:
         doc.captions = "\n".join(([doc.captions] if doc.captions else []) + found)
@@ -228,18 +329,13 @@ def _html_captions(doc: Document) -> None:
             doc.dropped.append(Dropped(0, c, "photo caption"))
 
 
-def _record_html_boilerplate(doc: Document) -> None:
+def _record_html_boilerplate(doc: Document, tree) -> None:
     """List the page's text blocks that trafilatura left out, so the drop is visible."""
-    import lxml.html
-
-    try:
-        tree = lxml.html.fromstring(doc.raw)
-    except (ValueError, lxml.etree.ParserError):
-        return
     kept = re.sub(r"\s+", " ", doc.text + " " + doc.captions)
     seen = set()
-    for el in tree.iter("p", "li", "h1", "h2", "h3", "h4", "figcaption", "button", "a", "span", "label"):
-        text = re.sub(r"\s+", " ", el.text_content() or "").strip()
+    blocks = tree.iter("p", "li", "h1", "h2", "h3", "h4", "figcaption", "button", "a", "span", "label")
+    for _, el in zip(range(MAX_BLOCKS), blocks):
+        text = _text_of(el)
         if len(text) < 2 or text in seen or text in kept:
             continue
         seen.add(text)

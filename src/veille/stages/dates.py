@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from veille.lexicon import Spans
 from veille.model import Document, TimeExpr
 from veille.pipeline import Context, Stage
 from veille.timeparse import (bare_weekdays, find_absolute, infer_year, iso, number_value, relative_patterns,
@@ -20,14 +21,14 @@ def resolve(text: str, lang: str, published: date | None) -> list[TimeExpr]:
     items: list[tuple[int, int, str, object]] = []
     for f in find_absolute(text, lang):
         items.append((f.start, f.end, "abs", f))
-    taken = [(s, e) for s, e, _, _ in items]
+    taken = Spans((s, e) for s, e, _, _ in items)
     for rel in relative_patterns(lang):
         for m in rel.pattern.finditer(text):
-            if not any(m.start() < e and s < m.end() for s, e in taken):
+            if not taken.overlaps(m.start(), m.end()):
                 items.append((m.start(), m.end(), "rel", (rel, m)))
-                taken.append(m.span())
+                taken.add(m.start(), m.end())
     for m, wd in bare_weekdays(text, lang):
-        if not any(m.start() < e and s < m.end() for s, e in taken):
+        if not taken.overlaps(m.start(), m.end()):
             items.append((m.start(), m.end(), "wd", wd))
     items.sort(key=lambda x: x[0])
 

@@ -11,6 +11,7 @@ sentence are one event. No event without a real trigger in the text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from veille.coding import arguments, grammar, modality, quantities
 from veille.coding.lexicon import MODES, EventLexicon, load
@@ -80,21 +81,28 @@ class Coder:
     def __init__(self, doc: Document, lex: EventLexicon):
         self.doc = doc
         self.lex = lex
-        self.mentions = [(m.start, m.end, e.actor, e.type, m.source) for e in doc.entities if e.actor
-                         for m in e.mentions if m.segment == "body"]
-        self.places = [(m.start, m.end, p, m.source) for p in doc.places if p.resolved
-                       for m in p.mentions if m.segment == "body"]
-        self.dates = [t for t in doc.dates if t.segment == "body"]
+        # sorted by start, so that a sentence finds its own by bisection; the last field is the
+        # first order, which ties and the order of actor codes keep
+        self.mentions = _by_start((m.start, m.end, e.actor, e.type, m.source) for e in doc.entities if e.actor
+                                  for m in e.mentions if m.segment == "body")
+        self.mention_starts = [x[0] for x in self.mentions]
+        self.places = _by_start((m.start, m.end, p, m.source) for p in doc.places if p.resolved
+                                for m in p.mentions if m.segment == "body")
+        self.place_starts = [x[0] for x in self.places]
+        self.dates = sorted((t for t in doc.dates if t.segment == "body"), key=lambda t: t.start)
+        self.date_starts = [t.start for t in self.dates]
+        self.breaks = [m.start() for m in re.finditer("(?=\n\n)", doc.text)]  # where paragraphs end
         self.events: list[Event] = []
+        self.last_of_type: dict[str, int] = {}  # type → index in self.events of its last event
+        self.by_key: dict[tuple, list[Event]] = {}  # (type, source, modality) → events, in list order
         self.topic: list[str] = []  # the actor the previous sentence was about (its subject)
         self.means = frozenset(k[0] for k in lex.modes if len(k) == 1)
+        self._according: tuple | None = None  # (sentence, heads of "selon") of the sentence at hand
 
     def actors(self, sdoc, offset: int) -> arguments.Actors:
         a = arguments.Actors()
         end = offset + len(sdoc.text)
-        for s, e, code, etype, how in self.mentions:
-            if not (offset <= s < end):
-                continue
+        for s, e, code, etype, how, _ in _between(self.mentions, self.mention_starts, offset, end):
             span = sdoc.char_span(s - offset, e - offset, alignment_mode="expand")
             for t in span if span is not None else ():
                 a.by_token.setdefault(t.i, []).append(code)
@@ -151,9 +159,14 @@ class Coder:
         for ev in made:
             twin = self.restated(ev)
             if twin is None:
+                self.last_of_type[ev.type] = len(self.events)
                 self.events.append(ev)
+                self.by_key.setdefault(_key(ev), []).append(ev)
             elif _richness(ev) > _richness(twin):  # keep the fuller telling of one event
-                self.events[self.events.index(twin)] = ev
+                i = self.events.index(twin)
+                same = self.by_key[_key(self.events[i])]
+                same[next(j for j, x in enumerate(same) if x is self.events[i])] = ev
+                self.events[i] = ev
         if has_parse:
             root = sent.root
             subj = arguments.subject_of(root, ()) if root.pos_ in ("VERB", "AUX") else []
@@ -168,8 +181,7 @@ class Coder:
         mod, governor = modality.french(tok, lex)
         if governor is not None and mod == "threatened" and self.lex.trigger((fold(governor.lemma_),), "VERB"):
             return None  # "menacé de livrer": the threat is the event
-        skip = [c for c in sent if fold(c.text) in lex.cue_words("according")]
-        skip = [c.head for c in skip if c.head.i != c.i]
+        skip = self._according_heads(sent)
         source, target, borrowed = arguments.french(tok, actors, skip, self.means)
         mode = trig.mode or self.mode(trig.type, tok, sent)
         return Event(type=trig.type, mode=mode, source=source, target=target, date=None, date_precision=None,
@@ -177,12 +189,18 @@ class Coder:
                      modality=mod, evidence="", start=0, end=0, trigger="", trigger_start=0, trigger_end=0,
                      confidence=_confidence(tok.pos_ == "VERB", source, target, borrowed))
 
+    def _according_heads(self, sent) -> list:
+        """Heads of "selon …" in the sentence, once per sentence (a sentence can hold hundreds of triggers)."""
+        if self._according is None or self._according[0] is not sent:
+            skip = [c for c in sent if fold(c.text) in self.lex.cue_words("according")]
+            self._according = (sent, [c.head for c in skip if c.head.i != c.i])
+        return self._according[1]
+
     def mode(self, etype: str, tok, sent) -> str | None:
         allowed = MODES.get(etype)
         if not allowed:
             return None
-        near = sorted(sent, key=lambda t: abs(t.i - tok.i))
-        for t in near:
+        for t in _by_distance(list(sent), tok.i - sent.start):
             for key in ((fold(t.text),), (fold(t.lemma_),)):
                 for typ, mode in self.lex.modes.get(key, ()):
                     if typ == etype and mode in allowed:
@@ -202,7 +220,7 @@ class Coder:
         mod = modality.english(toks, i, self.lex)
         mode = trig.mode
         if not mode and trig.type in MODES:
-            for t in sorted(toks, key=lambda t: abs(t.i - tok.i)):
+            for t in _by_distance(toks, i):
                 hit = next((m for typ, m in self.lex.modes.get((fold(t.text),), ()) if typ == trig.type), None)
                 if hit:
                     mode = hit
@@ -230,18 +248,20 @@ class Coder:
         # a capital standing for its state ("l'offensive de Bakou") is no place of the event,
         # and a state named as an actor ("l'Azerbaïdjan a envoyé") is no place either, unless
         # the text puts the event in it ("en Ukraine")
-        here = [(s, e, p) for s, e, p, how in self.places if s0 <= s < s1
-                and ((how != "metonym" and p.kind != "country") or LOCATIVE.search(self.doc.text[max(0, s - 12):s]))]
+        here = [(s, e, p) for s, e, p, how, _ in _between(self.places, self.place_starts, s0, s1)
+                if (how != "metonym" and p.kind != "country") or LOCATIVE.search(self.doc.text[max(0, s - 12):s])]
         if here:  # where the event goes rather than where it comes from, the most precise, the nearest
             s, e, p = min(here, key=lambda x: (self._direction(x[0]), KIND_RANK.get(x[2].kind, 2),
                                                abs(x[0] - ev.trigger_start)))
             ev.place = _place(p, "sentence")
         else:  # the story's place: the last city or region the paragraph named before
-            para = self.doc.text.rfind("\n\n", 0, s0) + 2 if "\n\n" in self.doc.text[:s0] else 0
-            before = [(s, p) for s, e, p, how in self.places if para <= s < s0 and p.kind != "country" and how != "metonym"]
+            k = bisect_right(self.breaks, s0 - 2) - 1
+            para = self.breaks[k] + 2 if k >= 0 else 0
+            before = [(s, p) for s, e, p, how, _ in _between(self.places, self.place_starts, para, s0)
+                      if p.kind != "country" and how != "metonym"]
             if before:
                 ev.place = _place(max(before, key=lambda x: x[0])[1], "context")
-        times = [t for t in self.dates if s0 <= t.start < s1]
+        times = self.dates[bisect_left(self.date_starts, s0):bisect_left(self.date_starts, s1)]
         if times:
             if ev.type in SPEECH:  # a statement is dated by its frame ("un communiqué publié mercredi")
                 t = min(times, key=lambda t: t.start)
@@ -284,7 +304,7 @@ class Coder:
 
     def fallbacks(self, ev: Event) -> None:
         """What the sentence leaves out, from the story around it."""
-        prev = next((p for p in reversed(self.events) if p.type == ev.type), None)
+        prev = self.events[self.last_of_type[ev.type]] if ev.type in self.last_of_type else None
         if (prev is not None and ev.type == "ASSAULT" and not ev.place and prev.place
                 and set(prev.source) == set(ev.source) and ev.start - prev.end < 600):
             ev.place = prev.place  # "… a touché le même site"
@@ -323,17 +343,41 @@ class Coder:
         """An earlier event of this document that ``ev`` tells again: same type and source,
         compatible target, place and mode, and no time of its own ("dix jours plus tard"
         makes a second strike, "en définitive, la Russie a frappé" does not)."""
-        own_time = [t for t in self.dates if ev.start <= t.start < ev.end
-                    and (t.precision == "day" or (t.value is None and t.anchor == "previous"))]
+        own_time = [t for t in self.dates[bisect_left(self.date_starts, ev.start):bisect_left(self.date_starts, ev.end)]
+                    if t.precision == "day" or (t.value is None and t.anchor == "previous")]
         if not ev.source or own_time:
             return None
-        for old in self.events:
-            if (old.type == ev.type and set(old.source) == set(ev.source) and old.modality == ev.modality
-                    and set(old.target) & set(ev.target)
+        for old in self.by_key.get(_key(ev), ()):  # same type, source and modality
+            if (set(old.target) & set(ev.target)
                     and (ev.type != "ASSAULT" or not old.mode or not ev.mode or old.mode == ev.mode)
                     and _same_place(old.place, ev.place)):
                 return old
         return None
+
+
+def _key(ev: Event) -> tuple:
+    return ev.type, frozenset(ev.source), ev.modality
+
+
+def _by_start(items) -> list[tuple]:
+    return sorted(((*x, i) for i, x in enumerate(items)), key=lambda x: x[0])
+
+
+def _between(items: list, starts: list[int], lo: int, hi: int) -> list:
+    """The items (from ``_by_start``) that start in [lo, hi), in their first order."""
+    return sorted(items[bisect_left(starts, lo):bisect_left(starts, hi)], key=lambda x: x[-1])
+
+
+def _by_distance(toks: list, i: int):
+    """toks[i], then its neighbours ever further away, the left one first at equal distance."""
+    yield toks[i]
+    for d in range(1, len(toks)):
+        if i - d < 0 and i + d >= len(toks):
+            return
+        if i - d >= 0:
+            yield toks[i - d]
+        if i + d < len(toks):
+            yield toks[i + d]
 
 
 def _same_place(a: dict | None, b: dict | None) -> bool:
@@ -351,7 +395,7 @@ def _richness(ev: Event) -> int:
 def _recent(tok) -> bool:
     """Present tense or passé composé in the clause that carries the trigger: the event
     is of the page's days, not of an unstated past ("avait frappé") or future."""
-    if not tok.doc.has_annotation("MORPH"):
+    if not tok.doc.has_annotation("MORPH") or not tok.doc.has_annotation("DEP"):
         return False
     verb = tok
     for _ in range(4):  # up to the finite verb: "ont pu pénétrer", "vient de lancer une offensive"

@@ -34,14 +34,15 @@ def _find(text: str, words: list[str]) -> list[str]:
     return found
 
 
-def _reports(tok, report: set[str]) -> bool:
+def _reports(tok, report: set[str], parsed: bool) -> bool:
     """A reporting verb with someone saying ("Bakou affirme", "a déclaré le ministère"),
-    or "selon …"; not "afin d'assurer l'efficacité"."""
+    or "selon …"; not "afin d'assurer l'efficacité". Without a parse (English), the verb
+    alone: a document with no parser has no children to read, and spaCy crashes reading them."""
     if fold(tok.text) in report and tok.pos_ == "ADP":
         return True
     if fold(tok.lemma_) not in report and fold(tok.text) not in report:
         return False
-    return any(c.dep_ in ("nsubj", "nsubj:pass") for c in tok.children) or not tok.doc.has_annotation("DEP")
+    return not parsed or any(c.dep_ in ("nsubj", "nsubj:pass") for c in tok.children)
 
 
 def genre(doc: Document, ctx: Context) -> Document:
@@ -53,11 +54,12 @@ def genre(doc: Document, ctx: Context) -> Document:
     report = lex.cue_words("report") | lex.cue_words("according")
     sentences, reported = [], []
     for _, sdoc in doc.work.get("parsed", {}).get("body", []):
+        parsed = sdoc.has_annotation("DEP")
         for sent in sdoc.sents:
             if len(sent) <= 4:
                 continue
             sentences.append(sent.text)
-            if any(_reports(t, report) for t in sent):
+            if any(_reports(t, report, parsed) for t in sent):
                 reported.append(sent.text)
     share = len(reported) / max(1, len(sentences))
     first = _find(body, words.get("first_person", []))

@@ -10,10 +10,11 @@ on news pages (headlines in Title Case, an office word glued to a surname, page 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 from veille.kb import Match, Token, load, tokenize
-from veille.lexicon import fold, rows
+from veille.lexicon import Spans, fold, rows
 from veille.model import Document, Entity, Mention
 from veille.pipeline import Context, Stage
 from veille.stages.clean import is_headline_case
@@ -39,6 +40,7 @@ class Linker:
         self.entities: dict[str, Entity] = {}
         self.toponyms: list[tuple[Mention, str | None]] = []  # with the country it must be in, if known
         self.options = ctx.options
+        self._states: list[tuple[str, list[int]]] | None = None
 
     def mention(self, eid: str, name: str, etype: str, m: Mention, actor=None, sector=None, wikidata=None):
         ent = self.entities.get(eid)
@@ -52,19 +54,23 @@ class Linker:
             return
         tokens = tokenize(text)
         matches = self.kb.gazetteer.scan(tokens)
-        taken: list[tuple[int, int]] = []
+        taken = Spans()
         for m in matches:
             entry = self.kb.entries[m.alias.entry]
             s, e = tokens[m.start].start, tokens[m.end - 1].end
-            taken.append((s, e))
+            taken.add(s, e)
             self.mention(entry.id, entry.name, entry.type, Mention(text[s:e], s, e, segment, m.alias.kind),
                          entry.actor, entry.sector, entry.wikidata)
             if entry.type in ("GPE", "LOC") and m.alias.kind in ("name", "country", "metonym"):
                 hint = self.kb.alpha2.get(entry.actor) if m.alias.kind == "metonym" else None
                 self.toponyms.append((Mention(text[s:e], s, e, segment, m.alias.kind), hint))
-        taken += self.organs(text, tokens, matches, segment)
-        taken += self.equipment(text, segment, taken)
-        taken += self.gazetteer_places(text, segment, taken)
+        # each finder sees the spans of the finders before it, not its own
+        for s, e in self.organs(text, tokens, matches, segment):
+            taken.add(s, e)
+        for s, e in self.equipment(text, segment, taken):
+            taken.add(s, e)
+        for s, e in self.gazetteer_places(text, segment, taken):
+            taken.add(s, e)
         self.model_names(segment, text, taken)
 
     def organs(self, text: str, tokens: list[Token], matches: list[Match], segment: str):
@@ -109,7 +115,7 @@ class Linker:
         for pat in keep:
             for m in pat.finditer(text):
                 s, e = m.span()
-                if _overlaps(s, e, taken) or any(r.fullmatch(m.group()) for r in reject):
+                if taken.overlaps(s, e) or any(r.fullmatch(m.group()) for r in reject):
                     continue
                 self.mention(f"eqp:{fold(m.group())}", m.group(), "EQUIPMENT",
                              Mention(m.group(), s, e, segment, "pattern"))
@@ -120,7 +126,7 @@ class Linker:
         for offset, sdoc in self.doc.work.get("parsed", {}).get(segment, []):
             for ent in sdoc.ents:
                 s, e = offset + ent.start_char, offset + ent.end_char
-                if _overlaps(s, e, taken):
+                if taken.overlaps(s, e):
                     if ent.label_ in ("LOC", "GPE"):  # "autoroute Erevan-Goris": keep the unknown part
                         self.leftover_places(text, s, e, taken, segment)
                     continue
@@ -159,14 +165,15 @@ class Linker:
         context = {self.kb.alpha2[e.actor] for e in self.entities.values() if e.actor in self.kb.alpha2}
         spans = []
         for a, b in capitalised_runs(text, 0, len(text)):
-            if _overlaps(a, b, taken):
+            if taken.overlaps(a, b):
                 continue
             name = text[a:b]
-            initial = not text[:a].strip() or text[:a].rstrip()[-1:] in ".!?:«»\"“”—–-\n("
+            initial = _char_before(text, a) in ".!?:«»\"“”—–-\n("  # also "" at the start of the text
             if (name.isupper() or fold(name) in self.kb.titles or fold(name) in stop_words(self.doc.work.get("nlp_lang", "fr")) or fold(name) in calendar_words(self.doc.work.get("nlp_lang", "fr"))
                     or (initial and " " not in name and "-" not in name)):
                 continue
-            lead = re.search(r"(?<![\w'’])([a-zà-ÿ]+)\s+$", text[:a])  # "lac Sevan", "mer Noire"
+            # "lac Sevan", "mer Noire"; read just before the name: searching all the text before it is quadratic
+            lead = LEAD.search(text, max(0, a - 200), a)
             if lead and idx.lookup(f"{lead.group(1)} {name}"):
                 a, name = lead.start(1), text[lead.start(1):b]
             cands = idx.lookup(name)
@@ -179,10 +186,10 @@ class Linker:
     def leftover_places(self, text: str, s: int, e: int, taken, segment: str) -> None:
         for a, b in capitalised_runs(text, s, e):
             pos = a
-            for part in text[a:b].split("-") if _overlaps(a, b, taken) else [text[a:b]]:
+            for part in text[a:b].split("-") if taken.overlaps(a, b) else [text[a:b]]:
                 pa, pb = pos, pos + len(part)
                 pos = pb + 1
-                if part[:1].isupper() and not _overlaps(pa, pb, taken):
+                if part[:1].isupper() and not taken.overlaps(pa, pb):
                     self.toponyms.append((Mention(part, pa, pb, segment, "ner-part"), None))
 
     def office_context(self, sdoc, start: int, offset: int):
@@ -193,19 +200,30 @@ class Linker:
         saw_office = any(fold(t.text) in self.kb.titles for t in window)
         if not saw_office:
             return None, None
-        for ent in self.entities.values():
-            if ent.actor and ent.type == "GPE" and any(
-                    m.segment == "body" and offset + window.start_char <= m.start < offset + sdoc[start].idx
-                    for m in ent.mentions):
-                return ent.actor, "GOV"
+        lo, hi = offset + window.start_char, offset + sdoc[start].idx
+        for actor, starts in self.state_mentions():
+            i = bisect_left(starts, lo)
+            if i < len(starts) and starts[i] < hi:
+                return actor, "GOV"
         return None, None
+
+    def state_mentions(self) -> list[tuple[str, list[int]]]:
+        """(actor, sorted starts of its mentions in the body) for each state entity, in the
+        order of the entities; the model's names, found after them, add no state."""
+        if self._states is None:
+            self._states = [(e.actor, sorted(m.start for m in e.mentions if m.segment == "body"))
+                            for e in self.entities.values() if e.actor and e.type == "GPE"]
+        return self._states
 
     def finish(self) -> list[Entity]:
         people = [e for e in self.entities.values() if e.type == "PER"]
-        full = [e for e in people if len(e.name.split()) > 1]
+        full: dict[str, Entity] = {}  # surname → the first full name that ends with it
+        for e in people:
+            if len(e.name.split()) > 1:
+                full.setdefault(fold(e.name.split()[-1]), e)
         for e in people:
             if len(e.name.split()) == 1 and e.id.startswith("per:") and e.id in self.entities:
-                owner = next((f for f in full if fold(f.name.split()[-1]) == fold(e.name)), None)
+                owner = full.get(fold(e.name))
                 if owner and owner is not e:
                     owner.mentions.extend(e.mentions)
                     del self.entities[e.id]
@@ -239,8 +257,14 @@ def calendar_words(lang: str) -> frozenset[str]:
     return frozenset(months) | frozenset(days)
 
 
-def _overlaps(s: int, e: int, spans) -> bool:
-    return any(s < b and a < e for a, b in spans)
+LEAD = re.compile(r"(?<![\w'’])([a-zà-ÿ]+)\s+$")
+
+
+def _char_before(text: str, i: int) -> str:
+    """The last character before ``i`` that is not a space; "" at the start of the text."""
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return text[i - 1] if i else ""
 
 
 def _looks_like_name(surface: str) -> bool:

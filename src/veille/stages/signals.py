@@ -18,6 +18,7 @@ from veille.stages.clean import TERMINAL, is_headline_case, words
 
 TECHNIQUES = ("loaded_language", "name_calling", "exaggeration", "appeal_to_fear", "doubt", "flag_waving",
               "whataboutism")
+TEASERS = 5  # headlines of other stories shown as evidence
 PLACEHOLDER_REASONS = ("template placeholder", "empty-list placeholder", "comment widget", "form message")
 
 
@@ -45,7 +46,7 @@ def signals(doc: Document, ctx: Context) -> Document:
         add({"kind": "template_placeholder", "evidence": placeholders[:5]})
     teasers = _teasers(doc)
     if teasers:
-        add({"kind": "unrelated_teaser", "evidence": teasers[:5]})
+        add({"kind": "unrelated_teaser", "evidence": teasers[:TEASERS]})
     opening = " ".join(p.strip() for p in doc.text.split("\n\n")[:2])
     for pattern in lex.get("script_opening", []):
         found = [m.group(0) for p in doc.text.split("\n\n")[:2] for m in re.finditer(pattern, p.strip(), re.I)]
@@ -89,6 +90,8 @@ def _teasers(doc: Document) -> list[str]:
                 and not line.endswith(TERMINAL[:3]) and line not in out and (
                 is_headline_case(line) or d.reason == "teaser heading" or _other_language(line, doc.language)):
             out.append(line)
+            if len(out) == TEASERS:  # all the signal shows; a page can drop a hundred thousand lines
+                break
     return out
 
 
