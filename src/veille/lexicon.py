@@ -76,9 +76,19 @@ def _fold_cached(text: str) -> str:
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", text).strip().casefold()
+    text = text.translate(_QUOTES)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).translate(_combining())
+    return _SPACES.sub(" ", text).strip().casefold()
+
+
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1)
+def _combining() -> dict[int, None]:
+    """Every combining mark, to drop after NFKD in one C-level pass (a table, built once)."""
+    return {cp: None for cp in range(0x30000) if unicodedata.combining(chr(cp))}
 
 
 def fold_aligned(text: str) -> str:

@@ -5,7 +5,8 @@ captions, when ``segment`` says so), so any fact can be shown in its sentence.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -126,10 +127,30 @@ class Document:
         return {"caption": self.captions, "author": self.author or ""}.get(segment, self.text)
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d.pop("work")
-        d.pop("raw")
-        return d
+        """The document as plain data (what the store keeps), without the raw input and the
+        stages' transient work."""
+        return {name: _plain(getattr(self, name)) for name in _field_names(Document) if name not in ("work", "raw")}
+
+
+@lru_cache(maxsize=None)
+def _field_names(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def _plain(value):
+    """``dataclasses.asdict`` without its deep copies of every string and number: the values
+    are immutable or rebuilt here, and the store writes on every document."""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if is_dataclass(value):
+        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
+    return value
 
 
 def from_dict(d: dict[str, Any]) -> Document:

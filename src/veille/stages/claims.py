@@ -65,6 +65,7 @@ def _measures(sentence: str, lang: str, units: dict) -> list[tuple[str, str, lis
 def claims(doc: Document, ctx: Context) -> Document:
     lang = doc.language if doc.language in ("fr", "en") else "fr"
     units, inform, timing = lexicon(lang, ctx.options.kb_dir)
+    inform_firsts = {i[0] for i in inform}
     lex = load_events(lang, ctx.options.kb_dir)
     actor_spans = sorted((m.start, m.end, e.actor) for e in doc.entities if e.actor for m in e.mentions
                          if m.segment == "body")
@@ -86,7 +87,10 @@ def claims(doc: Document, ctx: Context) -> Document:
                                 "measured": noun,
                                 "actors": actors, "attributed_to": None, "evidence": text, "offsets": ["body", s0, s1]})
             for tok in sent:
-                keys = [(fold(tok.lemma_),), (fold(tok.lemma_), *[fold(t.text) for t in tok.doc[tok.i + 1:tok.i + 3]])]
+                lemma = fold(tok.lemma_)
+                if lemma not in inform_firsts:
+                    continue
+                keys = [(lemma,), (lemma, *[fold(t.text) for t in tok.doc[tok.i + 1:tok.i + 3]])]
                 if not any(k[:len(i)] == i for k in keys for i in inform):
                     continue
                 when = next((w for w in timing if w in fold(text)), None)

@@ -248,9 +248,12 @@ def clean_html(doc: Document, rules) -> Document:
         import lxml.html
 
         page = lxml.html.tostring(tree, encoding="unicode")
+    # the page's date from its metadata only: meta reads dates in the text itself, and
+    # htmldate's search of free text (dateparser over every locale) cost more than the parse
     result = trafilatura.bare_extraction(page, url=doc.url, with_metadata=True,
                                          include_comments=False, include_tables=False,
-                                         include_images=False, include_formatting=False)
+                                         include_images=False, include_formatting=False,
+                                         date_extraction_params={"extensive_search": False, "original_date": True})
     if result is None:
         doc.text = ""
         doc.work["header"] = []

@@ -58,8 +58,9 @@ def signals(doc: Document, ctx: Context) -> Document:
         why = [t for t, ok in (("all capitals" if sum(c.isupper() for c in title) > len(title) / 2 else
                                 "Title Case", is_headline_case(title)), ("exclamation mark", "!" in title)) if ok]
         add({"kind": "headline_style", "evidence": [title], "why": why})
+    folded = fold_aligned(doc.text)
     for technique in TECHNIQUES:
-        hits = _hits(doc.text, lex.get(technique, []))
+        hits = _hits(doc.text, folded, tuple(lex.get(technique, [])))
         if hits:
             add({"kind": technique, "evidence": [{"text": t, "start": s, "end": e} for t, s, e in hits[:8]]})
     bare = [c["evidence"] for c in doc.claims if not c.get("attributed_to")]
@@ -71,13 +72,21 @@ def signals(doc: Document, ctx: Context) -> Document:
     return doc
 
 
-def _hits(text: str, forms: list[str]) -> list[tuple[str, int, int]]:
-    folded = fold_aligned(text)
-    hits = []
-    for f in forms:
-        for m in re.finditer(rf"(?<!\w){re.escape(fold(f))}(?!\w)", folded):
-            hits.append((text[m.start():m.end()], m.start(), m.end()))
-    return sorted(hits, key=lambda h: h[1])
+def _hits(text: str, folded: str, forms: tuple[str, ...]) -> list[tuple[str, int, int]]:
+    """Where the forms occur in the text (``folded`` is the text folded, offsets kept)."""
+    pattern = _alternation(forms)
+    if pattern is None:
+        return []
+    return [(text[m.start():m.end()], m.start(), m.end()) for m in pattern.finditer(folded)]
+
+
+@lru_cache(maxsize=64)
+def _alternation(forms: tuple[str, ...]) -> re.Pattern | None:
+    """One pattern for all the forms of a technique, longest first, each a whole word."""
+    keys = sorted({fold(f) for f in forms if f.strip()}, key=len, reverse=True)
+    if not keys:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(k) for k in keys) + r")(?!\w)")
 
 
 def _teasers(doc: Document) -> list[str]:
