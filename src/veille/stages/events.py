@@ -113,7 +113,8 @@ class Coder:
     def run(self) -> list[Event]:
         parsed = self.doc.work.get("parsed", {}).get("body", [])
         for offset, sdoc in parsed:
-            has_parse = sdoc.has_annotation("DEP")
+            # the French grammar reads French labels; English is coded by word order for now
+            has_parse = sdoc.has_annotation("DEP") and self.lex.lang == "fr"
             actors = self.actors(sdoc, offset)
             self.topic = []  # a paragraph's subject does not carry into the next one
             for sent in sdoc.sents:

