@@ -3,8 +3,8 @@
 French sentences carry spaCy's dependency parse: the subject (or the ``par`` agent of a
 passive) is the source, objects and obliques the target; a noun takes its source from
 a demonym or an ``de``/``par`` complement and its target from ``contre``, ``sur``, ``à``.
-A clause without its own subject borrows the one of the clause it hangs on. English
-has no parse: the nearest actor before the trigger is the source, after it the target.
+A clause without its own subject borrows the one of the clause it hangs on. English has
+its own reading of its own parse (``veille.coding.english``).
 """
 from __future__ import annotations
 
@@ -142,15 +142,3 @@ def _noun(noun, actors: Actors, skip, means=frozenset()):
                     target += actors.of(without_clauses(subtree(c, skip), skip))
     source = list(dict.fromkeys(source))
     return source, [c for c in dict.fromkeys(target) if c not in source], borrowed
-
-
-def english(tokens, i: int, actors: Actors, passive_by: int | None) -> tuple[list[str], list[str]]:
-    """Word order for unparsed sentences: the nearest actors before and after the trigger
-    (for "... was struck by X", X is the source)."""
-    before = [c for t in reversed(tokens[:i]) for c in actors.by_token.get(t.i, ())]
-    after = [c for t in tokens[i + 1:] for c in actors.by_token.get(t.i, ())]
-    if passive_by is not None:
-        by = [c for t in tokens[passive_by:] for c in actors.by_token.get(t.i, ())]
-        return by[:1], [c for c in before[:1] if c not in by[:1]]
-    source = before[:1]
-    return source, [c for c in dict.fromkeys(after) if c not in source][:2]

@@ -83,34 +83,3 @@ def french_source(trigger, lex: EventLexicon) -> str | None:
                 toks = sorted(subtree(subj[0]), key=lambda t: t.i)
                 return trigger.doc[toks[0].i:toks[-1].i + 1].text.strip(" ,")
     return None
-
-
-def english(tokens, i: int, lex: EventLexicon) -> str:
-    words = [fold(t.text) for t in tokens]
-    before = words[max(0, i - 4):i]
-    if any(w in lex.cue_words("negation") for w in before):
-        return "denied"
-    scope = words[:i]
-    for cue, modality in (("deny", "denied"), ("threat", "threatened"), ("plan", "planned")):
-        if any(w in lex.cue_words(cue) for w in scope[-6:]):
-            return modality
-    if any(w in lex.cue_words("hypothetical") for w in scope):
-        return "hypothetical"
-    if any(w in lex.cue_words("claimed") for w in words):
-        return "claimed"
-    return "asserted"
-
-
-def english_source(tokens, lex: EventLexicon, names: list[tuple[int, int, str]]) -> str | None:
-    """"according to X" → X; "X said" → X (names: actor mention token spans in the sentence)."""
-    words = [fold(t.text) for t in tokens]
-    for j, w in enumerate(words):
-        if w == "according" and j + 1 < len(words) and words[j + 1] == "to":
-            after = [n for n in names if n[0] > j + 1]
-            if after:
-                return after[0][2]
-        if lex.is_cue("report", w) and j > 0:
-            before = [n for n in names if n[1] <= j and j - n[1] <= 3]
-            if before:
-                return before[-1][2]
-    return None

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from typing import Callable
 
-from veille.coding import arguments, grammar, modality, quantities
+from veille.coding import arguments, english, grammar, modality, quantities
 from veille.coding.lexicon import MODES, EventLexicon, load
 from veille.lexicon import fold
 from veille.model import Document, Event
@@ -29,6 +31,26 @@ KIND_RANK = {"city": 1, "region": 2, "water": 2, "area": 2, "mountain": 2, "coun
 NOUN_DEPS = ("nsubj", "nsubj:pass", "obj", "obl", "obl:arg", "obl:mod", "obl:agent", "ROOT", "appos", "conj", "iobj")
 SYMMETRIC = ("AGREE", "CONSULT", "COOPERATE")
 CASUALTIES = ("killed", "wounded", "captured", "missing")
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """What the coder asks of a language's parse: is an event told (``told``), how
+    (``modality``), according to whom (``source``), by whom to whom (``arguments``)."""
+
+    told: Callable
+    modality: Callable
+    source: Callable
+    arguments: Callable
+    subject_of: Callable
+
+
+GRAMMARS = {"fr": Grammar(grammar.told, modality.french, modality.french_source, arguments.french,
+                          arguments.subject_of),
+            "en": Grammar(english.told, english.modality, english.source, english.arguments, english.subject_of)}
+# the labels of both parsers' schemes (French UD, English ClearNLP) where the coder reads them
+SUBJECT_LIKE = ("nsubj", "nsubj:pass", "nsubjpass", "obj", "dobj", "appos", "ROOT", "dislocated")
+RELATIVE = ("acl:relcl", "relcl")
 
 
 def _token_keys(tok) -> list[str]:
@@ -98,6 +120,7 @@ class Coder:
         self.topic: list[str] = []  # the actor the previous sentence was about (its subject)
         self.means = frozenset(k[0] for k in lex.modes if len(k) == 1)
         self._according: tuple | None = None  # (sentence, heads of "selon") of the sentence at hand
+        self.grammar = GRAMMARS.get(lex.lang, GRAMMARS["fr"])
 
     def actors(self, sdoc, offset: int) -> arguments.Actors:
         a = arguments.Actors()
@@ -113,8 +136,7 @@ class Coder:
     def run(self) -> list[Event]:
         parsed = self.doc.work.get("parsed", {}).get("body", [])
         for offset, sdoc in parsed:
-            # the French grammar reads French labels; English is coded by word order for now
-            has_parse = sdoc.has_annotation("DEP") and self.lex.lang == "fr"
+            has_parse = sdoc.has_annotation("DEP")
             actors = self.actors(sdoc, offset)
             self.topic = []  # a paragraph's subject does not carry into the next one
             for sent in sdoc.sents:
@@ -135,12 +157,11 @@ class Coder:
         for tok, trig in found:
             if quoted or analysis:
                 break  # words quoted verbatim, or the writer's conclusion: not events the text reports
-            if has_parse:
-                ev = self.code_french(tok, trig, actors, sent)
-                if ev is not None:
-                    self.sentence_fallbacks(ev, tok, actors, sent)
-            else:
-                ev = self.code_english(tok, trig, actors, toks)
+            if not has_parse:
+                break  # no grammar, no event: a word alone does not tell who did what
+            ev = self.code(tok, trig, actors, sent)
+            if ev is not None:
+                self.sentence_fallbacks(ev, tok, actors, sent)
             if ev is None:
                 continue
             ev.evidence, ev.start, ev.end = evidence, s0, s1
@@ -170,23 +191,23 @@ class Coder:
                 self.events[i] = ev
         if has_parse:
             root = sent.root
-            subj = arguments.subject_of(root, ()) if root.pos_ in ("VERB", "AUX") else []
+            subj = self.grammar.subject_of(root, ()) if root.pos_ in ("VERB", "AUX") else []
             topic = actors.of(t for x in subj for t in arguments.subtree(x))
             self.topic = topic or self.topic
 
-    # ------------------------------------------------------------------ French
-    def code_french(self, tok, trig, actors, sent) -> Event | None:
-        lex = self.lex
-        if not grammar.told(tok, trig, lex):
+    # ------------------------------------------------------------------ one trigger
+    def code(self, tok, trig, actors, sent) -> Event | None:
+        lex, g = self.lex, self.grammar
+        if not g.told(tok, trig, lex):
             return None
-        mod, governor = modality.french(tok, lex)
+        mod, governor = g.modality(tok, lex)
         if governor is not None and mod == "threatened" and self.lex.trigger((fold(governor.lemma_),), "VERB"):
-            return None  # "menacé de livrer": the threat is the event
+            return None  # "menacé de livrer", "threatened to send": the threat is the event
         skip = self._according_heads(sent)
-        source, target, borrowed = arguments.french(tok, actors, skip, self.means)
+        source, target, borrowed = g.arguments(tok, actors, skip, self.means)
         mode = trig.mode or self.mode(trig.type, tok, sent)
         return Event(type=trig.type, mode=mode, source=source, target=target, date=None, date_precision=None,
-                     date_from=None, place=None, quantities={}, attributed_to=modality.french_source(tok, lex),
+                     date_from=None, place=None, quantities={}, attributed_to=g.source(tok, lex),
                      modality=mod, evidence="", start=0, end=0, trigger="", trigger_start=0, trigger_end=0,
                      confidence=_confidence(tok.pos_ == "VERB", source, target, borrowed))
 
@@ -207,41 +228,6 @@ class Coder:
                     if typ == etype and mode in allowed:
                         return mode
         return None
-
-    # ------------------------------------------------------------------ English
-    def code_english(self, tok, trig, actors, toks) -> Event | None:
-        i = toks.index(tok)
-        words = [fold(t.text) for t in toks]
-        if any(w in self.lex.cue_words("generic") for w in words[max(0, i - 3):i + 2]):
-            return None
-        by = next((j for j in range(i + 1, min(len(toks), i + 3)) if words[j] == "by"), None)
-        passive = by is not None and i > 0 and words[i - 1] in ("was", "were", "been", "be", "is", "are")
-        source, target = arguments.english(toks, i, actors, by if passive else None)
-        names = self._names(toks, actors)
-        mod = modality.english(toks, i, self.lex)
-        mode = trig.mode
-        if not mode and trig.type in MODES:
-            for t in _by_distance(toks, i):
-                hit = next((m for typ, m in self.lex.modes.get((fold(t.text),), ()) if typ == trig.type), None)
-                if hit:
-                    mode = hit
-                    break
-        return Event(type=trig.type, mode=mode, source=source, target=target, date=None, date_precision=None,
-                     date_from=None, place=None, quantities={}, attributed_to=modality.english_source(toks, self.lex, names),
-                     modality=mod, evidence="", start=0, end=0, trigger="", trigger_start=0, trigger_end=0,
-                     confidence=_confidence(True, source, target, False) - 0.1)
-
-    def _names(self, toks, actors):
-        spans, cur = [], None
-        for j, t in enumerate(toks):
-            if t.i in actors.by_token:
-                if cur and cur[1] == j:
-                    cur[1] = j + 1
-                else:
-                    cur = [j, j + 1]
-                    spans.append(cur)
-        base = toks[0].i if toks else 0
-        return [(a, b, toks[0].doc[base + a:base + b].text) for a, b in spans]
 
     # ------------------------------------------------------------------ context
     def place_and_date(self, ev: Event, sent, offset: int, tok) -> None:
@@ -289,8 +275,7 @@ class Coder:
         trigger is the source; else, for a clause with no subject of its own (or "il"),
         the actor the paragraph is about; the first other actor after it is the target."""
         if not ev.source:
-            before = [t for t in sent if t.i < tok.i and t.i in actors.proper
-                      and t.dep_ in ("nsubj", "nsubj:pass", "obj", "appos", "ROOT", "dislocated")]
+            before = [t for t in sent if t.i < tok.i and t.i in actors.proper and t.dep_ in SUBJECT_LIKE]
             subj = [c for c in tok.children if c.dep_ == "nsubj"]
             if before:
                 ev.source = list(actors.by_token[before[-1].i])
@@ -298,7 +283,7 @@ class Coder:
                 ev.source = [c for c in self.topic if c not in ev.target]
             ev.confidence = round(ev.confidence - 0.1, 2)
         if not ev.target and ev.type not in SYMMETRIC:
-            relative = [t for t in sent if t.dep_ == "acl:relcl"]
+            relative = [t for t in sent if t.dep_ in RELATIVE]
             after = [c for t in sent if t.i > tok.i and not any(r in t.ancestors or r.i == t.i for r in relative)
                      for c in actors.by_token.get(t.i, ()) if c not in ev.source]
             ev.target = after[:1]
@@ -394,8 +379,10 @@ def _richness(ev: Event) -> int:
 
 
 def _recent(tok) -> bool:
-    """Present tense or passé composé in the clause that carries the trigger: the event
-    is of the page's days, not of an unstated past ("avait frappé") or future."""
+    """The clause that carries the trigger tells something of the page's days, not of an
+    unstated past ("avait frappé", "had struck") or future: in French the present or the
+    passé composé, in English the present, the present perfect or the simple past (news
+    English tells the day's events in the simple past)."""
     if not tok.doc.has_annotation("MORPH") or not tok.doc.has_annotation("DEP"):
         return False
     verb = tok
@@ -406,6 +393,10 @@ def _recent(tok) -> bool:
             return False
         verb = verb.head
     auxes = [c for c in verb.children if c.dep_.startswith("aux")]
+    if tok.lang_ == "en":
+        if any(a.tag_ == "MD" or (a.tag_ == "VBD" and fold(a.text) == "had") for a in auxes):
+            return False  # "will strike", "had struck"
+        return bool(auxes) or verb.tag_ in ("VBD", "VBZ", "VBP")
     if auxes:
         return all("Pres" in a.morph.get("Tense") and "Ind" in a.morph.get("Mood") for a in auxes
                    if "Fin" in a.morph.get("VerbForm"))
