@@ -115,7 +115,7 @@ def told(tok, trig, lex: EventLexicon) -> bool:
             and not any(fold(a.text) == "have" for a in auxes):
         return False  # "would attack", "should strike": not done
     if tok.tag_ == "VB" and tok.dep_ == "xcomp":
-        return _cue(lex, "aspect", head) or _cue(lex, "plan", head) or _cue(lex, "threat", head)
+        return any(_cue(lex, cue, head) for cue in ("aspect", "plan", "commit", "threat"))
     if subj and subj[0].pos_ == "PRON" and fold(subj[0].text) in ("this", "that", "it", "something", "what"):
         return False  # "this targets ...": an argument, not an actor
     objects = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
@@ -152,7 +152,7 @@ def modality(trigger, lex: EventLexicon) -> tuple[str, object | None]:
             return "denied", a
         if _cue(lex, "threat", a):
             return "threatened", a
-        if _cue(lex, "plan", a) and a.pos_ in ("VERB", "AUX", "ADJ", "NOUN"):
+        if (_cue(lex, "plan", a) or _cue(lex, "commit", a)) and a.pos_ in ("VERB", "AUX", "ADJ", "NOUN"):
             return "planned", a
         if a.dep_ == "ROOT":
             break

@@ -68,7 +68,7 @@ def told(tok, trig, lex: EventLexicon) -> bool:
     if "Inf" in form:
         if head.pos_ == "NOUN" and head.dep_ in ("nsubj", "nsubj:pass"):
             return False  # "cette décision de soutenir l'Ukraine …": a reference, not news
-        return lex.is_cue("aspect", hkey) or lex.is_cue("plan", hkey) or lex.is_cue("threat", hkey)
+        return any(lex.is_cue(cue, hkey) for cue in ("aspect", "plan", "commit", "threat"))
     subj = [c for c in tok.children if c.dep_ == "nsubj"]
     if subj and subj[0].pos_ == "PRON" and set(subj[0].morph.get("PronType")) & {"Dem", "Ind"}:
         return False  # "cela soutient …": an argument, not an actor

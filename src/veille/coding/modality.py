@@ -48,7 +48,7 @@ def french(trigger, lex: EventLexicon) -> tuple[str, object | None]:
             return "denied", a
         if lex.is_cue("threat", k):
             return "threatened", a
-        if lex.is_cue("plan", k):
+        if lex.is_cue("plan", k) or lex.is_cue("commit", k):
             return "planned", a
         if a.pos_ == "VERB" and a.dep_ == "ROOT":
             break

@@ -30,6 +30,14 @@ SPEECH = ("ACCUSE", "REQUEST", "THREATEN", "REJECT", "SUPPORT", "PROTEST")
 KIND_RANK = {"city": 1, "region": 2, "water": 2, "area": 2, "mountain": 2, "country": 3}
 NOUN_DEPS = ("nsubj", "nsubj:pass", "obj", "obl", "obl:arg", "obl:mod", "obl:agent", "ROOT", "appos", "conj", "iobj")
 SYMMETRIC = ("AGREE", "CONSULT", "COOPERATE")
+FORCE = ("ASSAULT", "COERCE")  # acts that need someone able to act
+WEAPONS = MODES["ASSAULT"]
+VIOLENT = ("abduct", "targeted", "torture", "primitive", "beat")  # ASSAULT modes that are violence themselves
+# what an actor promises, offers or plans to do for others is an AGREE (PLOVER: "agree to, offer,
+# promise or otherwise indicate willingness or commitment to cooperate")
+INTENT = ("CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT")
+DOMESTIC = ("COERCE", "PROTEST", "CONCEDE", "REQUEST")  # with no one else named, done at home
+PRONOUNS = frozenset(("il", "ils", "elle", "elles", "he", "she", "they", "we", "nous", "i", "je"))
 CASUALTIES = ("killed", "wounded", "captured", "missing")
 
 
@@ -108,6 +116,9 @@ class Coder:
         self.mentions = _by_start((m.start, m.end, e.actor, e.type, m.source) for e in doc.entities if e.actor
                                   for m in e.mentions if m.segment == "body")
         self.mention_starts = [x[0] for x in self.mentions]
+        self.named = sorted((m.start, m.end) for e in doc.entities if e.type in ("PER", "ORG", "NORP")
+                            for m in e.mentions if m.segment == "body")
+        self.named_starts = [x[0] for x in self.named]
         self.places = _by_start((m.start, m.end, p, m.source) for p in doc.places if p.resolved
                                 for m in p.mentions if m.segment == "body")
         self.place_starts = [x[0] for x in self.places]
@@ -119,6 +130,8 @@ class Coder:
         self.by_key: dict[tuple, list[Event]] = {}  # (type, source, modality) → events, in list order
         self.topic: list[str] = []  # the actor the previous sentence was about (its subject)
         self.means = frozenset(k[0] for k in lex.modes if len(k) == 1)
+        self.weapons = frozenset(k[0] for k, found in lex.modes.items() if len(k) == 1
+                                 and any(t == "ASSAULT" and m in WEAPONS for t, m in found))
         self._according: tuple | None = None  # (sentence, heads of "selon") of the sentence at hand
         self.grammar = GRAMMARS.get(lex.lang, GRAMMARS["fr"])
 
@@ -131,6 +144,9 @@ class Coder:
                 a.by_token.setdefault(t.i, []).append(code)
                 if how != "demonym" and etype in ("GPE", "ORG", "PER"):
                     a.proper.add(t.i)
+        for s, e in self.named[bisect_left(self.named_starts, offset):bisect_left(self.named_starts, end)]:
+            span = sdoc.char_span(s - offset, e - offset, alignment_mode="expand")
+            a.people.update(t.i for t in (span if span is not None else ()))
         return a
 
     def run(self) -> list[Event]:
@@ -162,6 +178,8 @@ class Coder:
             ev = self.code(tok, trig, actors, sent)
             if ev is not None:
                 self.sentence_fallbacks(ev, tok, actors, sent)
+                if ev.type in FORCE and not self.can_act(ev, tok, trig, actors, sent):
+                    continue  # a storm, a crash or a disease touches, kills and stops: no one attacks
             if ev is None:
                 continue
             ev.evidence, ev.start, ev.end = evidence, s0, s1
@@ -206,10 +224,68 @@ class Coder:
         skip = self._according_heads(sent)
         source, target, borrowed = g.arguments(tok, actors, skip, self.means)
         mode = trig.mode or self.mode(trig.type, tok, sent)
-        return Event(type=trig.type, mode=mode, source=source, target=target, date=None, date_precision=None,
+        etype = trig.type
+        committed = governor is None or lex.is_cue("commit", fold(governor.lemma_)) or lex.is_cue("commit", fold(governor.text))
+        if mod == "planned" and etype in INTENT and committed:
+            etype, mode, mod = "AGREE", None, "asserted"  # a promise (or a future) is told: an agreement
+        return Event(type=etype, mode=mode, source=source, target=target, date=None, date_precision=None,
                      date_from=None, place=None, quantities={}, attributed_to=g.source(tok, lex),
                      modality=mod, evidence="", start=0, end=0, trigger="", trigger_start=0, trigger_end=0,
                      confidence=_confidence(tok.pos_ == "VERB", source, target, borrowed))
+
+    def can_act(self, ev: Event, tok, trig, actors, sent) -> bool:
+        """Is there someone who attacks, kills or arrests? An actor with a code, a person, group
+        or force, a pronoun that stands for the paragraph's actor, or a weapon or violence noun
+        in the frame; never a storm, a crash, a disease or a market."""
+        lex = self.lex
+        frame = self._agent_tokens(tok)
+        words = {w for t in frame for w in (fold(t.text), fold(t.lemma_))}
+        if words & lex.cue_words("hazard") or self._phrase_in(frame, "hazard"):
+            return False
+        if actors.of(frame) or words & lex.cue_words("perpetrator") or self._phrase_in(frame, "perpetrator") \
+                or any(t.i in actors.people for t in frame):
+            return True
+        clause = list(sent)
+        clause_words = {w for t in clause for w in (fold(t.text), fold(t.lemma_))}
+        if clause_words & lex.cue_words("hazard") or self._phrase_in(clause, "hazard"):
+            return False  # "tués dans un accident", "touchée par la tempête"
+        if trig.mode in WEAPONS + VIOLENT or tok.pos_ in ("NOUN", "PROPN") or clause_words & self.weapons:
+            return True  # a weapon or a violence in the word itself ("bombarder", "kidnap", "l'attentat"), "tué par balles"
+        if ev.source:
+            return True  # the actor the paragraph is about
+        if ev.type == "COERCE" and self._undergoer_is_human(tok, actors):
+            return True  # "quatre personnes ont été arrêtées": only an authority arrests people
+        return not frame and any(e.type == "ASSAULT" and e.source and ev.start - e.end < 400 for e in self.events[-3:])
+
+    def _undergoer_is_human(self, tok, actors) -> bool:
+        """Who undergoes the act (a passive subject, an object) is a person or people."""
+        lex = self.lex
+        heads = [c for c in tok.children if c.dep_ in ("nsubj:pass", "nsubjpass", "obj", "dobj")]
+        toks = [t for h in heads for t in arguments.subtree(h)]
+        words = {w for t in toks for w in (fold(t.text), fold(t.lemma_))}
+        return bool(words & lex.cue_words("person") or words & PRONOUNS or any(t.i in actors.people for t in toks)
+                    or actors.of(toks))
+
+    def _agent_tokens(self, tok) -> list:
+        """The words of whoever acts in a trigger's frame: the subject, the agent of a passive,
+        a noun's adjectives and complements, or the subject the clause borrows."""
+        if tok.pos_ in ("NOUN", "PROPN"):
+            heads = [c for c in tok.children if c.dep_ in ("amod", "nmod", "poss", "compound", "agent")
+                     or (c.dep_ == "prep" and fold(c.text) == "by")]
+        else:
+            agents = [c for c in tok.children if c.dep_ in ("obl:agent", "agent")
+                      or (c.dep_.startswith("obl") and arguments.case_of(c) in arguments.SOURCE_CASES)]
+            passive = any(c.dep_ in ("aux:pass", "auxpass", "nsubj:pass", "nsubjpass") for c in tok.children)
+            heads = agents if passive else self.grammar.subject_of(tok, ())
+            if not heads and not passive:
+                heads = (english.borrowed_subject(tok, ()) if self.lex.lang == "en"
+                         else arguments.borrowed_subject(tok, ()))
+        return [t for h in heads for t in arguments.subtree(h)]
+
+    def _phrase_in(self, toks, cue: str) -> bool:
+        """A cue of several words ("crise cardiaque", "gas leak") among the tokens, in order."""
+        text = " " + " ".join(fold(t.text) for t in sorted(toks, key=lambda t: t.i)) + " "
+        return any(len(k) > 1 and f" {' '.join(k)} " in text for k in self.lex.cues.get(cue, ()))
 
     def _according_heads(self, sent) -> list:
         """Heads of "selon …" in the sentence, once per sentence (a sentence can hold hundreds of triggers)."""
@@ -305,12 +381,25 @@ class Coder:
             ev.target = list(ev.source)  # "la Turquie et l'Azerbaïdjan ont signé un accord"
         if ev.type not in SYMMETRIC:
             ev.target = [c for c in ev.target if c not in ev.source]
-        if ev.place and ev.place.get("country") and ev.type in ("ASSAULT", "COERCE", "MOBILIZE"):
-            from veille.kb import load as load_kb
+        home = self._state_of(ev.place)
+        if home and ev.type in ("ASSAULT", "COERCE", "MOBILIZE") and home not in ev.source and home not in ev.target:
+            ev.target.append(home)  # an attack on a town of a state, when nothing better is said
+        if not ev.target and ev.type in DOMESTIC and len(ev.source) == 1 and self._is_state(ev.source[0]) \
+                and (home is None or home == ev.source[0]):
+            ev.target = list(ev.source)  # "the police arrested", "a union demanded": at home
 
-            code = next((a for a, a2 in load_kb().alpha2.items() if a2 == ev.place["country"]), None)
-            if code and code not in ev.source and code not in ev.target:
-                ev.target.append(code)
+    def _state_of(self, place: dict | None) -> str | None:
+        """The actor code of the state a place is in."""
+        if not place or not place.get("country"):
+            return None
+        from veille.kb import load as load_kb
+
+        return next((a for a, a2 in load_kb().alpha2.items() if a2 == place["country"]), None)
+
+    def _is_state(self, code: str) -> bool:
+        from veille.kb import load as load_kb
+
+        return code in load_kb().alpha2
 
     def attach_quantities(self, made: list[Event], figures: dict) -> None:
         if not figures:
