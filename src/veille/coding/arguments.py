@@ -19,6 +19,23 @@ SOURCE_CASES = ("par", "by")
 TARGET_CASES = ("contre", "sur", "vers", "à", "au", "aux", "en", "dans", "avec", "against", "on", "at", "in", "into", "to", "with")
 
 
+@dataclass(frozen=True)
+class Roles:
+    """Words that tell on which side of an event a noun's complement stands."""
+
+    means: frozenset = frozenset()  # weapons: "des frappes de drones russes": the demonym is the attacker
+    agents: frozenset = frozenset()  # those who act: "l'assaut des forces spéciales"
+    patient: frozenset = frozenset()  # event nouns whose complement undergoes: "l'invasion de l'Ukraine"
+
+    def doer(self, noun, complement, proper: bool) -> bool:
+        """Is a noun's "de"/"of" complement the one who acts?"""
+        if fold(complement.text) in self.means or fold(complement.lemma_) in self.means:
+            return True  # an instrument: its owner acts
+        if fold(noun.lemma_) in self.patient or fold(noun.text) in self.patient:
+            return False
+        return proper or fold(complement.lemma_) in self.agents or fold(complement.text) in self.agents
+
+
 @dataclass
 class Actors:
     """Actor codes standing on the tokens of one parsed paragraph."""
@@ -78,11 +95,10 @@ def without_clauses(toks, skip):
     return [t for t in toks if not any(t.i == d.i or d in t.ancestors for d in drop)]
 
 
-def french(trigger, actors: Actors, skip, means=frozenset()) -> tuple[list[str], list[str], bool]:
-    """(source, target, borrowed) for a trigger token of a parsed French sentence;
-    ``means`` are the words of weapons, whose demonym names the attacker."""
+def french(trigger, actors: Actors, skip, roles: Roles = Roles()) -> tuple[list[str], list[str], bool]:
+    """(source, target, borrowed) for a trigger token of a parsed French sentence."""
     if trigger.pos_ == "NOUN":
-        return _noun(trigger, actors, skip, means)
+        return _noun(trigger, actors, skip, roles)
     children = [c for c in trigger.children if c not in skip]
     agent = [c for c in children if c.dep_ == "obl:agent" or (c.dep_.startswith("obl") and case_of(c) in SOURCE_CASES)]
     passive = any(c.dep_ == "aux:pass" for c in children) or "Pass" in trigger.morph.get("Voice")
@@ -107,9 +123,10 @@ def french(trigger, actors: Actors, skip, means=frozenset()) -> tuple[list[str],
     return source, [c for c in target if c not in source], borrowed
 
 
-def _noun(noun, actors: Actors, skip, means=frozenset()):
+def _noun(noun, actors: Actors, skip, roles: Roles):
     """A noun's own complements: "les frappes russes", "l'offensive de Bakou contre
-    Erevan", "le blocus du Haut-Karabakh par Bakou", "des frappes de drones russes"."""
+    Erevan", "le blocus du Haut-Karabakh par Bakou", "des frappes de drones russes",
+    "l'assaut des forces spéciales algériennes", "l'invasion de l'Ukraine"."""
     source, target = [], []
     for c in noun.children:
         if c in skip:
@@ -122,8 +139,7 @@ def _noun(noun, actors: Actors, skip, means=frozenset()):
         if c.dep_ == "amod" or case in SOURCE_CASES:
             source += codes
         elif case in ("de", "du", "des", "d", "of"):
-            instrument = fold(c.text) in means or fold(c.lemma_) in means
-            (source if c.i in actors.proper or instrument else target).extend(codes)
+            (source if roles.doer(noun, c, c.i in actors.proper) else target).extend(codes)
         elif case in TARGET_CASES or c.dep_ in ("nmod", "appos"):
             target += codes
     borrowed = False

@@ -7,7 +7,7 @@ lexicons (``kb/events/cues.tsv``); the code reads only the grammar.
 """
 from __future__ import annotations
 
-from veille.coding.arguments import Actors, subtree
+from veille.coding.arguments import Actors, Roles, subtree
 from veille.coding.lexicon import EventLexicon
 from veille.lexicon import fold
 
@@ -67,17 +67,20 @@ def _modal(verb) -> str | None:
 
 
 # ------------------------------------------------------------------ told or mentioned
-def told(tok, trig, lex: EventLexicon) -> bool:
+def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
     """Does the sentence tell this event, rather than mention, describe, plan in the
-    abstract or refer back to one?"""
+    abstract or refer back to one? ``known``: the types the document has told already."""
     head = tok.head
     if tok.pos_ in ("NOUN", "PROPN"):
         if tok.dep_ == "ROOT":  # a line without a verb: "Suspension of talks with ..."
             return not _finite_verbs(tok.sent)
         if tok.dep_ in ("nsubj", "nsubjpass"):
-            if _definite(tok):
-                return False  # "the attack killed ...": refers back to a told event
-            return _cue(lex, "occur", head) or lex.trigger((_key(head),), "VERB") is not None
+            happens = _cue(lex, "occur", head) or lex.trigger((_key(head),), "VERB") is not None \
+                or _cue(lex, "aspect", head)
+            # "the attack killed 15": a definite noun tells the event at its first mention only
+            return happens and (not _definite(tok) or trig.type not in known)
+        if tok.dep_ == "pobj" and head.dep_ == "prep" and _cue(lex, "undergo", head.head):
+            return True  # "the target of an attack", "victims of the bombing"
         if tok.dep_ in ("dobj", "attr") and _cue(lex, "light", head):
             return True  # "launched an attack", "held talks", "imposed sanctions"
         if tok.dep_ == "pobj" and _cue(lex, "frame", head):
@@ -219,10 +222,10 @@ def _without_clauses(toks) -> list:
     return [t for t in toks if not any(t.i == d.i or d in t.ancestors for d in drop)]
 
 
-def arguments(trigger, actors: Actors, skip, means=frozenset()) -> tuple[list[str], list[str], bool]:
+def arguments(trigger, actors: Actors, skip, roles: Roles = Roles()) -> tuple[list[str], list[str], bool]:
     """(source, target, borrowed) of a trigger token."""
     if trigger.pos_ in ("NOUN", "PROPN"):
-        return _noun(trigger, actors, skip, means)
+        return _noun(trigger, actors, skip, roles)
     children = [c for c in trigger.children if c not in skip]
     passive = _passive(trigger) or (trigger.tag_ == "VBN" and not any(a.dep_ == "aux" for a in _auxes(trigger))
                                     and any(c.dep_ == "agent" for c in children))
@@ -243,7 +246,7 @@ def arguments(trigger, actors: Actors, skip, means=frozenset()) -> tuple[list[st
     return source, [c for c in target if c not in source], borrowed
 
 
-def _noun(noun, actors: Actors, skip, means=frozenset()):
+def _noun(noun, actors: Actors, skip, roles: Roles):
     """A noun's own complements: "the Russian attack on Kyiv", "Israel's strikes in Gaza",
     "an attack by the Taliban", "the bombing of Gaza", "a Taliban attack"."""
     source, target = [], []
@@ -254,10 +257,12 @@ def _noun(noun, actors: Actors, skip, means=frozenset()):
             source += actors.of(_without_clauses(subtree(c, skip)))
         elif c.dep_ in ("prep", "agent") and fold(c.text) in SOURCE_PREPS:
             source += actors.of(t for o in _pobj(c) for t in _without_clauses(subtree(o, skip)))
-        elif c.dep_ == "prep" and fold(c.text) in TARGET_PREPS + OF:
-            codes = actors.of(t for o in _pobj(c) for t in _without_clauses(subtree(o, skip)))
-            instrument = any(fold(o.text) in means or _key(o) in means for o in _pobj(c))
-            (source if instrument else target).extend(codes)
+        elif c.dep_ == "prep" and fold(c.text) in OF:
+            for o in _pobj(c):
+                codes = actors.of(_without_clauses(subtree(o, skip)))
+                (source if roles.doer(noun, o, o.i in actors.proper) else target).extend(codes)
+        elif c.dep_ == "prep" and fold(c.text) in TARGET_PREPS:
+            target += actors.of(t for o in _pobj(c) for t in _without_clauses(subtree(o, skip)))
     borrowed = False
     head = noun.head
     if noun.dep_ in ("dobj", "pobj", "attr", "nsubjpass", "conj") and head.i != noun.i:

@@ -15,9 +15,10 @@ def _definite(tok) -> bool:
     return any(c.dep_ == "det" and "Def" in c.morph.get("Definite") for c in tok.children)
 
 
-def told(tok, trig, lex: EventLexicon) -> bool:
+def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
     """Does the sentence tell this event, rather than mention, plan in the abstract,
-    reason about or refer back to one? Grammar decides, not the topic."""
+    reason about or refer back to one? Grammar decides, not the topic. ``known``: the
+    types the document has told already (a definite noun then refers back to one)."""
     head = tok.head
     hkey = fold(head.lemma_)
     if lex.is_cue("light", fold(head.text)) or lex.is_cue("occur", fold(head.text)):
@@ -26,8 +27,13 @@ def told(tok, trig, lex: EventLexicon) -> bool:
         case = arguments.case_of(tok)
         if tok.dep_ == "ROOT":  # a line without a verb: "Suspension par l'Allemagne du processus …"
             return not any(t.pos_ in ("VERB", "AUX") and "Fin" in t.morph.get("VerbForm") for t in tok.sent)
-        if tok.dep_ in ("nsubj", "nsubj:pass") and not _definite(tok):
-            return lex.is_cue("occur", hkey) or lex.trigger((hkey,), "VERB") is not None
+        if tok.dep_ in ("nsubj", "nsubj:pass"):
+            happens = lex.is_cue("occur", hkey) or lex.trigger((hkey,), "VERB") is not None \
+                or lex.is_cue("aspect", hkey)
+            # "l'attentat a fait quinze morts": a definite noun tells the event at its first mention
+            return happens and (not _definite(tok) or trig.type not in known)
+        if lex.is_cue("undergo", hkey) or lex.is_cue("undergo", fold(head.text)):
+            return True  # "un lycéen a été victime d'une agression"
         if tok.dep_ == "obj" and lex.is_cue("light", hkey):
             return True  # "lancer une offensive", "ordonner l'envoi", "montre le bombardement"
         if tok.dep_.startswith("obl") and ((case and lex.is_cue("frame", case)) or lex.is_cue("frame", fold(head.text))):

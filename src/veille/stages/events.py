@@ -130,6 +130,8 @@ class Coder:
         self.by_key: dict[tuple, list[Event]] = {}  # (type, source, modality) → events, in list order
         self.topic: list[str] = []  # the actor the previous sentence was about (its subject)
         self.means = frozenset(k[0] for k in lex.modes if len(k) == 1)
+        self.roles = arguments.Roles(self.means, frozenset(lex.cue_words("perpetrator")),
+                                     frozenset(lex.cue_words("patient")))
         self.weapons = frozenset(k[0] for k, found in lex.modes.items() if len(k) == 1
                                  and any(t == "ASSAULT" and m in WEAPONS for t, m in found))
         self._according: tuple | None = None  # (sentence, heads of "selon") of the sentence at hand
@@ -216,13 +218,13 @@ class Coder:
     # ------------------------------------------------------------------ one trigger
     def code(self, tok, trig, actors, sent) -> Event | None:
         lex, g = self.lex, self.grammar
-        if not g.told(tok, trig, lex):
+        if not g.told(tok, trig, lex, frozenset(e.type for e in self.events)):
             return None
         mod, governor = g.modality(tok, lex)
         if governor is not None and mod == "threatened" and self.lex.trigger((fold(governor.lemma_),), "VERB"):
             return None  # "menacé de livrer", "threatened to send": the threat is the event
         skip = self._according_heads(sent)
-        source, target, borrowed = g.arguments(tok, actors, skip, self.means)
+        source, target, borrowed = g.arguments(tok, actors, skip, self.roles)
         mode = trig.mode or self.mode(trig.type, tok, sent)
         etype = trig.type
         committed = governor is None or lex.is_cue("commit", fold(governor.lemma_)) or lex.is_cue("commit", fold(governor.text))
@@ -358,7 +360,8 @@ class Coder:
             elif self.topic and (not subj or subj[0].pos_ == "PRON"):
                 ev.source = [c for c in self.topic if c not in ev.target]
             ev.confidence = round(ev.confidence - 0.1, 2)
-        if not ev.target and ev.type not in SYMMETRIC:
+        if not ev.target and ev.type not in SYMMETRIC and not (tok.pos_ == "NOUN" and tok.dep_.startswith("nsubj")):
+            # (an event noun as subject: what the predicate names is what the event caused, not its target)
             relative = [t for t in sent if t.dep_ in RELATIVE]
             after = [c for t in sent if t.i > tok.i and not any(r in t.ancestors or r.i == t.i for r in relative)
                      for c in actors.by_token.get(t.i, ()) if c not in ev.source]
@@ -382,10 +385,9 @@ class Coder:
         if ev.type not in SYMMETRIC:
             ev.target = [c for c in ev.target if c not in ev.source]
         home = self._state_of(ev.place)
-        if home and ev.type in ("ASSAULT", "COERCE", "MOBILIZE") and home not in ev.source and home not in ev.target:
-            ev.target.append(home)  # an attack on a town of a state, when nothing better is said
-        if not ev.target and ev.type in DOMESTIC and len(ev.source) == 1 and self._is_state(ev.source[0]) \
-                and (home is None or home == ev.source[0]):
+        if not ev.target and ev.type not in SYMMETRIC and home:
+            ev.target = [home]  # an attack on a town, a statement about a place: its state, when nothing better is said
+        if not ev.target and ev.type in DOMESTIC and len(ev.source) == 1 and self._is_state(ev.source[0]):
             ev.target = list(ev.source)  # "the police arrested", "a union demanded": at home
 
     def _state_of(self, place: dict | None) -> str | None:
