@@ -119,7 +119,7 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
         return False  # "would attack", "should strike": not done
     if tok.tag_ == "VB" and tok.dep_ == "xcomp":
         return any(_cue(lex, cue, head) for cue in ("aspect", "plan", "commit", "threat"))
-    if subj and subj[0].pos_ == "PRON" and fold(subj[0].text) in ("this", "that", "it", "something", "what"):
+    if subj and subj[0].pos_ == "PRON" and fold(subj[0].text) in ("this", "that", "something", "what", "which"):
         return False  # "this targets ...": an argument, not an actor
     objects = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
     if trig.type == "ASSAULT" and not objects and any(c.dep_ == "xcomp" for c in tok.children):

@@ -41,3 +41,43 @@ def find(sentence: str, lex: EventLexicon) -> dict[str, float]:
             out[key] = value
             spans.append(m.span())
     return out
+
+
+PATIENT_DEPS = ("obj", "dobj", "nsubj:pass", "nsubjpass")
+NUMBER_DEPS = ("nummod", "det", "nmod", "quantmod")
+
+
+def from_parse(sent, lex: EventLexicon, people: set[int]) -> dict[str, float]:
+    """Figures the parse ties to a verb of casualties: "killed all six attackers", "seven
+    people were killed", "wounding 30", "killed Mansoor Tima-Weeyne" (one person: 1). They
+    are more precise than the sentence's first figure when a sentence holds several."""
+    out: dict[str, float] = {}
+    for tok in sent:
+        if tok.pos_ not in ("VERB", "AUX"):
+            continue
+        key = lex.quantities.get(fold(tok.text)) or lex.quantities.get(fold(tok.lemma_))
+        if key is None or key in out:
+            continue
+        for patient in (c for c in tok.children if c.dep_ in PATIENT_DEPS):
+            value = _count(patient, lex, people)
+            if value is not None:
+                out[key] = value
+                break
+    return out
+
+
+def _count(noun, lex: EventLexicon, people: set[int]) -> float | None:
+    if noun.pos_ == "NUM":  # "wounding 30"
+        return number_value(noun.text, lex.lang)
+    for c in noun.children:
+        if c.dep_ in NUMBER_DEPS and (c.pos_ == "NUM" or c.like_num):
+            value = number_value(c.text, lex.lang)
+            if value is not None:
+                return value
+    single = "Sing" in noun.morph.get("Number") or (noun.tag_ in ("NN", "NNP") and noun.lang_ == "en")
+    if noun.i in people and "Plur" not in noun.morph.get("Number"):
+        return 1.0  # a named person
+    if single and (fold(noun.lemma_) in lex.cue_words("person") or fold(noun.text) in lex.cue_words("person")
+                   or fold(noun.lemma_) in lex.cue_words("office")):
+        return 1.0  # "le maire", "a journalist"
+    return None

@@ -166,6 +166,8 @@ class Coder:
         s0, s1 = offset + sent.start_char, offset + sent.end_char
         evidence = self.doc.text[s0:s1]
         figures = quantities.find(evidence, self.lex)
+        if has_parse:
+            figures.update(quantities.from_parse(sent, self.lex, actors.people))
         made: list[Event] = []
         tokens_of: list = []
         toks = list(sent)
@@ -355,8 +357,11 @@ class Coder:
         if not ev.source:
             before = [t for t in sent if t.i < tok.i and t.i in actors.proper and t.dep_ in SUBJECT_LIKE]
             subj = [c for c in tok.children if c.dep_ == "nsubj"]
+            said = self._speaker_of(tok, actors) if subj and subj[0].pos_ == "PRON" else []
             if before:
                 ev.source = list(actors.by_token[before[-1].i])
+            elif said:
+                ev.source = [c for c in said if c not in ev.target]  # "Somali forces say they killed …"
             elif self.topic and (not subj or subj[0].pos_ == "PRON"):
                 ev.source = [c for c in self.topic if c not in ev.target]
             ev.confidence = round(ev.confidence - 0.1, 2)
@@ -366,6 +371,20 @@ class Coder:
             after = [c for t in sent if t.i > tok.i and not any(r in t.ancestors or r.i == t.i for r in relative)
                      for c in actors.by_token.get(t.i, ()) if c not in ev.source]
             ev.target = after[:1]
+
+    def _speaker_of(self, tok, actors) -> list[str]:
+        """For a clause whose subject is a pronoun: the actors of the subject of the clause it
+        hangs on, up to the sentence's main verb ("the army says it struck …")."""
+        h = tok
+        for _ in range(4):
+            if h.head.i == h.i:
+                return []
+            h = h.head
+            subj = self.grammar.subject_of(h, ())
+            codes = actors.of(t for x in subj for t in arguments.subtree(x)) if subj else []
+            if codes:
+                return codes
+        return []
 
     def fallbacks(self, ev: Event) -> None:
         """What the sentence leaves out, from the story around it."""

@@ -1,0 +1,31 @@
+"""Figures tied to their verb by the parse, and who a pronoun subject stands for.
+Sentences written for the test, French and English."""
+from __future__ import annotations
+
+import pytest
+from test_events_cues import en, fr, one
+
+
+@pytest.mark.parametrize("text, key, value", [
+    (en("Somali forces killed all six attackers in Beledweyne, Somalia, on Tuesday, officials said, "
+        "and 50 militants died in later airstrikes."), "killed", 6),
+    (en("A Russian missile hit Dnipro on Monday, killing at least 12 people and wounding 30."), "wounded", 30),
+    (fr("Trois jeunes femmes ont été tuées par balles à Marseille."), "killed", 3),
+    (fr("Des hommes armés ont tué le maire de la ville à Gao, au Mali."), "killed", 1),
+    (en("Haitian police shot and killed gang leader Arnel Joseph in Haiti on Friday."), "killed", 1),
+])
+def test_figure_of_the_verb(process, text, key, value):
+    assert one(process(text), "ASSAULT").quantities.get(key) == value
+
+
+def test_no_count_for_an_unnamed_plural(process):
+    ev = one(process(fr("Des hommes armés ont tué des villageois près de Gao, au Mali.")), "ASSAULT")
+    assert "killed" not in ev.quantities
+
+
+@pytest.mark.parametrize("text, code", [
+    (en("The Ukrainian army says it struck an ammunition depot near Donetsk."), "UKR"),
+    (fr("L'armée ukrainienne affirme qu'elle a frappé un dépôt de munitions près de Donetsk."), "UKR"),
+])
+def test_a_pronoun_subject_is_the_speaker(process, text, code):
+    assert one(process(text), "ASSAULT").source == [code]
