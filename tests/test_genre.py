@@ -26,3 +26,18 @@ def test_satire(process):
     doc = process("Le Gorafi du Front\n\nSatire\n\nLe ministre a annoncé que les chars rouleraient désormais à "
                   "l'huile d'olive, une décision saluée par les oliviers de toute la région.\n")
     assert doc.genre == "satire"
+
+
+QUOTED_FIRST_PERSON = ("Title\n\nThe mayor of the town said on Tuesday that the bridge would reopen next week. "
+                       "\"We will not give up, and I will see this through,\" she told reporters. \"Our people "
+                       "deserve better,\" she added. Engineers said the repairs would take five days.\n")
+SHORT_REPORT = ("Titre\n\n4 juillet 2012. - Le lanceur a décollé jeudi de la base de Kourou avec deux satellites. "
+                "La mise en orbite a eu lieu quarante minutes plus tard.\n")
+
+
+def test_quoted_first_person_is_not_the_writer(process):
+    assert process(QUOTED_FIRST_PERSON).genre == "news"
+
+
+def test_a_report_without_argument_is_news(process):
+    assert process(SHORT_REPORT).genre == "news"

@@ -34,6 +34,14 @@ def _find(text: str, words: list[str]) -> list[str]:
     return found
 
 
+FIRST_PERSON = frozenset(("je", "j'", "nous", "on", "i", "we"))
+QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"\n]*\"")
+
+
+def _unquoted(text: str) -> str:
+    return QUOTED.sub(" ", text)
+
+
 def _reports(tok, report: set[str], parsed: bool) -> bool:
     """A reporting verb with someone saying ("Bakou affirme", "a déclaré le ministère"),
     or "selon …"; not "afin d'assurer l'efficacité". Without a parse (English), the verb
@@ -42,7 +50,9 @@ def _reports(tok, report: set[str], parsed: bool) -> bool:
         return True
     if fold(tok.lemma_) not in report and fold(tok.text) not in report:
         return False
-    return not parsed or any(c.dep_ in ("nsubj", "nsubj:pass") for c in tok.children)
+    # someone else speaks: "je le dis sans détour" is the writer's own voice
+    return not parsed or any(c.dep_ in ("nsubj", "nsubj:pass") and fold(c.text) not in FIRST_PERSON
+                             for c in tok.children)
 
 
 def genre(doc: Document, ctx: Context) -> Document:
@@ -62,19 +72,20 @@ def genre(doc: Document, ctx: Context) -> Document:
             if any(_reports(t, report, parsed) for t in sent):
                 reported.append(sent.text)
     share = len(reported) / max(1, len(sentences))
-    first = _find(body, words.get("first_person", []))
-    exclaim = doc.text.count("!") + (doc.title or "").count("!")
-    reasoning = _find(body, words.get("analysis", []))
+    own = fold(_unquoted(doc.text))  # the writer's own voice: quotations are someone else's
+    first = _find(own, words.get("first_person", []))
+    exclaim = own.count("!") + (doc.title or "").count("!")
+    reasoning = _find(own, words.get("analysis", []))
     if _find(page, words.get("press_release", [])):
         value, why = "press_release", _find(page, words["press_release"])
     elif _find(page, words.get("satire", [])):
         value, why = "satire", _find(page, words["satire"])
-    elif share >= NEWS_SHARE and len(first) < 3 and exclaim < 2:
-        value, why = "news", [s[:80] for s in reported[:3]]
-    elif len(first) >= 3 or exclaim >= 2:
+    elif (len(first) >= 3 or exclaim >= 2) and share < NEWS_SHARE:  # much reported speech: the "I" is theirs
         value, why = "opinion", first[:5] + (["!" * min(exclaim, 3)] if exclaim else [])
-    else:
-        value, why = "analysis", reasoning[:5] or [f"reported speech in {len(reported)} of {len(sentences)} sentences"]
+    elif reasoning and share < NEWS_SHARE:
+        value, why = "analysis", reasoning[:5] + [f"reported speech in {len(reported)} of {len(sentences)} sentences"]
+    else:  # a report by default: the writer neither argues nor speaks for himself
+        value, why = "news", [s[:80] for s in reported[:3]] or ["no argument, no first person"]
     doc.genre = value
     doc.signals = [s for s in doc.signals if s.get("kind") != "genre"] + [
         {"kind": "genre", "value": value, "evidence": why, "reported_share": round(share, 2)}]
