@@ -88,3 +88,9 @@ def test_a_phoenix_person_is_linked_for_the_articles_date(process):
 def test_a_phoenix_name_inside_a_longer_name_is_not_linked(process):
     d = process("Talks\n\nThe group is led by Abdul Qadir Mumin, who is based in Somalia.\n")
     assert not [e for e in d.entities if e.id == "phx:abdul-qadir"]
+
+
+def test_each_language_reads_its_own_nouns(process):
+    # "saboteurs" is an English agent noun; French text does not read the English list
+    d = process("Titre\n\nBakou a accusé des saboteurs arméniens d'avoir posé des mines près de la frontière.\n")
+    assert not [e for e in d.entities if e.id.startswith("agt:")]

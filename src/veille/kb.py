@@ -170,7 +170,7 @@ class KnowledgeBase:
         self.organs = Gazetteer()
         self.organ_rows: dict[str, dict] = {}
         self.titles: dict[str, str] = {}
-        self.agents = Gazetteer()
+        self.agents: dict[str, Gazetteer] = {}  # language → generic agent nouns
         self.agent_rows: dict[str, dict] = {}
         self.alpha2: dict[str, str] = {}  # actor code → ISO alpha-2, for states
         self._load(user_dir)
@@ -227,10 +227,11 @@ class KnowledgeBase:
             for r in _read_tsv(path):
                 if not r.get("phrase") or not r.get("sector"):
                     continue
-                key = f"agent:{fold(r['phrase'])}"
+                key = f"agent:{r.get('lang', '')}:{fold(r['phrase'])}"  # one row per language: "police" is both
                 self.agent_rows.setdefault(key, r)
+                gaz = self.agents.setdefault(r.get("lang", ""), Gazetteer())
                 for form in agent_forms(r):
-                    self.agents.add(form, Alias(key, "agent", ANY, None, r["sector"]))
+                    gaz.add(form, Alias(key, "agent", ANY, None, r["sector"]))
 
     def _load_states(self, user_dir: str) -> None:
         import pycountry

@@ -54,6 +54,7 @@ class Linker:
         self._states: list[tuple[str, list[int]]] | None = None
         self.day = (doc.published or date.today().isoformat())[:10]
         self.doc_states: Counter = Counter()  # state → mentions in the body, for generic nouns
+        self.lang = doc.work.get("nlp_lang") or doc.language
 
     def mention(self, eid: str, name: str, etype: str, m: Mention, actor=None, sector=None, wikidata=None):
         ent = self.entities.get(eid)
@@ -161,9 +162,13 @@ class Linker:
         kept = self.without_demonyms(tokens, states)
         view = [tokens[i] for i in kept]
         spans = []
-        for am in self.kb.agents.scan(view):
+        # each language reads its own list ("saboteurs" is English and French)
+        found = [am for lang, gaz in self.kb.agents.items() if not (self.lang and lang and lang != self.lang)
+                 for am in gaz.scan(view)]
+        mine = Spans()
+        for am in sorted(found, key=lambda m: m.start):
             a, b = kept[am.start], kept[am.end - 1] + 1
-            if taken.overlaps(tokens[a].start, tokens[b - 1].end):
+            if taken.overlaps(tokens[a].start, tokens[b - 1].end) or mine.overlaps(tokens[a].start, tokens[b - 1].end):
                 continue
             if b < len(tokens) and b not in states and tokens[b].text[:1].isupper():
                 continue  # an office before a name ("President Ruto", "police chief Smith")
@@ -181,6 +186,7 @@ class Linker:
             self.mention(f"agt:{fold(row['phrase']).replace(' ', '-')}:{actor}", name, row.get("type") or "NORP",
                          Mention(text[s:e], s, e, segment, "agent"), actor, row["sector"])
             spans.append((s, e))
+            mine.add(s, e)
         return spans
 
     def agent_fallback(self, rule: str, text: str, at: int, matches: list[Match], tokens: list[Token]):
