@@ -94,3 +94,8 @@ def test_each_language_reads_its_own_nouns(process):
     # "saboteurs" is an English agent noun; French text does not read the English list
     d = process("Titre\n\nBakou a accusé des saboteurs arméniens d'avoir posé des mines près de la frontière.\n")
     assert not [e for e in d.entities if e.id.startswith("agt:")]
+
+
+def test_a_possessive_noun_is_the_possessors_and_takes_no_fallback(process):
+    d = process("Titre\n\nLe Mali et le Mali encore : selon le président nigérien, son armée a repoussé l'attaque.\n")
+    assert linked(d, "armée") == []

@@ -32,6 +32,7 @@ LABELS = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC
           "EVENT": "MISC"}
 BIG_CITY = 200_000  # a city this large is taken by its name alone, wherever it is
 CONNECTORS = {"de", "du", "des", "la", "le", "l", "d", "'", "of", "the", "s", "’"}
+POSSESSIVES = frozenset("son sa ses leur leurs notre nos votre vos his her its their our your".split())
 DETERMINERS = {"l", "la", "le", "les", "d", "de", "du", "des", "'", "’", "the", "a", "an", "-", "–"}
 
 
@@ -76,8 +77,8 @@ class Linker:
             actor, sector = role_on(entry, self.day)
             self.mention(entry.id, entry.name, entry.type, Mention(text[s:e], s, e, segment, m.alias.kind),
                          actor, sector, entry.wikidata)
-            if segment == "body" and self.is_state(entry):
-                self.doc_states[entry.actor] += 1
+            if segment == "body" and actor in self.kb.alpha2:
+                self.doc_states[actor] += 1
             if entry.type in ("GPE", "LOC") and m.alias.kind in ("name", "country", "metonym"):
                 hint = self.kb.alpha2.get(entry.actor) if m.alias.kind == "metonym" else None
                 self.toponyms.append((Mention(text[s:e], s, e, segment, m.alias.kind), hint))
@@ -177,6 +178,8 @@ class Linker:
             s, e = tokens[a].start, tokens[b - 1].end
             if state is not None:
                 actor = self.kb.entries[state.alias.entry].actor
+            elif a and tokens[a - 1].key in POSSESSIVES:
+                continue  # "son armée", "their troops": the possessor's, whom the noun does not name
             else:
                 actor = self.agent_fallback(row.get("fallback", ""), text, s, matches, tokens)
             if not actor:
@@ -201,8 +204,9 @@ class Linker:
                 if near:
                     return min(near)[1]
             elif step == "paragraph":
-                here = Counter(self.kb.entries[m.alias.entry].actor for m in matches
-                               if lo <= tokens[m.start].start < hi and self.is_state(self.kb.entries[m.alias.entry]))
+                # every mention of the state counts: its name, demonym, capital, and its people and bodies
+                here = Counter(a for m in matches if lo <= tokens[m.start].start < hi
+                               for a in [role_on(self.kb.entries[m.alias.entry], self.day)[0]] if a in self.kb.alpha2)
                 found = _leader(here) or _leader(self.doc_states)
                 if found:
                     return found
