@@ -3,17 +3,24 @@ an actor code.
 
 Three sources of mentions, in order of trust: the knowledge-base gazetteer (names,
 states, demonyms, capitals and seats of power), generic state organs next to a state
-("le ministère russe de la Défense" → RUS, sector MIL) and equipment designations,
-then the statistical model's names, passed through guards against its known failures
-on news pages (headlines in Title Case, an office word glued to a surname, page text).
+("le ministère russe de la Défense" → RUS, sector MIL), generic agent nouns ("la police
+afghane" → AFG, COP; "les rebelles" → the group or state the paragraph is about, as the
+agents file says) and equipment designations, then the statistical model's names, passed
+through guards against its known failures on news pages (headlines in Title Case, an
+office word glued to a surname, page text).
+
+A person or body with dated roles (Phoenix) is linked to the role valid on the document's
+date: its publication date, or today when it has none.
 """
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
+from datetime import date
 from functools import lru_cache
 
-from veille.kb import Match, Token, load, tokenize
+from veille.kb import TITLE, Match, Token, load, role_on, tokenize
 from veille.lexicon import Spans, fold, rows
 from veille.model import Document, Entity, Mention
 from veille.pipeline import Context, Stage
@@ -25,6 +32,7 @@ LABELS = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC
           "EVENT": "MISC"}
 BIG_CITY = 200_000  # a city this large is taken by its name alone, wherever it is
 CONNECTORS = {"de", "du", "des", "la", "le", "l", "d", "'", "of", "the", "s", "’"}
+POSSESSIVES = frozenset("son sa ses leur leurs notre nos votre vos his her its their our your".split())
 DETERMINERS = {"l", "la", "le", "les", "d", "de", "du", "des", "'", "’", "the", "a", "an", "-", "–"}
 
 
@@ -45,6 +53,9 @@ class Linker:
         self.toponyms: list[tuple[Mention, str | None]] = []  # with the country it must be in, if known
         self.options = ctx.options
         self._states: list[tuple[str, list[int]]] | None = None
+        self.day = (doc.published or date.today().isoformat())[:10]
+        self.doc_states: Counter = Counter()  # state → mentions in the body, for generic nouns
+        self.lang = doc.work.get("nlp_lang") or doc.language
 
     def mention(self, eid: str, name: str, etype: str, m: Mention, actor=None, sector=None, wikidata=None):
         ent = self.entities.get(eid)
@@ -57,19 +68,24 @@ class Linker:
         if not text:
             return
         tokens = tokenize(text)
-        matches = self.kb.gazetteer.scan(tokens)
+        matches = [m for m in self.kb.gazetteer.scan(tokens) if not self.part_of_longer_name(m, tokens)]
         taken = Spans()
         for m in matches:
             entry = self.kb.entries[m.alias.entry]
             s, e = tokens[m.start].start, tokens[m.end - 1].end
             taken.add(s, e)
+            actor, sector = role_on(entry, self.day)
             self.mention(entry.id, entry.name, entry.type, Mention(text[s:e], s, e, segment, m.alias.kind),
-                         entry.actor, entry.sector, entry.wikidata)
+                         actor, sector, entry.wikidata)
+            if segment == "body" and actor in self.kb.alpha2:
+                self.doc_states[actor] += 1
             if entry.type in ("GPE", "LOC") and m.alias.kind in ("name", "country", "metonym"):
                 hint = self.kb.alpha2.get(entry.actor) if m.alias.kind == "metonym" else None
                 self.toponyms.append((Mention(text[s:e], s, e, segment, m.alias.kind), hint))
         # each finder sees the spans of the finders before it, not its own
         for s, e in self.organs(text, tokens, matches, segment):
+            taken.add(s, e)
+        for s, e in self.agents(text, tokens, matches, segment, taken):
             taken.add(s, e)
         for s, e in self.equipment(text, segment, taken):
             taken.add(s, e)
@@ -77,31 +93,57 @@ class Linker:
             taken.add(s, e)
         self.model_names(segment, text, taken)
 
+    def part_of_longer_name(self, m: Match, tokens: list[Token]) -> bool:
+        """A converted person's name followed by another capitalised word is the start of
+        someone else's longer name ("Abdul Qadir Mumin")."""
+        if m.alias.cased != TITLE or self.kb.entries[m.alias.entry].type != "PER" or m.end >= len(tokens):
+            return False
+        nxt = tokens[m.end]
+        return nxt.text[:1].isupper() and nxt.text.isalpha() and nxt.start - tokens[m.end - 1].end <= 1
+
+    def is_state(self, entry) -> bool:
+        return entry.type == "GPE" and entry.actor in self.kb.alpha2
+
+    def state_tokens(self, matches: list[Match]) -> dict[int, Match]:
+        return {i: m for m in matches if m.alias.kind in ("demonym", "country", "metonym") for i in range(m.start, m.end)}
+
+    @staticmethod
+    def without_demonyms(tokens, states) -> list[int]:
+        """Token indices with demonyms set aside, so that "forces armées ukrainiennes" reads as
+        the head "forces armées" with its state beside it."""
+        return [i for i in range(len(tokens)) if i not in states or states[i].alias.kind != "demonym"]
+
+    @staticmethod
+    def beside(tokens, states, a: int, b: int):
+        """The state written in, after ("de la Russie", "afghane") or before ("Russian army",
+        "Ukraine's army") the phrase tokens[a:b], and the phrase widened to take it in."""
+        state = next((states[i] for i in range(a, b) if i in states), None)
+        j = b
+        while state is None and j < len(tokens) and j - b <= 3:
+            if j in states:
+                state = states[j]
+                b = state.end
+                break
+            if tokens[j].key not in CONNECTORS:
+                break
+            j += 1
+        if state is None and a >= 1:
+            k = a - 1
+            while k >= 0 and tokens[k].key in ("'", "s", "’"):
+                k -= 1
+            if k >= 0 and k in states:
+                state = states[k]
+                a = state.start
+        return state, a, b
+
     def organs(self, text: str, tokens: list[Token], matches: list[Match], segment: str):
         """Generic organ phrases, matched with demonyms set aside, tied to the state beside them."""
-        states = {i: m for m in matches if m.alias.kind in ("demonym", "country", "metonym") for i in range(m.start, m.end)}
-        kept = [i for i in range(len(tokens)) if i not in states or states[i].alias.kind != "demonym"]
+        states = self.state_tokens(matches)
+        kept = self.without_demonyms(tokens, states)
         view = [tokens[i] for i in kept]
         spans = []
         for om in self.kb.organs.scan(view):
-            a, b = kept[om.start], kept[om.end - 1] + 1
-            state = next((states[i] for i in range(a, b) if i in states), None)
-            j = b
-            while state is None and j < len(tokens) and j - b <= 3:
-                if j in states:
-                    state = states[j]
-                    b = state.end
-                    break
-                if tokens[j].key not in CONNECTORS:
-                    break
-                j += 1
-            if state is None and a >= 1:  # English: "Russian army", "Ukraine's army"
-                k = a - 1
-                while k >= 0 and tokens[k].key in ("'", "s", "’"):
-                    k -= 1
-                if k >= 0 and k in states:
-                    state = states[k]
-                    a = state.start
+            state, a, b = self.beside(tokens, states, kept[om.start], kept[om.end - 1] + 1)
             if state is None:
                 continue
             entry = self.kb.entries[state.alias.entry]
@@ -112,6 +154,65 @@ class Linker:
                          entry.actor, row["sector"] or None)
             spans.append((s, e))
         return spans
+
+    def agents(self, text: str, tokens: list[Token], matches: list[Match], segment: str, taken):
+        """Generic agent nouns ("police", "rebels"): the state beside them, else what the
+        agents file's fallback says (the group named in the paragraph, the state the paragraph
+        or the document is about, a generic code); nothing when none holds."""
+        states = self.state_tokens(matches)
+        kept = self.without_demonyms(tokens, states)
+        view = [tokens[i] for i in kept]
+        spans = []
+        # each language reads its own list ("saboteurs" is English and French)
+        found = [am for lang, gaz in self.kb.agents.items() if not (self.lang and lang and lang != self.lang)
+                 for am in gaz.scan(view)]
+        mine = Spans()
+        for am in sorted(found, key=lambda m: m.start):
+            a, b = kept[am.start], kept[am.end - 1] + 1
+            if taken.overlaps(tokens[a].start, tokens[b - 1].end) or mine.overlaps(tokens[a].start, tokens[b - 1].end):
+                continue
+            if b < len(tokens) and b not in states and tokens[b].text[:1].isupper():
+                continue  # an office before a name ("President Ruto", "police chief Smith")
+            row = self.kb.agent_rows[am.alias.entry]
+            state, a, b = self.beside(tokens, states, a, b)
+            s, e = tokens[a].start, tokens[b - 1].end
+            if state is not None:
+                actor = self.kb.entries[state.alias.entry].actor
+            elif a and tokens[a - 1].key in POSSESSIVES:
+                continue  # "son armée", "their troops": the possessor's, whom the noun does not name
+            else:
+                actor = self.agent_fallback(row.get("fallback", ""), text, s, matches, tokens)
+            if not actor:
+                continue
+            where = self.kb.entries.get(f"gpe:{actor}")
+            name = f"{row['phrase']} ({where.name if where else actor})"
+            self.mention(f"agt:{fold(row['phrase']).replace(' ', '-')}:{actor}", name, row.get("type") or "NORP",
+                         Mention(text[s:e], s, e, segment, "agent"), actor, row["sector"])
+            spans.append((s, e))
+            mine.add(s, e)
+        return spans
+
+    def agent_fallback(self, rule: str, text: str, at: int, matches: list[Match], tokens: list[Token]):
+        lo = text.rfind("\n\n", 0, at) + 1
+        hi = text.find("\n\n", at)
+        hi = len(text) if hi < 0 else hi
+        for step in rule.split("|") if rule else ():
+            if step == "group":
+                near = [(abs(tokens[m.start].start - at), self.kb.entries[m.alias.entry].actor) for m in matches
+                        if lo <= tokens[m.start].start < hi and self.kb.entries[m.alias.entry].group
+                        and self.kb.entries[m.alias.entry].actor not in self.kb.alpha2]
+                if near:
+                    return min(near)[1]
+            elif step == "paragraph":
+                # every mention of the state counts: its name, demonym, capital, and its people and bodies
+                here = Counter(a for m in matches if lo <= tokens[m.start].start < hi
+                               for a in [role_on(self.kb.entries[m.alias.entry], self.day)[0]] if a in self.kb.alpha2)
+                found = _leader(here) or _leader(self.doc_states)
+                if found:
+                    return found
+            elif step.isupper():
+                return step
+        return None
 
     def equipment(self, text: str, segment: str, taken):
         keep, reject = shapes(self.user_dir)
@@ -267,6 +368,12 @@ def calendar_words(lang: str) -> frozenset[str]:
 LEAD = re.compile(r"(?<![\w'’])([a-zà-ÿ]+)\s+$")
 
 
+def _leader(counts: Counter) -> str | None:
+    """The state mentioned most, when no other is mentioned as often."""
+    top = counts.most_common(2)
+    return top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
+
+
 def _char_before(text: str, i: int) -> str:
     """The last character before ``i`` that is not a space; "" at the start of the text."""
     while i > 0 and text[i - 1].isspace():
@@ -293,4 +400,4 @@ def link(doc: Document, ctx: Context) -> Document:
     return doc
 
 
-STAGE = Stage("link", link, requires=("text", "parsed"), provides=("entities", "toponyms"))
+STAGE = Stage("link", link, requires=("text", "parsed", "published"), provides=("entities", "toponyms"))
