@@ -1,7 +1,8 @@
 """Who can act, and what a promise is. Sentences written for the test, French and English.
 
 - An attack or an arrest needs someone able to act: a storm, a crash, a disease or a market
-  touches, kills and stops nobody; a named actor, armed men, the police, a weapon in the
+  touches, kills and stops nobody; people who carry no force (scientists, farmers, doctors)
+  attack or arrest only people; a named actor, armed men, the police, a weapon in the
   frame, or people arrested (only an authority arrests people) make the event.
 - A promise, an offer or a plan to cooperate is an AGREE (PLOVER), not the cooperation.
 - With no one else named, an arrest or a protest happens at home.
@@ -29,6 +30,8 @@ def types(doc) -> list[str]:
     en("Floods destroyed 50 homes in Malawi last week."),
     en("Three reactors were shut down and stopped in Florida."),
     en("In Kenya, scientists captured 144 butterflies in ten places."),
+    en("Kenyan farmers captured three lions near Nairobi."),
+    en("Doctors in Lagos, Nigeria, seized 400 boxes of fake medicine."),
 ])
 def test_no_one_attacks_or_arrests(process, text):
     doc = process(text)
@@ -45,6 +48,7 @@ def test_no_one_attacks_or_arrests(process, text):
     (en("Gunmen killed three villagers near Kano, Nigeria."), "ASSAULT"),
     (en("Nigerian police arrested two journalists in Lagos."), "COERCE"),
     (en("In Istanbul, four people were arrested and detained."), "COERCE"),
+    (en("Villagers killed two gunmen near Kano, Nigeria."), "ASSAULT"),
 ])
 def test_someone_attacks_or_arrests(process, text, etype):
     assert etype in types(process(text))

@@ -333,6 +333,23 @@ def test_runs_without_spaces_reach_the_parser_in_pieces_and_offsets_hold(process
     assert "Odessa" in [m.text for p in doc.places for m in p.mentions]
 
 
+def test_the_language_is_read_from_words_not_from_signs():
+    from veille.stages.language import sample_of
+
+    assert sample_of("((((l'l'l'\U0001F525\U0001F525 Les forces russes, 12 mars 2024 ; selon Kiev") == \
+        "Les forces russes mars selon Kiev"
+    assert sample_of("x" * 40 + " mot") == "mot"  # a run of letters is no word
+
+
+def test_a_run_of_signs_ends_a_sentence():
+    from veille.stages.nlp import model
+
+    doc = model("fr")("Bonjour " + "( " * 20 + "Les forces russes ont frappé Odessa.")
+    assert [s.text for s in doc.sents][-1] == "Les forces russes ont frappé Odessa."
+    doc = model("fr")("Les forces (russes) ont frappé Odessa - selon Kiev - mardi.")
+    assert len(list(doc.sents)) == 1
+
+
 def test_a_long_sentence_is_broken_for_the_stages_after_the_parser():
     from veille.stages.nlp import MAX_SENTENCE, model
 

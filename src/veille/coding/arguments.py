@@ -43,6 +43,7 @@ class Actors:
     by_token: dict[int, list[str]] = field(default_factory=dict)
     proper: set[int] = field(default_factory=set)  # tokens of named actors (not demonyms)
     people: set[int] = field(default_factory=set)  # tokens of any named person or body, with a code or not
+    unarmed: set[int] = field(default_factory=set)  # tokens of generic people who carry no force (scientists)
 
     def of(self, tokens) -> list[str]:
         out: list[str] = []

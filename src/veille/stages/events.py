@@ -33,6 +33,10 @@ SYMMETRIC = ("AGREE", "CONSULT", "COOPERATE")
 FORCE = ("ASSAULT", "COERCE")  # acts that need someone able to act
 WEAPONS = MODES["ASSAULT"]
 VIOLENT = ("abduct", "targeted", "torture", "primitive", "beat")  # ASSAULT modes that are violence themselves
+# CAMEO sectors of people who do not carry force: scientists, doctors, traders, teachers,
+# farmers, refugees... ("Kenyan scientists captured butterflies" is no attack by Kenya)
+UNARMED = frozenset(("CVL", "EDU", "BUS", "MED", "HLH", "AGR", "ENV", "LAB", "REF", "NGO", "HRI",
+                     "REL", "CHR", "JEW", "HIN", "BUD", "ELI", "PPL", "RAD", "IGO", "LEG", "JUD", "PTY"))
 # what an actor promises, offers or plans to do for others is an AGREE (PLOVER: "agree to, offer,
 # promise or otherwise indicate willingness or commitment to cooperate")
 INTENT = ("CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT")
@@ -116,6 +120,9 @@ class Coder:
         self.mentions = _by_start((m.start, m.end, e.actor, e.type, m.source) for e in doc.entities if e.actor
                                   for m in e.mentions if m.segment == "body")
         self.mention_starts = [x[0] for x in self.mentions]
+        self.unarmed = sorted((m.start, m.end) for e in doc.entities if e.sector in UNARMED
+                              for m in e.mentions if m.segment == "body")
+        self.unarmed_starts = [x[0] for x in self.unarmed]
         self.named = sorted((m.start, m.end) for e in doc.entities if e.type in ("PER", "ORG", "NORP")
                             for m in e.mentions if m.segment == "body")
         self.named_starts = [x[0] for x in self.named]
@@ -149,6 +156,9 @@ class Coder:
         for s, e in self.named[bisect_left(self.named_starts, offset):bisect_left(self.named_starts, end)]:
             span = sdoc.char_span(s - offset, e - offset, alignment_mode="expand")
             a.people.update(t.i for t in (span if span is not None else ()))
+        for s, e in self.unarmed[bisect_left(self.unarmed_starts, offset):bisect_left(self.unarmed_starts, end)]:
+            span = sdoc.char_span(s - offset, e - offset, alignment_mode="expand")
+            a.unarmed.update(t.i for t in (span if span is not None else ()))
         return a
 
     def run(self) -> list[Event]:
@@ -246,15 +256,20 @@ class Coder:
         words = {w for t in frame for w in (fold(t.text), fold(t.lemma_))}
         if words & lex.cue_words("hazard") or self._phrase_in(frame, "hazard"):
             return False
-        if actors.of(frame) or words & lex.cue_words("perpetrator") or self._phrase_in(frame, "perpetrator") \
-                or any(t.i in actors.people for t in frame):
+        armed = [t for t in frame if t.i not in actors.unarmed]
+        if actors.of(armed) or words & lex.cue_words("perpetrator") or self._phrase_in(frame, "perpetrator") \
+                or any(t.i in actors.people for t in armed):
             return True
+        if any(t.i in actors.unarmed for t in frame):
+            return self._undergoer_is_human(tok, actors)  # "villagers killed two gunmen", not "scientists captured butterflies"
         clause = list(sent)
         clause_words = {w for t in clause for w in (fold(t.text), fold(t.lemma_))}
         if clause_words & lex.cue_words("hazard") or self._phrase_in(clause, "hazard"):
             return False  # "tués dans un accident", "touchée par la tempête"
         if trig.mode in WEAPONS + VIOLENT or tok.pos_ in ("NOUN", "PROPN") or clause_words & self.weapons:
             return True  # a weapon or a violence in the word itself ("bombarder", "kidnap", "l'attentat"), "tué par balles"
+        if frame and not words & PRONOUNS:
+            return self._undergoer_is_human(tok, actors)  # someone neither a force nor named: "men killed two guards"
         if ev.source:
             return True  # the actor the paragraph is about
         if ev.type == "COERCE" and self._undergoer_is_human(tok, actors):
@@ -265,10 +280,10 @@ class Coder:
         """Who undergoes the act (a passive subject, an object) is a person or people."""
         lex = self.lex
         heads = [c for c in tok.children if c.dep_ in ("nsubj:pass", "nsubjpass", "obj", "dobj")]
-        toks = [t for h in heads for t in arguments.subtree(h)]
+        toks = [t for h in heads for t in arguments.subtree(h, _where(h))]
         words = {w for t in toks for w in (fold(t.text), fold(t.lemma_))}
-        return bool(words & lex.cue_words("person") or words & PRONOUNS or any(t.i in actors.people for t in toks)
-                    or actors.of(toks))
+        return bool(words & lex.cue_words("person") or words & lex.cue_words("perpetrator") or words & PRONOUNS
+                    or any(t.i in actors.people for t in toks) or actors.of(toks))
 
     def _agent_tokens(self, tok) -> list:
         """The words of whoever acts in a trigger's frame: the subject, the agent of a passive,
@@ -284,7 +299,7 @@ class Coder:
             if not heads and not passive:
                 heads = (english.borrowed_subject(tok, ()) if self.lex.lang == "en"
                          else arguments.borrowed_subject(tok, ()))
-        return [t for h in heads for t in arguments.subtree(h)]
+        return [t for h in heads for t in arguments.subtree(h, _where(h))]
 
     def _phrase_in(self, toks, cue: str) -> bool:
         """A cue of several words ("crise cardiaque", "gas leak") among the tokens, in order."""
@@ -516,6 +531,17 @@ def _recent(tok) -> bool:
 def _place(p, how: str) -> dict:
     return {"name": p.name, "lat": p.lat, "lon": p.lon, "country": p.country, "kind": p.kind,
             "geo_precision": KIND_RANK.get(p.kind, 2), "from": how}
+
+
+WHERE_CASES = frozenset(("in", "near", "at", "inside", "outside", "à", "en", "dans", "près", "au", "aux"))
+
+
+def _where(head) -> list:
+    """The place phrases inside a noun phrase ("doctors in Lagos", "les habitants de … à Gao"):
+    where someone is does not tell who they are."""
+    return [c for t in arguments.subtree(head) for c in t.children
+            if (c.dep_ == "prep" and fold(c.text) in WHERE_CASES)
+            or (c.dep_ in ("nmod", "obl", "obl:mod") and arguments.case_of(c) in WHERE_CASES)]
 
 
 def _confidence(verb: bool, source, target, borrowed: bool) -> float:

@@ -28,6 +28,11 @@ TOKEN = re.compile(r"\w+|[^\w\s]")  # words and signs, about as spaCy counts the
 
 
 ENDS = frozenset(".!?…")
+JUNK_RUN = 8  # tokens without a letter or digit in a row: no sentence runs through them
+
+
+def _worded(text: str) -> bool:
+    return any(c.isalnum() for c in text)
 
 
 def _register():
@@ -37,11 +42,15 @@ def _register():
         @Language.component("veille_sentences")
         def sentences(doc):
             """Sentences end at . ! ? … only: the parser alone splits "Moscou dément avoir
-            bombardé …" after its first word. A closing quote or bracket may follow the stop."""
-            starts = [1]
+            bombardé …" after its first word. A closing quote or bracket may follow the stop.
+            Words after a long run of signs without a letter or digit (brackets, emoji, rules
+            of dashes) start a sentence: the run is not their subject."""
+            starts, junk = [1], 0
             for i, tok in enumerate(doc[1:], 1):
                 prev = doc[i - 1].text
+                junk = 0 if _worded(prev) else junk + 1
                 stop = prev in ENDS or (prev in ('"', "»", "”", ")") and i > 1 and doc[i - 2].text in ENDS)
+                stop = stop or (junk >= JUNK_RUN and _worded(tok.text))
                 starts.append(1 if stop and not tok.is_punct else -1)
             return _set_starts(doc, starts)
 
