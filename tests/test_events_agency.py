@@ -80,3 +80,15 @@ def test_an_arrest_of_foreigners_is_not_at_home(process):
     doc = process(en("Turkish police arrested two Syrian nationals."))
     ev = next(e for e in doc.events if e.type == "COERCE")
     assert ev.source == ["TUR"] and ev.target == ["SYR"]
+
+
+@pytest.mark.parametrize("text, source, target", [
+    (fr("Un lycéen a été agressé hier soir dans un train près de Lyon."), ["FRA"], ["FRA"]),
+    (en("Three villagers were shot dead near Kano, Nigeria."), ["NGA"], ["NGA"]),
+    (en("Russian forces shelled Kharkiv on Monday."), ["RUS"], ["UKR"]),
+])
+def test_someone_unnamed_acts_where_it_happens(process, text, source, target):
+    """No one named acts: the people of the state where it happens (as PLOVER and ACLED code
+    it); a named actor keeps its own code."""
+    ev = next(e for e in process(text).events if e.type == "ASSAULT")
+    assert (ev.source, ev.target) == (source, target)

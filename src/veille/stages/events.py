@@ -462,6 +462,11 @@ class Coder:
         if ev.type not in SYMMETRIC:
             ev.target = [c for c in ev.target if c not in ev.source]
         home = self._state_of(ev.place)
+        if not ev.source and ev.type not in SYMMETRIC and home and (not ev.target or ev.target == [home]):
+            ev.source = [home]  # someone unnamed, in a state, acting on it: its own people (PLOVER and ACLED code the country)
+            ev.confidence = round(ev.confidence - 0.1, 2)
+        elif not ev.source and ev.type in DOMESTIC and len(ev.target) == 1 and self._is_state(ev.target[0]):
+            ev.source = list(ev.target)  # "quatre Français ont été arrêtés": at home
         if not ev.target and ev.type not in SYMMETRIC and home:
             ev.target = [home]  # an attack on a town, a statement about a place: its state, when nothing better is said
         if not ev.target and ev.type in DOMESTIC and len(ev.source) == 1 and self._is_state(ev.source[0]):
