@@ -5,13 +5,15 @@
 - A conflict said to come ("said they would blockade Paris"), or an act with a condition
   ("will withdraw unless …"), is a threat; a cooperation said to come is an agreement, whose
   other party is the one the act is for.
+- A request or an indignation is told when it is made public ("a officialisé sa demande",
+  "ont fait part de leur indignation"); a vote of confidence is support.
 - A verb of CAMEO's dictionary makes an event only in a main clause with its actor; a light verb
   with an event noun ("imposed sanctions") leaves the event to the noun.
 """
 from __future__ import annotations
 
 import pytest
-from test_events_cues import en
+from test_events_cues import en, fr
 
 
 def told(doc) -> list[tuple]:
@@ -63,3 +65,21 @@ def test_verbs_of_cameo_make_events_with_their_actors(process):
 def test_a_verb_of_cameo_in_a_description_makes_no_event(process):
     doc = process(en("The party, which outlawed strikes in 1990, won the vote in Belarus."))
     assert "COERCE" not in [t for t, _, _ in told(doc)]
+
+
+@pytest.mark.parametrize("text, etype, source", [
+    ("Le Portugal a officialisé sa demande d'aide au FMI.", "REQUEST", ["PRT"]),
+    ("Les députés grecs ont fait part de leur indignation.", "ACCUSE", ["GRC"]),
+    ("Le Parlement grec a voté la confiance au gouvernement.", "SUPPORT", ["GRC"]),
+])
+def test_what_is_made_public_is_told(process, text, etype, source):
+    assert any(t == etype and s == source for t, s, _ in told(process(fr(text)))), told(process(fr(text)))
+
+
+@pytest.mark.parametrize("text", [
+    "La confiance des ménages a baissé en Grèce.",
+    "Sa demande d'aide avait été rejetée en 2010, rappelle le journal grec.",
+])
+def test_a_word_of_support_or_request_alone_is_not_told(process, text):
+    types = [t for t, _, _ in told(process(fr(text)))]
+    assert "SUPPORT" not in types and "REQUEST" not in types, types
