@@ -81,6 +81,9 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
             return happens and (not _definite(tok) or trig.type not in known)
         if tok.dep_ == "pobj" and head.dep_ == "prep" and _cue(lex, "undergo", head.head):
             return True  # "the target of an attack", "victims of the bombing"
+        if tok.dep_ == "pobj" and fold(head.text) == "for" and _key(head.head) == "responsibility" \
+                and _cue(lex, "responsibility", head.head.head):
+            return True  # "claimed responsibility for the attack": the claimer did it
         if tok.dep_ in ("dobj", "attr") and _cue(lex, "light", head):
             return True  # "launched an attack", "held talks", "imposed sanctions"
         if tok.dep_ == "pobj" and _cue(lex, "frame", head):

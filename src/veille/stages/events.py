@@ -124,6 +124,8 @@ def cameo_trigger(verb, lex: EventLexicon):
     """A verb of CAMEO's dictionary: with the objects one of its patterns names ("speed up the
     delivery of aid"), else alone with its particles ("call off")."""
     key = fold(verb.lemma_)
+    if lex.is_cue("responsibility", key) and any(fold(c.lemma_) == "responsibility" for c in verb.children):
+        return None  # "claimed responsibility for the attack": the attack is the event
     if (lex.is_cue("light", key) or lex.is_cue("light", fold(verb.text))) and any(
             c.dep_ == "dobj" and (lex.trigger((fold(c.lemma_),), "NOUN") or lex.trigger((fold(c.text),), "NOUN"))
             for c in verb.children):
@@ -316,6 +318,8 @@ class Coder:
             return True  # the actor the paragraph is about
         if ev.type == "COERCE" and self._undergoer_is_human(tok, actors):
             return True  # "quatre personnes ont été arrêtées": only an authority arrests people
+        if ev.type == "ASSAULT" and not frame and self._undergoer_is_force(tok):
+            return True  # "16 militants were killed", "deux soldats ont été tués": fighters fall to someone
         return not frame and any(e.type == "ASSAULT" and e.source and ev.start - e.end < 400 for e in self.events[-3:])
 
     def _undergoer_is_human(self, tok, actors) -> bool:
@@ -326,6 +330,12 @@ class Coder:
         words = {w for t in toks for w in (fold(t.text), fold(t.lemma_))}
         return bool(words & lex.cue_words("person") or words & lex.cue_words("perpetrator") or words & PRONOUNS
                     or any(t.i in actors.people for t in toks) or actors.of(toks))
+
+    def _undergoer_is_force(self, tok) -> bool:
+        """Who undergoes the act is a fighter, a soldier or a police officer."""
+        heads = [c for c in tok.children if c.dep_ in ("nsubj:pass", "nsubjpass", "obj", "dobj")]
+        return any(fold(h.text) in self.lex.cue_words("perpetrator") or fold(h.lemma_) in self.lex.cue_words("perpetrator")
+                   for h in heads)
 
     def _agent_tokens(self, tok) -> list:
         """The words of whoever acts in a trigger's frame: the subject, the agent of a passive,
