@@ -169,6 +169,7 @@ class Coder:
         self.last_of_type: dict[str, int] = {}  # type → index in self.events of its last event
         self.by_key: dict[tuple, list[Event]] = {}  # (type, source, modality) → events, in list order
         self.topic: list[str] = []  # the actor the previous sentence was about (its subject)
+        self.lead_end = 0
         self.means = frozenset(k[0] for k in lex.modes if len(k) == 1)
         self.roles = arguments.Roles(self.means, frozenset(lex.cue_words("perpetrator")),
                                      frozenset(lex.cue_words("patient")))
@@ -196,6 +197,7 @@ class Coder:
 
     def run(self) -> list[Event]:
         parsed = self.doc.work.get("parsed", {}).get("body", [])
+        self.lead_end = parsed[0][0] + len(parsed[0][1].text) if parsed else 0  # the first paragraph: the lead
         for offset, sdoc in parsed:
             has_parse = sdoc.has_annotation("DEP")
             actors = self.actors(sdoc, offset)
@@ -253,11 +255,19 @@ class Coder:
                 self.last_of_type[ev.type] = len(self.events)
                 self.events.append(ev)
                 self.by_key.setdefault(_key(ev), []).append(ev)
-            elif _richness(ev) > _richness(twin):  # keep the fuller telling of one event
+            elif twin.start >= self.lead_end and _richness(ev) > _richness(twin):  # keep the fuller telling
                 i = self.events.index(twin)
                 same = self.by_key[_key(self.events[i])]
                 same[next(j for j, x in enumerate(same) if x is self.events[i])] = ev
                 self.events[i] = ev
+            elif twin.start < self.lead_end:  # the lead's telling keeps its sentence; a later one fills its gaps
+                twin.target = twin.target or ev.target
+                twin.place = twin.place if twin.place and twin.place.get("kind") != "country" else (ev.place or twin.place)
+                if not twin.date and ev.date:
+                    twin.date, twin.date_precision, twin.date_from = ev.date, ev.date_precision, ev.date_from
+                twin.quantities = twin.quantities or ev.quantities
+                twin.mode = twin.mode or ev.mode
+                twin.attributed_to = twin.attributed_to or ev.attributed_to
         if has_parse:
             root = sent.root
             subj = self.grammar.subject_of(root, ()) if root.pos_ in ("VERB", "AUX") else []
@@ -382,8 +392,10 @@ class Coder:
         # a capital standing for its state ("l'offensive de Bakou") is no place of the event,
         # and a state named as an actor ("l'Azerbaïdjan a envoyé") is no place either, unless
         # the text puts the event in it ("en Ukraine")
+        speaker = self._speaker_spans(tok, offset)
         here = [(s, e, p) for s, e, p, how, _ in _between(self.places, self.place_starts, s0, s1)
-                if (how != "metonym" and p.kind != "country") or LOCATIVE.search(self.doc.text[max(0, s - 12):s])]
+                if ((how != "metonym" and p.kind != "country") or LOCATIVE.search(self.doc.text[max(0, s - 12):s]))
+                and not any(a <= s < b for a, b in speaker)]
         if here:  # where the event goes rather than where it comes from, the most precise, the nearest
             s, e, p = min(here, key=lambda x: (self._direction(x[0]), KIND_RANK.get(x[2].kind, 2),
                                                abs(x[0] - ev.trigger_start)))
@@ -409,6 +421,20 @@ class Coder:
             ev.date, ev.date_precision, ev.date_from = story.date, "day", "context"
         elif self.doc.published and _recent(tok):
             ev.date, ev.date_precision, ev.date_from = self.doc.published, "day", "publication"
+
+    def _speaker_spans(self, tok, offset: int) -> list[tuple[int, int]]:
+        """Where the words of whoever reports the event stand ("officials in Kyiv said …",
+        "selon des sources à Gao"): a place there is the speaker's, not the event's."""
+        spans, h = [], tok
+        for _ in range(4):
+            if h.head.i == h.i:
+                break
+            h = h.head
+            if self.lex.is_cue("report", fold(h.lemma_)) or self.lex.is_cue("report", fold(h.text)):
+                for subj in (c for c in h.children if c.dep_ in ("nsubj", "nsubj:pass", "nsubjpass")):
+                    toks = arguments.subtree(subj)
+                    spans.append((offset + min(t.idx for t in toks), offset + max(t.idx + len(t) for t in toks)))
+        return spans
 
     def _direction(self, start: int) -> int:
         """0 where the event goes or is (à, en, vers…), 2 where it comes from (depuis), 1 else."""
