@@ -52,7 +52,7 @@ class Linker:
         self.entities: dict[str, Entity] = {}
         self.toponyms: list[tuple[Mention, str | None]] = []  # with the country it must be in, if known
         self.options = ctx.options
-        self._states: list[tuple[str, list[int]]] | None = None
+        self._coded: dict[str, list] = {}  # segment → the coded mentions, for offices (see affiliation)
         self.day = (doc.published or date.today().isoformat())[:10]
         self.doc_states: Counter = Counter()  # state → mentions in the body, for generic nouns
         self.lang = doc.work.get("nlp_lang") or doc.language
@@ -234,13 +234,18 @@ class Linker:
                 if label is None:
                     continue
                 s, e = offset + ent.start_char, offset + ent.end_char
+                toks = [t for t in ent]
                 if taken.overlaps(s, e):
                     if label == "LOC":  # "autoroute Erevan-Goris": keep the unknown part
                         self.leftover_places(text, s, e, taken, segment)
-                    continue
+                    if label != "PER":
+                        continue
+                    # "U.N. Resident Coordinator for Myanmar Andrew Kirkwood": the name after the known part
+                    toks = [t for t in toks if not taken.overlaps(offset + t.idx, offset + ent.end_char)]
+                    if len(toks) < 2 or not all(t.text[:1].isupper() for t in toks):
+                        continue
                 if is_headline_case(ent.sent.text):
                     continue
-                toks = [t for t in ent]
                 while toks and (fold(toks[0].text) in DETERMINERS or fold(toks[0].text) in self.kb.titles
                                 or fold(toks[0].text).rstrip("'’") in DETERMINERS):
                     toks = toks[1:]
@@ -255,7 +260,7 @@ class Linker:
                 if not _looks_like_name(surface):
                     continue
                 if label == "PER" and len(toks) <= 4:
-                    actor, sector = self.office_context(sdoc, ent.start, offset)
+                    actor, sector = self.affiliation(sdoc, toks[0].i, toks[-1].i + 1, offset, segment)
                     self.mention(f"per:{fold(surface)}", surface, "PER", Mention(surface, s, e, segment, "ner"),
                                  actor, sector)
                 elif label == "ORG":
@@ -300,30 +305,76 @@ class Linker:
                 if part[:1].isupper() and not taken.overlaps(pa, pb):
                     self.toponyms.append((Mention(part, pa, pb, segment, "ner-part"), None))
 
-    def office_context(self, sdoc, start: int, offset: int):
-        """Actor of an unknown person from the office and state written just before the name
-        ("le secrétaire d'État américain, Antony Blinken")."""
-        sent_start = sdoc[start].sent.start
-        window = sdoc[max(sent_start, start - 7):start]
-        saw_office = any(fold(t.text) in self.kb.titles for t in window)
-        if not saw_office:
-            return None, None
-        lo, hi = offset + window.start_char, offset + sdoc[start].idx
-        for actor, starts in self.state_mentions():
-            i = bisect_left(starts, lo)
-            if i < len(starts) and starts[i] < hi:
-                return actor, "GOV"
+    def affiliation(self, sdoc, start: int, end: int, offset: int, segment: str):
+        """Actor of an unknown person from the office written beside the name and the state or
+        body the office belongs to: before it ("le secrétaire d'État américain, Antony Blinken",
+        "U.N. Resident Coordinator for Myanmar Andrew Kirkwood") or in an apposition after it
+        ("Barroso, le président de la Commission européenne", "X, a senior al-Shabab leader").
+        A state or body after "for", "pour", "en"... is where the office acts, not whose it is."""
+        sent = sdoc[start].sent
+        before = sdoc[max(sent.start, start - 12):start]
+        # the office phrase ends the window: nothing before a verb or a quote belongs to it
+        cut = [t.i for t in before if t.pos_ in ("VERB", "AUX") or t.text in STOPS]
+        before = sdoc[cut[-1] + 1:start] if cut else before
+        after = []
+        if end < sent.end and sdoc[end].text in (",", "("):
+            for t in sdoc[end + 1:min(sent.end, end + 13)]:
+                if t.text in (",", ")", ";", ":"):
+                    break
+                after.append(t)
+        for window in (before, after):
+            titles = [self.kb.titles[fold(t.text)] for t in window if fold(t.text) in self.kb.titles]
+            if not window or not titles:
+                continue
+            lo, hi = offset + window[0].idx, offset + window[-1].idx + len(window[-1].text)
+            for s, e, actor, sector, state in self.coded_mentions(segment):
+                if lo <= s and e <= hi and _word_before(self.doc.segment_text(segment), s).lower() not in WHERE_WORDS:
+                    return actor, (next((x for x in titles if x), "GOV") if state else sector)
         return None, None
 
-    def state_mentions(self) -> list[tuple[str, list[int]]]:
-        """(actor, sorted starts of its mentions in the body) for each state entity, in the
-        order of the entities; the model's names, found after them, add no state."""
-        if self._states is None:
-            self._states = [(e.actor, sorted(m.start for m in e.mentions if m.segment == "body"))
-                            for e in self.entities.values() if e.actor and e.type == "GPE"]
-        return self._states
+    def coded_mentions(self, segment: str) -> list[tuple[int, int, str, str | None, bool]]:
+        """(start, end, actor, sector, is a state) of the mentions found before the model's names,
+        in the order of the text."""
+        if segment not in self._coded:
+            self._coded[segment] = sorted((m.start, m.end, e.actor, e.sector, e.actor in self.kb.alpha2)
+                                          for e in self.entities.values() if e.actor
+                                          for m in e.mentions if m.segment == segment)
+        return self._coded[segment]
+
+    def home_state(self, e: Entity, marks: list[tuple[int, str]]) -> str | None:
+        """For a person or body the model found and the knowledge base does not know: the state
+        the paragraphs it stands in are about, else the state the story is about (news names a
+        country's own people and bodies without repeating whose they are: "le ministre de la
+        Justice Alberto Ruiz-Gallardón" in a story about Spain); none when no state leads."""
+        text = self.doc.text
+        spans = {(text.rfind("\n\n", 0, m.start) + 1, _end_of_paragraph(text, m.start))
+                 for m in e.mentions if m.segment == "body"}
+        here = Counter(actor for at, actor in marks if any(lo <= at < hi for lo, hi in spans))
+        return _leader(here) or _leader(Counter(actor for _, actor in marks))
+
+    def state_marks(self) -> list[tuple[int, str]]:
+        """(offset, state) for every body mention of a state, its people and bodies, and of a
+        place that lies in one state only ("Ajaccio"), before any actor is inferred. Generic
+        nouns and organs are left out: their state is the one written beside them, counted
+        already, or one inferred the same way."""
+        from veille import geo
+
+        marks = [(m.start, e.actor) for e in self.entities.values() if e.actor in self.kb.alpha2
+                 for m in e.mentions if m.segment == "body" and m.source not in ("agent", "organ")]
+        idx = geo.index(self.options.data_dir, self.options.min_population)
+        alpha3 = {a2: a3 for a3, a2 in self.kb.alpha2.items()}
+        for m, _ in self.toponyms:
+            if m.segment == "body" and m.source in ("gazetteer", "ner", "ner-part"):
+                town = _clear_town(idx.lookup(m.text))
+                if town and town in alpha3:
+                    marks.append((m.start, alpha3[town]))
+        return marks
 
     def finish(self) -> list[Entity]:
+        marks = self.state_marks()
+        for e in [e for e in self.entities.values() if e.actor is None and e.type in ("PER", "ORG")]:
+            if all(m.source == "ner" for m in e.mentions):
+                e.actor = self.home_state(e, marks)
         people = [e for e in self.entities.values() if e.type == "PER"]
         full: dict[str, Entity] = {}  # surname → the first full name that ends with it
         for e in people:
@@ -372,6 +423,35 @@ def _leader(counts: Counter) -> str | None:
     """The state mentioned most, when no other is mentioned as often."""
     top = counts.most_common(2)
     return top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
+
+
+CLEAR_TOWN = 20_000  # a town this large, under its own name, tells the country a story is in
+
+
+def _clear_town(cands) -> str | None:
+    """The country of a name that stands for one real town: its own name (not an alternate),
+    a town of some size, and ten times larger than any namesake elsewhere ("Paris" is in
+    France, "Los" is no name of Lagos, "Libération" is no town a story is in)."""
+    own = sorted((c for c in cands if c.primary and c.kind == "city"), key=lambda c: -c.population)
+    if not own or own[0].population < CLEAR_TOWN:
+        return None
+    rival = max((c.population for c in cands if c.country != own[0].country), default=0)
+    return own[0].country if own[0].population >= 10 * rival else None
+
+
+STOPS = frozenset('"“”«»:;()[]')
+# words before a state or body that say where an office acts, not whose it is
+WHERE_WORDS = frozenset("for pour to in en à au aux dans auprès at with avec against contre".split())
+
+
+def _word_before(text: str, at: int) -> str:
+    m = re.search(r"([\w'’]+)\W*$", text[max(0, at - 40):at])
+    return m.group(1) if m else ""
+
+
+def _end_of_paragraph(text: str, at: int) -> int:
+    end = text.find("\n\n", at)
+    return len(text) if end < 0 else end
 
 
 def _char_before(text: str, i: int) -> str:

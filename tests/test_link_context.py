@@ -1,0 +1,64 @@
+"""People and bodies the knowledge base does not know: linked through the office beside their
+name, else to the state the paragraph or the story is about."""
+from veille.geo import Candidate
+from veille.stages.link import _clear_town
+
+
+def actor_of(doc, surface):
+    for e in doc.entities:
+        if any(m.text == surface for m in e.mentions):
+            return e.actor
+    raise AssertionError(f"{surface!r} not found: {[(e.name, [m.text for m in e.mentions]) for e in doc.entities]}")
+
+
+def test_an_unknown_minister_belongs_to_the_state_the_story_is_about(process):
+    d = process("Budget\n\nLe Pérou a présenté son budget mardi. Le ministre de l'Économie, Rodrigo Valverde, "
+                "a défendu les coupes devant les députés péruviens.\n\nLe texte sera voté en mars, "
+                "a précisé Lucía Mendoza.\n")
+    assert actor_of(d, "Rodrigo Valverde") == "PER"
+    assert actor_of(d, "Lucía Mendoza") == "PER"
+
+
+def test_the_paragraph_counts_before_the_story(process):
+    d = process("Sommet\n\nLe Chili et le Chili encore : Santiago a reçu ses voisins. Le Chili a signé.\n\n"
+                "En Argentine, l'opposant Martín Ferreyra a critiqué l'accord signé par l'Argentine.\n")
+    assert actor_of(d, "Martín Ferreyra") == "ARG"
+
+
+def test_no_state_leads_no_state_is_given(process):
+    d = process("Sommet\n\nLe Chili et l'Argentine ont signé un accord, a annoncé Martín Ferreyra.\n")
+    assert actor_of(d, "Martín Ferreyra") is None
+
+
+def test_towns_tell_the_country_of_a_story(process):
+    d = process("Grève\n\nÀ Toulouse et à Lyon, les cheminots ont cessé le travail lundi. "
+                "Le syndicaliste Mathieu Garnier a appelé à poursuivre le mouvement.\n")
+    assert actor_of(d, "Mathieu Garnier") == "FRA"
+
+
+def test_an_office_of_a_body_before_the_name_gives_the_body(process):
+    d = process("Haiti\n\nThe U.N. special representative in Haiti, Helen Marlowe, said the prison "
+                "in Haiti was overcrowded. Haiti's police arrested two guards.\n")
+    assert actor_of(d, "Helen Marlowe") == "UN"  # not Haiti, where the office acts
+
+
+def test_an_apposition_after_the_name_gives_the_body(process):
+    d = process("Talks\n\nSomali forces attacked a base on Monday and killed Ahmed Hassan Farah, a senior "
+                "al-Shabab commander, officials in Somalia said.\n")
+    assert actor_of(d, "Ahmed Hassan Farah") == "SHABAAB"
+
+
+def test_a_state_named_before_a_verb_is_not_the_office(process):
+    d = process("Report\n\n\"Many were wounded by Sudanese soldiers,\" said Secretary General Paul Kaminski. "
+                "The MSF team in Chad treated them.\n")
+    assert actor_of(d, "Paul Kaminski") != "SDN"
+
+
+def test_a_town_counts_by_its_own_name_and_when_no_namesake_rivals_it():
+    def town(country, population, primary=True):
+        return Candidate(1, "x", 0.0, 0.0, country, population, "city", primary)
+
+    assert _clear_town([town("FR", 2_000_000), town("CA", 12_000)]) == "FR"
+    assert _clear_town([town("FR", 7_000)]) is None  # too small to tell
+    assert _clear_town([town("NG", 15_000_000, primary=False)]) is None  # an alternate name
+    assert _clear_town([town("US", 90_000), town("GB", 60_000)]) is None  # two real namesakes
