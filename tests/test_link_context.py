@@ -1,5 +1,7 @@
 """People and bodies the knowledge base does not know: linked through the office beside their
 name, else to the state the paragraph or the story is about."""
+import pytest
+
 from veille.geo import Candidate
 from veille.stages.link import _clear_town
 
@@ -62,3 +64,59 @@ def test_a_town_counts_by_its_own_name_and_when_no_namesake_rivals_it():
     assert _clear_town([town("FR", 7_000)]) is None  # too small to tell
     assert _clear_town([town("NG", 15_000_000, primary=False)]) is None  # an alternate name
     assert _clear_town([town("US", 90_000), town("GB", 60_000)]) is None  # two real namesakes
+
+
+def linked(doc, surface):
+    return [(e.actor, e.sector, e.type) for e in doc.entities for m in e.mentions if m.text == surface]
+
+
+def test_organs_with_no_state_beside_them_are_the_story_s(process):
+    d = process("Réforme\n\nÀ Lisbonne, le gouvernement Moreira a présenté sa réforme. La Cour constitutionnelle "
+                "sera saisie, a indiqué le ministère de l'Intérieur portugais. Le Portugal attend.\n")
+    assert linked(d, "gouvernement Moreira") == [("PRT", "GOV", "ORG")]
+    assert linked(d, "Cour constitutionnelle") == [("PRT", "JUD", "ORG")]
+
+
+def test_a_capitalised_organ_is_not_a_common_word(process):
+    d = process("Parti\n\nAu Portugal, le congrès du parti s'est ouvert à Porto, et le Congrès a voté.\n")
+    assert linked(d, "congrès") == []
+    assert linked(d, "Congrès") == [("PRT", "LEG", "ORG")]
+
+
+def test_an_organ_inside_a_name_of_its_own_is_not_the_state_s(process):
+    d = process("Vote\n\nÀ Lisbonne, le Parlement européen a voté. Le Portugal a salué le vote.\n")
+    assert linked(d, "Parlement européen") == [("EU", "LEG", "ORG")]
+
+
+def test_dotted_acronyms_in_names(process):
+    d = process("Floods\n\nThe U.N. Office for the Coordination of Humanitarian Affairs said 40 people died.\n")
+    assert linked(d, "U.N. Office for the Coordination of Humanitarian Affairs")[0][0] == "UN"
+
+
+def test_a_capitalised_article_inside_a_sentence_belongs_to_the_name(process):
+    d = process("Histoire\n\nC'était en 1962 : le général De Gaulle parlait, selon le quotidien Le Monde. "
+                "Bruno Le Maire a commenté.\n")
+    assert linked(d, "De Gaulle") and linked(d, "Le Monde")
+
+
+def test_a_name_cut_at_its_apostrophe_is_mended(process):
+    d = process("Banques\n\nL'agence Moody's a abaissé les notes de 28 banques mardi.\n")
+    assert linked(d, "Moody's")
+
+
+def test_airliners_are_equipment_not_their_maker(process):
+    d = process("Crash\n\nL'appareil, un Airbus A330, s'est abîmé en mer ; Airbus a réagi.\n")
+    assert linked(d, "Airbus A330") == [(None, None, "EQUIPMENT")]
+    assert linked(d, "Airbus")[0][2] == "ORG"
+
+
+@pytest.mark.parametrize("text,surface,actor", [
+    ("Centrafrique\n\nLes miliciens anti-balaka ont affronté l'ex-Séléka près de Bangui.\n", "anti-balaka", "ANTIBALAKA"),
+    ("Centrafrique\n\nLes miliciens anti-balaka ont affronté l'ex-Séléka près de Bangui.\n", "ex-Séléka", "SELEKA"),
+    ("Crise\n\nLa zone euro et la Banque centrale européenne ont réagi mardi.\n", "zone euro", "EU"),
+    ("Crise\n\nLa zone euro et la Banque centrale européenne ont réagi mardi.\n", "Banque centrale européenne", "EU"),
+    ("Sommet\n\nLe secrétaire général de la Francophonie a parlé à Dakar.\n", "Francophonie", "OIF"),
+    ("Talks\n\nAfghan Taliban deny sheltering the group, officials in Kabul said.\n", "Afghan Taliban", "TALIBAN"),
+])
+def test_names_added_to_the_knowledge_base(process, text, surface, actor):
+    assert [a for a, _, _ in linked(process(text), surface)] == [actor]

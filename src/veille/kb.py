@@ -17,6 +17,7 @@ from veille.lexicon import files, fold, rows, split, _fold, _read_tsv
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
 ACRONYM = re.compile(r"^[A-Z0-9]{2,6}$")
+DOTTABLE = re.compile(r"^(?:UN|US|EU|UK) [A-Z]")  # the acronyms English news writes with dots
 
 
 @dataclass(slots=True)
@@ -204,6 +205,9 @@ class KnowledgeBase:
                                       groups))
                 for a in [r["name"]] + split(r.get("aliases", "")):
                     self._alias(a, r["id"], "name", strict=converted)
+                    if DOTTABLE.match(a):  # "UN Office for..." is also written "U.N. Office for..."
+                        head, _, rest = a.partition(" ")
+                        self._alias(f"{'.'.join(head)}. {rest}", r["id"], "name", strict=converted)
         self._load_states(user_dir)
         for r in rows("demonyms.tsv", user_dir):
             target = self.actor_entry(r["actor"])
@@ -214,7 +218,8 @@ class KnowledgeBase:
             if target:
                 self._alias(r["surface"], target, "metonym", r.get("sector") or None)
         for r in rows("organs.tsv", user_dir):
-            self.organs.add(r["head"], Alias(f"organ:{r['head']}", "organ", False))
+            # a head written capitalised is a proper name ("Cour constitutionnelle", "Congrès"), not a word
+            self.organs.add(r["head"], Alias(f"organ:{r['head']}", "organ", CAPITALISED if r["head"][:1].isupper() else ANY))
             self.organ_rows[f"organ:{r['head']}"] = r
         for r in rows("titles.tsv", user_dir):
             self.titles[fold(r["word"])] = r.get("sector") or ""

@@ -142,16 +142,28 @@ class Linker:
         kept = self.without_demonyms(tokens, states)
         view = [tokens[i] for i in kept]
         spans = []
+        named = {i for m in matches if m.alias.kind == "name" for i in range(m.start, m.end)}
         for om in self.kb.organs.scan(view):
             state, a, b = self.beside(tokens, states, kept[om.start], kept[om.end - 1] + 1)
-            if state is None:
-                continue
-            entry = self.kb.entries[state.alias.entry]
             row = self.kb.organ_rows[om.alias.entry]
+            if state is not None:
+                actor = self.kb.entries[state.alias.entry].actor
+            elif row.get("fallback") and not (a and tokens[a - 1].key in POSSESSIVES) \
+                    and not named.intersection(range(a, b)):  # "Parlement européen" is a name of its own
+                # "le gouvernement Rajoy": the leader's name is part of the organ's name
+                while row.get("named") and b < len(tokens) and b not in states and tokens[b].text[:1].isupper() \
+                        and tokens[b].text.isalpha() and tokens[b].start - tokens[b - 1].end <= 1:
+                    b += 1
+                actor = self.agent_fallback(row["fallback"], text, tokens[a].start, matches, tokens)
+            else:
+                continue
+            if not actor:
+                continue
+            where = self.kb.entries.get(f"gpe:{actor}")
             s, e = tokens[a].start, tokens[b - 1].end
-            eid = f"org:{fold(row['name']).replace(' ', '-')}:{entry.actor}"
-            self.mention(eid, f"{row['name']} ({entry.name})", "ORG", Mention(text[s:e], s, e, segment, "organ"),
-                         entry.actor, row["sector"] or None)
+            eid = f"org:{fold(row['name']).replace(' ', '-')}:{actor}"
+            self.mention(eid, f"{row['name']} ({where.name if where else actor})", "ORG",
+                         Mention(text[s:e], s, e, segment, "organ"), actor, row["sector"] or None)
             spans.append((s, e))
         return spans
 
@@ -246,11 +258,16 @@ class Linker:
                         continue
                 if is_headline_case(ent.sent.text):
                     continue
-                while toks and (fold(toks[0].text) in DETERMINERS or fold(toks[0].text) in self.kb.titles
-                                or fold(toks[0].text).rstrip("'’") in DETERMINERS):
+                while toks and (fold(toks[0].text) in self.kb.titles or (
+                        (fold(toks[0].text) in DETERMINERS or fold(toks[0].text).rstrip("'’") in DETERMINERS)
+                        and not _particle(toks))):
                     toks = toks[1:]
                 if not toks:
                     continue
+                last = toks[-1]
+                if last.text.endswith(("'", "’")) and last.i + 1 < len(sdoc) and sdoc[last.i + 1].text == "s" \
+                        and not last.whitespace_:
+                    toks.append(sdoc[last.i + 1])  # "Moody's", which the French tokenizer cuts after the apostrophe
                 s, e = offset + toks[0].idx, offset + toks[-1].idx + len(toks[-1].text)
                 surface = text[s:e]
                 if label == "LOC":  # "lac Sevan", "mer Noire": a generic word may lead
@@ -447,6 +464,15 @@ WHERE_WORDS = frozenset("for pour to in en à au aux dans auprès at with avec a
 def _word_before(text: str, at: int) -> str:
     m = re.search(r"([\w'’]+)\W*$", text[max(0, at - 40):at])
     return m.group(1) if m else ""
+
+
+def _particle(toks) -> bool:
+    """A capitalised article inside a sentence, before a capitalised word, is part of the name
+    ("le général De Gaulle", "Bruno Le Roux", "le quotidien Le Monde"); at the start of a
+    sentence it may be the sentence's own article."""
+    first = toks[0]
+    return (first.text[:1].isupper() and first.text.isalpha() and not first.is_sent_start and len(toks) > 1
+            and toks[1].text[:1].isupper())
 
 
 def _end_of_paragraph(text: str, at: int) -> int:
