@@ -120,3 +120,23 @@ def test_airliners_are_equipment_not_their_maker(process):
 ])
 def test_names_added_to_the_knowledge_base(process, text, surface, actor):
     assert [a for a, _, _ in linked(process(text), surface)] == [actor]
+
+
+def test_a_body_defined_by_its_acronym_is_one_organisation(process):
+    d = process("Guerre\n\nPour l'UPLK (Union populaire de libération du Karst), la trêve est fragile. "
+                "Le Mouvement des jeunes démocrates (MJD) a répondu. L'UPLK a ensuite défilé.\n")
+    upl = [e for e in d.entities if any(m.text == "Union populaire de libération du Karst" for m in e.mentions)]
+    assert len(upl) == 1 and [m.text for m in upl[0].mentions].count("UPLK") == 2
+    assert linked(d, "Mouvement des jeunes démocrates")[0][2] == "ORG"
+
+
+def test_brackets_that_spell_nothing_define_nothing(process):
+    d = process("Guerre\n\nLe comité a voté (OK) hier, et la Maison des artistes (MDX) a protesté.\n")
+    assert linked(d, "OK") == [] and not any(e.name.startswith("Maison des artistes") and
+                                             any(m.text == "MDX" for m in e.mentions) for e in d.entities)
+
+
+def test_a_country_inside_an_organisation_s_name_is_no_country(process):
+    d = process("Crash\n\nLe vol assuré par Air France reliait Rio à Paris. La France a ouvert une enquête.\n")
+    assert linked(d, "Air France")[0][2] == "ORG"
+    assert linked(d, "France") == [("FRA", None, "GPE")]

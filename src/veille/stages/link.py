@@ -69,6 +69,10 @@ class Linker:
             return
         tokens = tokenize(text)
         matches = [m for m in self.kb.gazetteer.scan(tokens) if not self.part_of_longer_name(m, tokens)]
+        names = self.capitalised_orgs(segment)
+        if names:  # "Air France", "Radio France": a country inside an organisation's own name is no country
+            matches = [m for m in matches if m.alias.kind not in ("country", "metonym")
+                       or not _strictly_inside(tokens[m.start].start, tokens[m.end - 1].end, names)]
         taken = Spans()
         for m in matches:
             entry = self.kb.entries[m.alias.entry]
@@ -83,6 +87,8 @@ class Linker:
                 hint = self.kb.alpha2.get(entry.actor) if m.alias.kind == "metonym" else None
                 self.toponyms.append((Mention(text[s:e], s, e, segment, m.alias.kind), hint))
         # each finder sees the spans of the finders before it, not its own
+        for s, e in self.definitions(text, segment, taken):
+            taken.add(s, e)
         for s, e in self.organs(text, tokens, matches, segment):
             taken.add(s, e)
         for s, e in self.agents(text, tokens, matches, segment, taken):
@@ -92,6 +98,19 @@ class Linker:
         for s, e in self.gazetteer_places(text, segment, taken):
             taken.add(s, e)
         self.model_names(segment, text, taken)
+
+    def capitalised_orgs(self, segment: str) -> list[tuple[int, int]]:
+        """The model's organisation names written as names: two words or more, each capitalised
+        but the small ones, in a sentence that is not a Title Case headline."""
+        out = []
+        for offset, sdoc in self.doc.work.get("parsed", {}).get(segment, []):
+            for ent in sdoc.ents:
+                words = [t.text for t in ent if t.is_alpha]
+                if ent.label_ == "ORG" and len(words) >= 2 and words[0][0].isupper() \
+                        and all(w[0].isupper() or w.lower() in SMALL for w in words) \
+                        and not is_headline_case(ent.sent.text):
+                    out.append((offset + ent.start_char, offset + ent.end_char))
+        return out
 
     def part_of_longer_name(self, m: Match, tokens: list[Token]) -> bool:
         """A converted person's name followed by another capitalised word is the start of
@@ -285,6 +304,38 @@ class Linker:
                 elif label == "MISC" and len(toks) >= 2 and all(t.text[0].isupper() or t.text.isdigit() for t in toks):
                     self.mention(f"misc:{fold(surface)}", surface, "MISC", Mention(surface, s, e, segment, "ner"))
 
+    def definitions(self, text: str, segment: str, taken) -> list[tuple[int, int]]:
+        """A body the text names and abbreviates, "Armée de libération nationale (ALN)" or
+        "l'ALN (Armée de libération nationale)": one organisation, its name and every later use
+        of the acronym, whether or not the model tags them."""
+        spans = []
+        for m in DEFINED.finditer(text):
+            short, inside = (m.group("acr"), m.group("long2")) if m.group("acr") else (m.group("acr2"), None)
+            if inside is not None:  # "ALN (Armée de libération nationale)"
+                ls, le = m.start("long2"), m.end("long2")
+                ss, se = m.start("acr"), m.end("acr")
+            else:  # "... Armée de libération nationale (ALN)": the shortest run of words before that spells it
+                ss, se = m.start("acr2"), m.end("acr2")
+                words = list(WORD.finditer(text, max(0, m.start() - 160), m.start()))
+                ls = next((words[i].start() for i in range(len(words) - 1, -1, -1)
+                           if words[i].group()[:1].isupper() and _spells(short, [w.group() for w in words[i:]])), None)
+                if ls is None:
+                    continue
+                le = words[-1].end()
+            if inside is not None and not _spells(short, [w.group() for w in WORD.finditer(inside)]):
+                continue
+            if taken.overlaps(ls, le) or taken.overlaps(ss, se):
+                continue
+            name = text[ls:le]
+            eid = f"org:{fold(name)}"
+            self.mention(eid, name, "ORG", Mention(name, ls, le, segment, "acronym"))
+            spans.append((ls, le))
+            for use in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text):
+                if not taken.overlaps(*use.span()) and not (ls <= use.start() < le):
+                    self.mention(eid, name, "ORG", Mention(short, use.start(), use.end(), segment, "acronym"))
+                    spans.append(use.span())
+        return spans
+
     def gazetteer_places(self, text: str, segment: str, taken) -> list[tuple[int, int]]:
         """Capitalised names the place index knows, in a country the document names (or a
         sea, region or range, which no common word is): found with or without a model,
@@ -390,7 +441,7 @@ class Linker:
     def finish(self) -> list[Entity]:
         marks = self.state_marks()
         for e in [e for e in self.entities.values() if e.actor is None and e.type in ("PER", "ORG")]:
-            if all(m.source == "ner" for m in e.mentions):
+            if all(m.source in ("ner", "acronym") for m in e.mentions):
                 e.actor = self.home_state(e, marks)
         people = [e for e in self.entities.values() if e.type == "PER"]
         full: dict[str, Entity] = {}  # surname → the first full name that ends with it
@@ -464,6 +515,27 @@ WHERE_WORDS = frozenset("for pour to in en à au aux dans auprès at with avec a
 def _word_before(text: str, at: int) -> str:
     m = re.search(r"([\w'’]+)\W*$", text[max(0, at - 40):at])
     return m.group(1) if m else ""
+
+
+WORD = re.compile(r"[\w’'-]+")
+# an acronym in brackets after a name, or a name in brackets after an acronym
+DEFINED = re.compile(r"(?<![\w-])(?P<acr>[A-Z][A-Z0-9]{1,7})\s*\((?P<long2>[A-ZÀ-Ý][^()\n]{3,120})\)"
+                     r"|\((?P<acr2>[A-Z][A-Z0-9]{1,7})\)")
+SMALL = frozenset("de du des la le les l d of the and for et pour en à au aux on in".split())
+
+
+def _spells(acronym: str, words: list[str]) -> bool:
+    """Do the words' initials spell the acronym? Small words may count or not ("Front de
+    libération nationale" is FLN, "Bring Back Our Girls" BBOG)."""
+    heads = [w.split("'")[-1].split("’")[-1] for w in words]
+    heads = [h for h in heads if h]
+    strict = "".join(h[0] for h in heads if h.lower() not in SMALL).upper()
+    loose = "".join(h[0] for h in heads).upper()
+    return len(heads) >= 2 and acronym.upper() in (strict, loose)
+
+
+def _strictly_inside(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= s and e <= b and (a, b) != (s, e) for a, b in spans)
 
 
 def _particle(toks) -> bool:
