@@ -140,3 +140,10 @@ def test_a_country_inside_an_organisation_s_name_is_no_country(process):
     d = process("Crash\n\nLe vol assuré par Air France reliait Rio à Paris. La France a ouvert une enquête.\n")
     assert linked(d, "Air France")[0][2] == "ORG"
     assert linked(d, "France") == [("FRA", None, "GPE")]
+
+
+def test_kb_names_are_read_with_or_without_hyphens(process):
+    # Phoenix writes names without hyphens or accents ("Jean Francois Cope")
+    d = process("Politique\n\nJean-François Copé a critiqué le discours à Paris, et Al Shabaab a frappé en Somalie.\n")
+    assert linked(d, "Jean-François Copé")[0][0] == "FRA"
+    assert linked(d, "Al Shabaab")[0][0] == "SHABAAB"

@@ -119,9 +119,19 @@ class Match:
 class Gazetteer:
     index: dict[tuple[str, ...], list[Alias]] = field(default_factory=dict)
     sizes: dict[str, list[int]] = field(default_factory=dict)  # first token → alias lengths, longest first
+    # names read with or without their hyphens: "Jean-François Copé" is Phoenix's "Jean Francois Cope"
+    hyphens_optional: bool = False
+
+    def key(self, surface: str) -> tuple[str, ...]:
+        key = key_of(surface)
+        return tuple(k for k in key if k != "-") if self.hyphens_optional else key
+
+    def aliases(self, surface: str) -> list[Alias]:
+        """The aliases written ``surface``, first added first."""
+        return self.index.get(self.key(surface), [])
 
     def add(self, surface: str, alias: Alias) -> None:
-        key = key_of(surface)
+        key = self.key(surface)
         if not key:
             return
         bucket = self.index.setdefault(key, [])
@@ -134,6 +144,16 @@ class Gazetteer:
 
     def scan(self, tokens: list[Token]) -> list[Match]:
         """Longest matches left to right; case rules keep names off common words."""
+        if not self.hyphens_optional:
+            return self._scan(tokens)
+        # a hyphen glued to the words on both sides is left out, and the matches mapped back
+        kept = [i for i, t in enumerate(tokens) if not (t.key == "-" and 0 < i < len(tokens) - 1
+                and tokens[i - 1].end == t.start and t.end == tokens[i + 1].start)]
+        if len(kept) == len(tokens):
+            return self._scan(tokens)
+        return [Match(kept[m.start], kept[m.end - 1] + 1, m.alias) for m in self._scan([tokens[i] for i in kept])]
+
+    def _scan(self, tokens: list[Token]) -> list[Match]:
         out, i, n = [], 0, len(tokens)
         while i < n:
             for size in self.sizes.get(tokens[i].key, ()):
@@ -167,7 +187,7 @@ def _case_ok(alias: Alias, toks: list[Token]) -> bool:
 class KnowledgeBase:
     def __init__(self, user_dir: str = ""):
         self.entries: dict[str, Entry] = {}
-        self.gazetteer = Gazetteer()
+        self.gazetteer = Gazetteer(hyphens_optional=True)
         self.organs = Gazetteer()
         self.organ_rows: dict[str, dict] = {}
         self.titles: dict[str, str] = {}
