@@ -124,7 +124,7 @@ class Gazetteer:
 
     def key(self, surface: str) -> tuple[str, ...]:
         key = key_of(surface)
-        return tuple(k for k in key if k != "-") if self.hyphens_optional else key
+        return tuple(k for k in key if k != "-") if self.hyphens_optional and "-" in key else key
 
     def aliases(self, surface: str) -> list[Alias]:
         """The aliases written ``surface``, first added first."""

@@ -7,7 +7,12 @@ states, demonyms, capitals and seats of power), generic state organs next to a s
 afghane" → AFG, COP; "les rebelles" → the group or state the paragraph is about, as the
 agents file says) and equipment designations, then the statistical model's names, passed
 through guards against its known failures on news pages (headlines in Title Case, an
-office word glued to a surname, page text).
+office word glued to a surname, page text). Bodies the text defines with an acronym
+("Armée de libération nationale (ALN)") are read before the generic nouns.
+
+A person or body the knowledge base does not know takes the body or state of the office
+written beside the name ("U.N. envoy for Haiti, X" → UN), else the state its paragraph or,
+failing that, the story is about, when one leads (its names, people, bodies and clear towns).
 
 A person or body with dated roles (Phoenix) is linked to the role valid on the document's
 date: its publication date, or today when it has none.
@@ -15,7 +20,6 @@ date: its publication date, or today when it has none.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections import Counter
 from datetime import date
 from functools import lru_cache
