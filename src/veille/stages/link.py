@@ -20,6 +20,7 @@ date: its publication date, or today when it has none.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from datetime import date
 from functools import lru_cache
@@ -312,8 +313,10 @@ class Linker:
         """A body the text names and abbreviates, "Armée de libération nationale (ALN)" or
         "l'ALN (Armée de libération nationale)": one organisation, its name and every later use
         of the acronym, whether or not the model tags them."""
-        spans = []
+        spans, seen = [], set()
         for m in DEFINED.finditer(text):
+            if len(seen) >= MAX_DEFINITIONS:
+                break
             short, inside = (m.group("acr"), m.group("long2")) if m.group("acr") else (m.group("acr2"), None)
             if inside is not None:  # "ALN (Armée de libération nationale)"
                 ls, le = m.start("long2"), m.end("long2")
@@ -328,8 +331,9 @@ class Linker:
                 le = words[-1].end()
             if inside is not None and not _spells(short, [w.group() for w in WORD.finditer(inside)]):
                 continue
-            if taken.overlaps(ls, le) or taken.overlaps(ss, se):
+            if short in seen or taken.overlaps(ls, le) or taken.overlaps(ss, se):
                 continue
+            seen.add(short)
             name = text[ls:le]
             eid = f"org:{fold(name)}"
             self.mention(eid, name, "ORG", Mention(name, ls, le, segment, "acronym"))
@@ -399,8 +403,11 @@ class Linker:
             if not window or not titles:
                 continue
             lo, hi = offset + window[0].idx, offset + window[-1].idx + len(window[-1].text)
-            for s, e, actor, sector, state in self.coded_mentions(segment):
-                if lo <= s and e <= hi and _word_before(self.doc.segment_text(segment), s).lower() not in WHERE_WORDS:
+            coded = self.coded_mentions(segment)
+            for s, e, actor, sector, state in coded[bisect_left(coded, (lo,)):]:
+                if s >= hi:
+                    break
+                if e <= hi and _word_before(self.doc.segment_text(segment), s).lower() not in WHERE_WORDS:
                     return actor, (next((x for x in titles if x), "GOV") if state else sector)
         return None, None
 
@@ -408,21 +415,20 @@ class Linker:
         """(start, end, actor, sector, is a state) of the mentions found before the model's names,
         in the order of the text."""
         if segment not in self._coded:
-            self._coded[segment] = sorted((m.start, m.end, e.actor, e.sector, e.actor in self.kb.alpha2)
-                                          for e in self.entities.values() if e.actor
-                                          for m in e.mentions if m.segment == segment)
+            self._coded[segment] = sorted(((m.start, m.end, e.actor, e.sector, e.actor in self.kb.alpha2)
+                                           for e in self.entities.values() if e.actor
+                                           for m in e.mentions if m.segment == segment), key=lambda c: c[:2])
         return self._coded[segment]
 
-    def home_state(self, e: Entity, marks: list[tuple[int, str]]) -> str | None:
+    def home_state(self, e: Entity, paragraphs: list[int], by_paragraph: dict[int, Counter], story: str | None):
         """For a person or body the model found and the knowledge base does not know: the state
         the paragraphs it stands in are about, else the state the story is about (news names a
         country's own people and bodies without repeating whose they are: "le ministre de la
         Justice Alberto Ruiz-Gallardón" in a story about Spain); none when no state leads."""
-        text = self.doc.text
-        spans = {(text.rfind("\n\n", 0, m.start) + 1, _end_of_paragraph(text, m.start))
-                 for m in e.mentions if m.segment == "body"}
-        here = Counter(actor for at, actor in marks if any(lo <= at < hi for lo, hi in spans))
-        return _leader(here) or _leader(Counter(actor for _, actor in marks))
+        here = Counter()
+        for p in {bisect_right(paragraphs, m.start) for m in e.mentions if m.segment == "body"}:
+            here.update(by_paragraph.get(p, {}))
+        return _leader(here) or story
 
     def state_marks(self) -> list[tuple[int, str]]:
         """(offset, state) for every body mention of a state, its people and bodies, and of a
@@ -444,9 +450,15 @@ class Linker:
 
     def finish(self) -> list[Entity]:
         marks = self.state_marks()
+        # paragraph starts, and the states each paragraph names (paragraph i begins at paragraphs[i - 1])
+        paragraphs = [m.end() for m in re.finditer(r"\n\n", self.doc.text)]
+        by_paragraph: dict[int, Counter] = {}
+        for at, actor in marks:
+            by_paragraph.setdefault(bisect_right(paragraphs, at), Counter())[actor] += 1
+        story = _leader(Counter(actor for _, actor in marks))
         for e in [e for e in self.entities.values() if e.actor is None and e.type in ("PER", "ORG")]:
             if all(m.source in ("ner", "acronym") for m in e.mentions):
-                e.actor = self.home_state(e, marks)
+                e.actor = self.home_state(e, paragraphs, by_paragraph, story)
         people = [e for e in self.entities.values() if e.type == "PER"]
         full: dict[str, Entity] = {}  # surname → the first full name that ends with it
         for e in people:
@@ -522,6 +534,7 @@ def _word_before(text: str, at: int) -> str:
 
 
 WORD = re.compile(r"[\w’'-]+")
+MAX_DEFINITIONS = 50  # acronyms defined in one text: a page that defines more is not news
 # an acronym in brackets after a name, or a name in brackets after an acronym
 DEFINED = re.compile(r"(?<![\w-])(?P<acr>[A-Z][A-Z0-9]{1,7})\s*\((?P<long2>[A-ZÀ-Ý][^()\n]{3,120})\)"
                      r"|\((?P<acr2>[A-Z][A-Z0-9]{1,7})\)")
