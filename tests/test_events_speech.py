@@ -83,3 +83,15 @@ def test_what_is_made_public_is_told(process, text, etype, source):
 def test_a_word_of_support_or_request_alone_is_not_told(process, text):
     types = [t for t, _, _ in told(process(fr(text)))]
     assert "SUPPORT" not in types and "REQUEST" not in types, types
+
+
+@pytest.mark.parametrize("text, done", [
+    (fr("La police n'est pas parvenue à arrêter les auteurs à Lyon."), False),
+    (fr("On ne peut pas interdire les manifestations à Lyon, estime le maire."), False),
+    (en("The police did not manage to arrest the gunmen in Lagos, Nigeria."), False),
+    (fr("La police est parvenue à arrêter les auteurs à Lyon."), True),
+    (en("The police managed to arrest the gunmen in Lagos, Nigeria."), True),
+])
+def test_what_could_not_be_done_is_not_done(process, text, done):
+    types = [t for t, _, _ in told(process(text))]
+    assert ("COERCE" in types) == done, types

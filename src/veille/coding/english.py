@@ -126,6 +126,8 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
     while base.dep_ == "conj" and base.head.i != base.i and base.head.pos_ in ("VERB", "AUX"):
         base = base.head
     if base.tag_ == "VB" and base.dep_ == "xcomp":
+        if negated(base.head, lex):
+            return False  # "did not manage to arrest", "cannot ban": not done
         return any(_cue(lex, cue, base.head) for cue in ("aspect", "plan", "commit", "threat"))
     if base.tag_ == "VB" and base.dep_ in ("acl", "advcl", "relcl") and any(
             c.dep_ in ("aux", "mark") and fold(c.text) == "to" for c in base.children):

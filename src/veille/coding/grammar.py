@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from veille.coding import arguments
+from veille.coding.modality import negated
 from veille.coding.lexicon import EventLexicon
 from veille.lexicon import fold
 
@@ -77,6 +78,8 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
     if "Inf" in form:
         if head.pos_ == "NOUN" and head.dep_ in ("nsubj", "nsubj:pass"):
             return False  # "cette décision de soutenir l'Ukraine …": a reference, not news
+        if tok.dep_ == "xcomp" and negated(head, lex):
+            return False  # "n'est pas parvenue à arrêter", "on ne peut pas interdire": not done
         return any(lex.is_cue(cue, hkey) for cue in ("aspect", "plan", "commit", "threat"))
     subj = [c for c in tok.children if c.dep_ == "nsubj"]
     if subj and subj[0].pos_ == "PRON" and set(subj[0].morph.get("PronType")) & {"Dem", "Ind"}:
