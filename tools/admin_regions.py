@@ -197,7 +197,8 @@ def main(whl: Path) -> None:
                 parent_code[s.parent_code][code] += 1
             kind = s.type.split()[-1].lower() if s.type.split()[-1].lower() in TYPES else None
             level2.append((iso_names(s.name)[0], round(lat, 3), round(lon, 3), cc, code, "2",
-                           aliases([*iso_names(s.name), *iso_names(fr.gettext(s.name))], cc, kind, people2[(cc, county)])))
+                           aliases([*iso_names(s.name), *iso_names(fr.gettext(s.name))], cc, kind, people2[(cc, county)]),
+                           people2[(cc, county)]))
     for (cc, code), name in sorted(level1.items()):
         lat = statistics.median(p[0] for p in points1[(cc, code)])
         lon = statistics.median(p[1] for p in points1[(cc, code)])
@@ -212,14 +213,15 @@ def main(whl: Path) -> None:
                 names += [*iso_names(s.name), *iso_names(fr.gettext(s.name))]
                 kind = kind or (s.type.split()[-1].lower() if s.type.split()[-1].lower() in TYPES else None)
                 break
-        out.append((name, round(lat, 3), round(lon, 3), cc, code, "1", aliases(names, cc, kind, people1[(cc, code)])))
+        out.append((name, round(lat, 3), round(lon, 3), cc, code, "1", aliases(names, cc, kind, people1[(cc, code)]),
+                    people1[(cc, code)]))
     out += level2
     buf = io.StringIO()
     buf.write(HEADER)
     w = csv.writer(buf, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, escapechar="\\")
-    w.writerow(["name", "kind", "lat", "lon", "country", "admin1", "level", "aliases", "source"])
-    for name, lat, lon, cc, code, level, al in out:
-        w.writerow([name, "region", lat, lon, cc, code, level, "|".join(al), "geonames;iso3166-2"])
+    w.writerow(["name", "kind", "lat", "lon", "country", "admin1", "level", "population", "aliases", "source"])
+    for name, lat, lon, cc, code, level, al, people in out:
+        w.writerow([name, "region", lat, lon, cc, code, level, people, "|".join(al), "geonames;iso3166-2"])
     OUT.write_text(buf.getvalue(), encoding="utf-8")
     print(f"{len(out)} divisions written to {OUT}")
 
@@ -229,7 +231,8 @@ HEADER = """\
 # level 1: first-level divisions (GeoNames admin1: states, provinces, oblasts, governorates, regions...);
 # level 2: second-level divisions listed by ISO 3166-2 (departments, provinces...). lat/lon: the median position
 # of the division's populated places (WGS 84). country: ISO 3166-1 alpha-2; admin1: the GeoNames admin1 code
-# (of the division itself, or of the one a level-2 division lies in). aliases: the GeoNames name, the ISO 3166-2
+# (of the division itself, or of the one a level-2 division lies in). population: the people of its populated
+# places (a lower bound, to weigh "Ontario" the province against Ontario, California). aliases: the GeoNames name, the ISO 3166-2
 # name and its French translation, the name without its kind of division when that bare name is no common English
 # or French word, no state and no town of 5000 people in the same state, and the name with its kind written out
 # ("Borno State", "Borno region", "État de Borno").

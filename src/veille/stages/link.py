@@ -285,8 +285,10 @@ class Linker:
             if lead and idx.lookup(f"{lead.group(1)} {name}"):
                 a, name = lead.start(1), text[lead.start(1):b]
             cands = idx.lookup(name)
-            if any(c.kind != "city" or c.country in context or (c.population >= BIG_CITY and not initial)
-                   for c in cands):
+            # a division from the generated table by its bare name alone ("Ohio"): only in the
+            # document's states; elsewhere the model's names decide
+            if any((c.kind != "city" and (not c.level or DIVISION.search(name))) or c.country in context
+                   or (c.kind == "city" and c.population >= BIG_CITY and not initial) for c in cands):
                 self.toponyms.append((Mention(name, a, b, segment, "gazetteer"), None))
                 spans.append((a, b))
         return spans
@@ -338,15 +340,32 @@ class Linker:
         return sorted(self.entities.values(), key=lambda x: (-len(x.mentions), x.name))
 
 
-CAP = r"[A-ZÀ-ÖØ-Þ][\w'’]+"
+CAP = r"[A-ZÀ-ÖØ-Þ](?:\w|['’](?![sS]\b))+"  # "Toronto's mayor": the name ends before the possessive
 # capitalised words, joined by spaces, hyphens and the small words of place names
 # ("Cape of Good Hope", "Bab el-Mandeb", "Fédération de Russie")
 RUN = re.compile(rf"{CAP}(?:(?:[ -]|\s(?:of|of the|de|du|des|de la|el|al|on|upon)\s|\sd[’']){CAP})*")
 
 
+WORD = re.compile(r"[\w'’]+")
+
+
 def capitalised_runs(text: str, s: int, e: int) -> list[tuple[int, int]]:
-    """Spans of capitalised words inside text[s:e] ("base russe de Gyumri" → "Gyumri")."""
-    return [(s + m.start(), s + m.end()) for m in RUN.finditer(text[s:e])]
+    """Spans of capitalised words inside text[s:e] ("base russe de Gyumri" → "Gyumri"); a run
+    stops at a weekday or a month ("Edmonton on Sunday", "à Gao Lundi")."""
+    out = []
+    for m in RUN.finditer(text, s, e):
+        a, b = m.span()
+        calendar = _calendar()
+        if " " not in m.group() or not any(fold(w) in calendar for w in WORD.findall(m.group())):
+            out.append((a, b))
+            continue
+        at = a
+        for w in WORD.finditer(text, a, b):
+            if fold(w.group()) in calendar:
+                out += [x.span() for x in RUN.finditer(text, at, w.start())]
+                at = w.end()
+        out += [x.span() for x in RUN.finditer(text, at, b)]
+    return out
 
 
 @lru_cache(maxsize=4)
@@ -365,6 +384,20 @@ def calendar_words(lang: str) -> frozenset[str]:
     return frozenset(months) | frozenset(days)
 
 
+@lru_cache(maxsize=1)
+def _calendar() -> frozenset[str]:
+    """Weekdays and months, written out, in the languages veille reads."""
+    from babel import Locale
+
+    out = set()
+    for lang in ("fr", "en"):
+        loc = Locale(lang)
+        out |= {fold(n) for n in loc.months["format"]["wide"].values()}
+        out |= {fold(n) for n in loc.days["format"]["wide"].values()}
+    return frozenset(out)
+
+
+DIVISION = re.compile(r"\b(?:Region|Province|State|County|Governorate|Oblast|Department|Prefecture|District)\b")
 LEAD = re.compile(r"(?<![\w'’])([a-zà-ÿ]+)\s+$")
 
 

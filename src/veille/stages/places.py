@@ -8,6 +8,7 @@ marked unresolved, never put at a guessed point.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from functools import lru_cache
 
@@ -20,6 +21,15 @@ from veille.pipeline import Context, Stage
 
 TOWN = 20_000  # a city outside the document's countries must be at least this large
 DETERMINERS = ("l'", "la", "le", "les", "d'", "du", "de", "des", "the")
+# the kind of division written after a name ("the Donetsk region", "Borno State")
+DIVISION_AFTER = re.compile(r"[ \t]+(region|province|state|county|governorate|oblast|department|prefecture|district)\b",
+                            re.I)
+# "London, Ontario", "Paris, Texas", "Gao, au Mali": the division or state written next to a name
+BESIDE = re.compile(r"[ \t]*,[ \t]*(?:(?:au|en|aux|dans l['’]État d[eu']?|in)[ \t]+)?(?:the[ \t]+)?([A-ZÀ-ÖØ-Þ][\w'’-]*(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w'’-]*){0,3})")
+DIVISION_BEFORE = re.compile(r"\b((?:région|province|oblast|gouvernorat|comté|département|préfecture|wilaya|État|"
+                             r"district|canton|kraï)[ \t]+(?:de[ \t]+(?:la[ \t]+|l['’])?|d['’]|du[ \t]+))$", re.I)
+DIVISION_WORDS = re.compile(r"\b(region|province|state|county|governorate|oblast|department|prefecture|district|"
+                            r"région|état|comté|gouvernorat|département|préfecture|wilaya)\b", re.I)
 
 
 @lru_cache(maxsize=4)
@@ -32,16 +42,50 @@ def not_places(user_dir: str = "") -> frozenset[str]:
     return frozenset(fold(r["name"]) for r in rows("not_places.tsv", user_dir))
 
 
+def qualified(name: str) -> bool:
+    """The name says it is a division ("Borno State", "province de Kunduz")."""
+    return bool(DIVISION_WORDS.search(fold(name)))
+
+
+def within(cand: geo.Candidate, outer: geo.Candidate) -> bool:
+    """cand lies in outer: the same state, and the same first-level division when outer is one."""
+    if cand.country != outer.country or cand.id == outer.id:
+        return False
+    if outer.kind == "country":
+        return True
+    if outer.level == 1 and outer.admin1:
+        return cand.admin1 == outer.admin1
+    return geo.km(cand.lat, cand.lon, outer.lat, outer.lon) <= 150
+
+
+def container(text: str, end: int, idx, states: dict[int, str]) -> list[geo.Candidate]:
+    """What "London, Ontario" or "Paris, Texas" writes after the name: the state (by the
+    document's own state mentions) or the divisions the index knows by that name."""
+    m = BESIDE.match(text, end, min(len(text), end + 80))
+    if not m:
+        return []
+    if m.start(1) in states:
+        return [geo.Candidate(0, "", 0.0, 0.0, states[m.start(1)], 0, "country", True)]
+    words = m.group(1).split()
+    for n in range(len(words), 0, -1):  # the longest name that is a division
+        outer = [c for c in idx.lookup(" ".join(words[:n])) if c.kind in ("region", "area")]
+        if outer:
+            return outer
+    return []
+
+
 def choose(cands, context: Counter) -> geo.Candidate | None:
     if not cands:
         return None
     total = sum(context.values()) or 1
 
     def score(c: geo.Candidate) -> float:
-        s = math.log10(c.population + 10)
+        # a division weighs a tenth of its people against a town of the same name ("Ontario",
+        # the province, over Ontario, California; Bari, the Italian city, over the Somali region)
+        s = math.log10((c.population / 10 if c.level else c.population) + 10)
         s += 6 * context.get(c.country, 0) / total + (2 if c.country in context else 0)
         s += 0.5 if c.primary else 0
-        s += 3 if c.kind in ("region", "water", "area", "mountain") else 0
+        s += 3 if c.kind in ("region", "water", "area", "mountain") and not c.level else 0
         return s
 
     return max(cands, key=score)
@@ -54,6 +98,19 @@ def _strip(surface: str, user_dir: str) -> tuple[int, str]:
     while True:
         low = fold(surface[cut:])
         for p in words:
+            elided = p.endswith("'")
+            if low.startswith(p) and len(low) > len(p) and (elided or low[len(p)] == " "):
+                cut += len(p) + (0 if elided else 1)
+                break
+        else:
+            return cut, surface[cut:]
+
+
+def _strip_determiners(surface: str) -> tuple[int, str]:
+    cut = 0
+    while True:
+        low = fold(surface[cut:])
+        for p in DETERMINERS:
             elided = p.endswith("'")
             if low.startswith(p) and len(low) > len(p) and (elided or low[len(p)] == " "):
                 cut += len(p) + (0 if elided else 1)
@@ -83,6 +140,13 @@ def places(doc: Document, ctx: Context) -> Document:
 
     found: dict[tuple, Place] = {}
     stop = not_places(opts.kb_dir)
+    texts = {}
+    states = {}  # (segment, start) of a state's name → its alpha-2, for "Gao, au Mali"
+    for e in doc.entities:
+        if e.actor in kb.alpha2 and e.type == "GPE":
+            for m in e.mentions:
+                if m.source == "country":
+                    states[(m.segment, m.start)] = kb.alpha2[e.actor]
 
     def add(cand: geo.Candidate | None, m: Mention, surface: str):
         if cand is None:
@@ -104,13 +168,37 @@ def places(doc: Document, ctx: Context) -> Document:
     for m, hint in doc.work.get("toponyms", []):
         if m.source == "country":
             continue
+        text = texts.get(m.segment)
+        if text is None:
+            text = texts[m.segment] = doc.segment_text(m.segment)
         cut, name = _strip(m.text, opts.kb_dir)
+        whole = _strip_determiners(m.text)
+        if whole[1] != name and idx.lookup(whole[1]):  # "province de Kunduz": the division, not the town
+            cut, name = whole
+        end = m.end
+        before = DIVISION_BEFORE.search(text, max(0, m.start - 30), m.start) if text[m.start:m.end] == m.text else None
+        if before and cut == 0 and idx.lookup(before.group(1) + name):  # "la région de Kherson"
+            cut, name = before.start(1) - m.start, before.group(1) + name
+        after = DIVISION_AFTER.match(text, m.end, min(len(text), m.end + 20)) if text[m.start:m.end] == m.text else None
+        if after and idx.lookup(f"{name} {after.group(1)}"):  # "the Donetsk region", "Borno State"
+            name, end = f"{name} {after.group(1)}", after.end()
         if fold(name) in stop:
             continue
         cands = idx.lookup(name)
-        if hint:  # a capital written for its state: that state's city
+        # a generated division by its bare name alone, found by the gazetteer: only where the document is
+        if m.source in ("ner-part", "gazetteer") and not qualified(name):
+            cands = [c for c in cands if not c.level or c.country in context]
+        inside = []
+        if len(cands) > 1 and text[m.start:m.end] == m.text:  # "London, Ontario": the one inside what follows
+            outer = container(text, m.end, idx, {s: a for (g, s), a in states.items() if g == m.segment})
+            inside = [c for c in cands if any(within(c, o) for o in outer)]
+        if inside:
+            cands = inside
+        elif hint:  # a capital written for its state: that state's city
             cands = [c for c in cands if c.country == hint] or cands
-        if m.source in ("ner-part", "gazetteer"):  # only where the document is, a region, or a big city
+        if inside:
+            pass
+        elif m.source in ("ner-part", "gazetteer"):  # only where the document is, a region, or a big city
             cands = [c for c in cands if c.country in context or (m.source == "gazetteer" and (
                 c.kind != "city" or c.population >= BIG_CITY))]
         elif not any(c.country in context or c.kind != "city" or c.population >= TOWN for c in cands):
@@ -131,7 +219,7 @@ def places(doc: Document, ctx: Context) -> Document:
                 continue
             if m.source != "ner":  # a piece or a guess that is no place: nothing to keep
                 continue
-        add(cand, Mention(name, m.start + cut, m.end, m.segment, m.source), name)
+        add(cand, Mention(name, m.start + cut, end, m.segment, m.source), name)
     doc.places = sorted(found.values(), key=lambda p: (not p.resolved, -len(p.mentions), p.name))
     return doc
 
