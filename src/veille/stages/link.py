@@ -56,6 +56,7 @@ class Linker:
         self.day = (doc.published or date.today().isoformat())[:10]
         self.doc_states: Counter = Counter()  # state → mentions in the body, for generic nouns
         self.lang = doc.work.get("nlp_lang") or doc.language
+        self.implied: Counter = Counter()  # states that the document's unambiguous place names put it in
 
     def mention(self, eid: str, name: str, etype: str, m: Mention, actor=None, sector=None, wikidata=None):
         ent = self.entities.get(eid)
@@ -271,7 +272,7 @@ class Linker:
 
         idx = geo.index(self.options.data_dir, self.options.min_population)
         context = {self.kb.alpha2[e.actor] for e in self.entities.values() if e.actor in self.kb.alpha2}
-        spans = []
+        runs = []
         for a, b in capitalised_runs(text, 0, len(text)):
             if taken.overlaps(a, b):
                 continue
@@ -285,6 +286,12 @@ class Linker:
             if lead and idx.lookup(f"{lead.group(1)} {name}"):
                 a, name = lead.start(1), text[lead.start(1):b]
             cands = idx.lookup(name)
+            if cands:
+                runs.append((a, b, name, cands, initial))
+                self.implied.update(_one_state(cands))
+        context |= set(self.implied)
+        spans = []
+        for a, b, name, cands, initial in runs:
             # a division from the generated table by its bare name alone ("Ohio"): only in the
             # document's states; elsewhere the model's names decide
             if any((c.kind != "city" and (not c.level or DIVISION.search(name))) or c.country in context
@@ -343,7 +350,9 @@ class Linker:
 CAP = r"[A-ZÀ-ÖØ-Þ](?:\w|['’](?![sS]\b))+"  # "Toronto's mayor": the name ends before the possessive
 # capitalised words, joined by spaces, hyphens and the small words of place names
 # ("Cape of Good Hope", "Bab el-Mandeb", "Fédération de Russie")
-RUN = re.compile(rf"{CAP}(?:(?:[ -]|\s(?:of|of the|de|du|des|de la|el|al|on|upon)\s|\sd[’']){CAP})*")
+# ("Cape of Good Hope", "Bab el-Mandeb", "Fédération de Russie", "Noyal-sur-Vilaine", "Pointe-au-Père")
+RUN = re.compile(rf"{CAP}(?:(?:[ -]|-(?:sur|sous|et|en|de|du|des|de-la|la|le|les|lès|lez|au|aux|upon|on|in)-|-d[’']|"
+                 rf"\s(?:of|of the|de|du|des|de la|el|al|on|upon)\s|\sd[’']){CAP})*")
 
 
 WORD = re.compile(r"[\w'’]+")
@@ -401,6 +410,18 @@ DIVISION = re.compile(r"\b(?:Region|Province|State|County|Governorate|Oblast|Dep
 LEAD = re.compile(r"(?<![\w'’])([a-zà-ÿ]+)\s+$")
 
 
+def _one_state(cands) -> list[str]:
+    """The state a place name puts the document in: all its notable places (a division, a
+    region, a town of 20,000) lie in one state, and no other town of 5,000 has that name
+    ("Ille-et-Vilaine", "Zamfara", "Chicago"; not "Paris")."""
+    notable = {c.country for c in cands if c.country and (c.kind != "city" or c.population >= 20_000)}
+    if len(notable) != 1:
+        return []
+    if any(c.country not in notable and (c.kind != "city" or c.population >= 5_000) for c in cands):
+        return []
+    return list(notable)
+
+
 def _leader(counts: Counter) -> str | None:
     """The state mentioned most, when no other is mentioned as often."""
     top = counts.most_common(2)
@@ -430,6 +451,7 @@ def link(doc: Document, ctx: Context) -> Document:
                        Mention(doc.author, 0, len(doc.author), "author", "byline"))
     doc.entities = linker.finish()
     doc.work["toponyms"] = linker.toponyms
+    doc.work["implied_states"] = linker.implied
     return doc
 
 

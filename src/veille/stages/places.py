@@ -28,6 +28,8 @@ DIVISION_AFTER = re.compile(r"[ \t]+(region|province|state|county|governorate|ob
 BESIDE = re.compile(r"[ \t]*,[ \t]*(?:(?:au|en|aux|dans l['’]État d[eu']?|in)[ \t]+)?(?:the[ \t]+)?([A-ZÀ-ÖØ-Þ][\w'’-]*(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w'’-]*){0,3})")
 DIVISION_BEFORE = re.compile(r"\b((?:région|province|oblast|gouvernorat|comté|département|préfecture|wilaya|État|"
                              r"district|canton|kraï)[ \t]+(?:de[ \t]+(?:la[ \t]+|l['’])?|d['’]|du[ \t]+))$", re.I)
+CONNECTED = re.compile(r"\s(?:of|of the|de|du|des|de la|el|al|on|upon)\s|\sd['’]")
+BARE_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’]*(?:[ -][A-ZÀ-ÖØ-Þ][\w'’]*)*")
 DIVISION_WORDS = re.compile(r"\b(region|province|state|county|governorate|oblast|department|prefecture|district|"
                             r"région|état|comté|gouvernorat|département|préfecture|wilaya)\b", re.I)
 
@@ -138,6 +140,8 @@ def places(doc: Document, ctx: Context) -> Document:
         if e.actor in kb.alpha2:
             context[kb.alpha2[e.actor]] += len(e.mentions)
 
+    for state in doc.work.get("implied_states", {}):  # "Ille-et-Vilaine" puts the story in France
+        context[state] += 1
     found: dict[tuple, Place] = {}
     stop = not_places(opts.kb_dir)
     texts = {}
@@ -208,6 +212,9 @@ def places(doc: Document, ctx: Context) -> Document:
             start = m.start + cut
             pieces = [(start + a, start + b, name[a:b]) for a, b in capitalised_runs(name, 0, len(name))]
             pieces = [p for p in pieces if p[2] != name] or pieces
+            # "Iju de Lagos", "Gulf of Aden": the names a connector joins, each on its own
+            pieces += [(a + x.start(), a + x.end(), x.group()) for a, _, w in pieces if CONNECTED.search(w)
+                       for x in BARE_RUN.finditer(w)]
             pieces = [(a, b, w) for a, b, w in pieces for a, b, w in _hyphen_parts(a, w)]
             # a name found inside a longer one counts only in a country the document is about
             hits = [(choose([c for c in idx.lookup(w) if c.country in context], context), a, b, w)

@@ -1,0 +1,93 @@
+"""Places worldwide: administrative divisions in French and English, the division or state
+written next to a name, runs that stop at dates, possessives, demonyms that are no places."""
+from veille.geo import km
+
+
+def places(doc):
+    return {m.text: p for p in doc.places for m in p.mentions}
+
+
+def where(doc, surface):
+    found = places(doc)
+    assert surface in found, f"{surface!r} not placed; places: {[(p.name, [m.text for m in p.mentions]) for p in doc.places]}"
+    return found[surface]
+
+
+def test_us_states_in_english_and_french(process):
+    d = process("Title\n\nThe storm moved from Florida into Georgia and then Ohio, the US weather service said.\n")
+    assert km(where(d, "Florida").lat, where(d, "Florida").lon, 28.0, -81.7) < 300
+    assert where(d, "Ohio").country == "US" and where(d, "Ohio").kind == "region"
+    f = process("Titre\n\nLe gouverneur de Floride a rencontré son homologue de Virginie aux États-Unis.\n")
+    assert where(f, "Floride").country == "US" and where(f, "Virginie").country == "US"
+    assert km(where(f, "Virginie").lat, where(f, "Virginie").lon, 37.5, -78.8) < 250
+
+
+def test_a_division_written_with_its_kind(process):
+    d = process("Title\n\nGunmen abducted twenty farmers in Zamfara State on Tuesday, and troops were sent "
+                "to the Kunar province of Afghanistan.\n")
+    assert where(d, "Zamfara State").country == "NG"
+    assert where(d, "Kunar province").country == "AF"
+    f = process("Titre\n\nDes frappes ont visé la région de Kherson, puis le gouvernorat d'Idlib, en Syrie.\n")
+    kherson = where(f, "région de Kherson")
+    assert kherson.kind == "region" and kherson.country == "UA"
+    assert where(f, "gouvernorat d'Idlib").kind == "region"
+
+
+def test_english_region_after_the_name(process):
+    d = process("Title\n\nShelling continued in the Zaporizhzhia region overnight, Ukrainian officials said.\n")
+    p = where(d, "Zaporizhzhia region")
+    assert p.kind == "region" and km(p.lat, p.lon, 47.5, 35.5) < 150
+
+
+def test_a_town_that_names_its_division_stays_the_town(process):
+    d = process("Title\n\nA bomb exploded at a market in Kano, Nigeria's second city, on Friday.\n")
+    p = where(d, "Kano")
+    assert p.kind == "city" and km(p.lat, p.lon, 12.0, 8.52) < 25
+
+
+def test_a_region_named_like_a_common_word_is_not_taken_alone(process):
+    d = process("Title\n\nDelta pilots and Plateau residents protested in Atlanta about wages.\n")
+    assert not any(p.kind == "region" and p.country == "NG" for p in d.places)
+
+
+def test_the_division_or_state_next_to_a_name(process):
+    d = process("Title\n\nPolice in London, Ontario, arrested two men after the shooting.\n")
+    assert where(d, "London").country == "CA" and km(where(d, "London").lat, where(d, "London").lon, 42.98, -81.25) < 30
+    t = process("Title\n\nA tornado destroyed homes in Paris, Texas, late on Monday.\n")
+    assert where(t, "Paris").country == "US"
+    f = process("Titre\n\nDes manifestants se sont rassemblés à Paris, devant le ministère.\n")
+    assert where(f, "Paris").country == "FR"
+
+
+def test_a_run_stops_at_a_weekday_or_a_month(process):
+    d = process("Title\n\nPolice in Edmonton on Sunday arrested a man after a standoff.\n")
+    assert where(d, "Edmonton").country == "CA"
+    f = process("Titre\n\nDes soldats ont été tués à Gao Lundi, au Mali, selon l'armée.\n")
+    assert where(f, "Gao").country == "ML"
+    assert not any("Lundi" in m for m in places(f))
+
+
+def test_possessives(process):
+    d = process("Title\n\nToronto's mayor said the city would help, as Ukraine's east came under fire again.\n")
+    assert where(d, "Toronto").country == "CA"
+    assert where(d, "Ukraine").country == "UA"
+
+
+def test_demonyms_are_not_places(process):
+    for text in ("Titre\n\nLes forces russes ont avancé, selon l'armée ukrainienne.\n",
+                 "Title\n\nRussian troops shelled the town while Ukrainian forces held the line.\n"):
+        assert process(text).places == [], text
+    d = process("Titre\n\nLes forces russes ont avancé en Ukraine.\n")
+    assert [p.country for p in d.places] == ["UA"]
+
+
+def test_a_division_puts_its_villages_in_its_state(process):
+    d = process("Titre\n\nUn incendie a détruit une usine à Noyal-sur-Vilaine, en Ille-et-Vilaine, mardi.\n")
+    assert where(d, "Ille-et-Vilaine").country == "FR"
+    p = where(d, "Noyal-sur-Vilaine")
+    assert p.country == "FR" and km(p.lat, p.lon, 48.11, -1.52) < 10
+
+
+def test_a_name_joined_to_another_by_a_connector(process):
+    d = process("Titre\n\nL'avion s'est écrasé à Iju de Lagos, selon les secours nigérians.\n")
+    assert where(d, "Lagos").country == "NG"
