@@ -275,6 +275,9 @@ class Linker:
         runs = []
         for a, b in capitalised_runs(text, 0, len(text)):
             if taken.overlaps(a, b):
+                # "Taiwan Strait", "South China Sea": a sea or range named after a state is a place of its own
+                if " " in text[a:b] and any(c.kind in ("water", "mountain") for c in idx.lookup(text[a:b])):
+                    self.toponyms.append((Mention(text[a:b], a, b, segment, "gazetteer"), None))
                 continue
             name = text[a:b]
             initial = _char_before(text, a) in ".!?:«»\"“”—–-\n("  # also "" at the start of the text
@@ -299,6 +302,18 @@ class Linker:
                 self.toponyms.append((Mention(name, a, b, segment, "gazetteer"), None))
                 spans.append((a, b))
         return spans
+
+    def title_places(self) -> None:
+        """Places the headline names ("... en Bretagne"), from the place index alone: a
+        headline is no sentence for the model, and in Title Case every word is a name."""
+        title = self.doc.title or ""
+        if not title or len(title) > 300 or is_headline_case(title):
+            return
+        taken = Spans()
+        tokens = tokenize(title)
+        for m in self.kb.gazetteer.scan(tokens):  # states and people named in it are no towns
+            taken.add(tokens[m.start].start, tokens[m.end - 1].end)
+        self.gazetteer_places(title, "title", taken)
 
     def leftover_places(self, text: str, s: int, e: int, taken, segment: str) -> None:
         for a, b in capitalised_runs(text, s, e):
@@ -446,6 +461,7 @@ def link(doc: Document, ctx: Context) -> Document:
     linker = Linker(doc, ctx)
     for segment in ("body", "caption"):
         linker.run(segment)
+    linker.title_places()
     if doc.author and len(doc.author.split()) <= 4:  # the byline names a person too
         linker.mention(f"per:{fold(doc.author)}", doc.author, "PER",
                        Mention(doc.author, 0, len(doc.author), "author", "byline"))

@@ -87,7 +87,9 @@ def choose(cands, context: Counter) -> geo.Candidate | None:
         s = math.log10((c.population / 10 if c.level else c.population) + 10)
         s += 6 * context.get(c.country, 0) / total + (2 if c.country in context else 0)
         s += 0.5 if c.primary else 0
-        s += 3 if c.kind in ("region", "water", "area", "mountain") and not c.level else 0
+        # a region, sea or range of the hand-made table is what news means by the name, even
+        # against a town of the document's state ("Middle East", a Baltimore neighbourhood)
+        s += 5 if c.kind in ("region", "water", "area", "mountain") and not c.level else 0
         return s
 
     return max(cands, key=score)
@@ -181,23 +183,27 @@ def places(doc: Document, ctx: Context) -> Document:
             cut, name = whole
         end = m.end
         before = DIVISION_BEFORE.search(text, max(0, m.start - 30), m.start) if text[m.start:m.end] == m.text else None
+        shown = name  # the name as the mention keeps it, without the kind of division around it
         if before and cut == 0 and idx.lookup(before.group(1) + name):  # "la région de Kherson"
-            cut, name = before.start(1) - m.start, before.group(1) + name
-        after = DIVISION_AFTER.match(text, m.end, min(len(text), m.end + 20)) if text[m.start:m.end] == m.text else None
-        if after and idx.lookup(f"{name} {after.group(1)}"):  # "the Donetsk region", "Borno State"
-            name, end = f"{name} {after.group(1)}", after.end()
+            name = before.group(1) + name
+        after = None if name != shown else DIVISION_AFTER.match(text, m.end, min(len(text), m.end + 20)) if text[m.start:m.end] == m.text else None
+        if after and idx.lookup(f"{name} {after.group(1)}"):  # "the Donetsk region": looked up with its
+            name = f"{name} {after.group(1)}"  # kind, kept without it, as "région de" is
         if fold(name) in stop:
             continue
         cands = idx.lookup(name)
         # a generated division by its bare name alone, found by the gazetteer: only where the document is
         if m.source in ("ner-part", "gazetteer") and not qualified(name):
             cands = [c for c in cands if not c.level or c.country in context]
-        inside = []
-        if len(cands) > 1 and text[m.start:m.end] == m.text:  # "London, Ontario": the one inside what follows
+        inside, outer = [], []
+        if cands and text[m.start:m.end] == m.text:  # "London, Ontario": the one inside what follows
             outer = container(text, m.end, idx, {s: a for (g, s), a in states.items() if g == m.segment})
             inside = [c for c in cands if any(within(c, o) for o in outer)]
+            outer = [o for o in outer if o.kind == "country" or o.level == 1]  # a container that can exclude
         if inside:
             cands = inside
+        elif outer and all(c.kind == "city" for c in cands):  # "Charlevoix, Quebec": not the Michigan one
+            cands = []
         elif hint:  # a capital written for its state: that state's city
             cands = [c for c in cands if c.country == hint] or cands
         if inside:
@@ -226,7 +232,7 @@ def places(doc: Document, ctx: Context) -> Document:
                 continue
             if m.source != "ner":  # a piece or a guess that is no place: nothing to keep
                 continue
-        add(cand, Mention(name, m.start + cut, end, m.segment, m.source), name)
+        add(cand, Mention(shown, m.start + cut, end, m.segment, m.source), shown)
     doc.places = sorted(found.values(), key=lambda p: (not p.resolved, -len(p.mentions), p.name))
     return doc
 
