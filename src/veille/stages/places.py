@@ -70,10 +70,32 @@ def container(text: str, end: int, idx, states: dict[int, str]) -> list[geo.Cand
         return [geo.Candidate(0, "", 0.0, 0.0, states[m.start(1)], 0, "country", True)]
     words = m.group(1).split()
     for n in range(len(words), 0, -1):  # the longest name that is a division
-        outer = [c for c in idx.lookup(" ".join(words[:n])) if c.kind in ("region", "area")]
+        outer = idx.divisions(" ".join(words[:n]))
         if outer:
             return outer
     return []
+
+
+def _written_containers(doc: Document, idx, states: dict, user_dir: str) -> dict[str, set[int]]:
+    """Names the document places by writing their state or division next to them ("London,
+    Ontario"; "Charlevoix, Quebec", which rules out the Michigan town): folded name → the ids
+    of its candidates that lie there (none when a state or division rules them all out)."""
+    out: dict[str, set[int]] = {}
+    for m, _ in doc.work.get("toponyms", []):
+        text = doc.segment_text(m.segment)
+        if m.source == "country" or text[m.start:m.end] != m.text:
+            continue
+        name = _strip(m.text, user_dir)[1]
+        cands = idx.lookup(name)
+        if not cands:
+            continue
+        outer = container(text, m.end, idx, {s: a for (g, s), a in states.items() if g == m.segment})
+        inside = {c.id for c in cands if any(within(c, o) for o in outer)}
+        if inside:
+            out.setdefault(fold(name), set()).update(inside)
+        elif all(c.kind == "city" for c in cands) and any(o.kind == "country" or o.level == 1 for o in outer):
+            out.setdefault(fold(name), set())
+    return out
 
 
 def choose(cands, context: Counter) -> geo.Candidate | None:
@@ -171,6 +193,7 @@ def places(doc: Document, ctx: Context) -> Document:
                 if m.source == "country" and country:
                     add(geo.Candidate(country.id, e.name, country.lat, country.lon, country.country, 0,
                                       "country", True), m, m.text)
+    written = _written_containers(doc, idx, states, opts.kb_dir)
     for m, hint in doc.work.get("toponyms", []):
         if m.source == "country":
             continue
@@ -195,18 +218,12 @@ def places(doc: Document, ctx: Context) -> Document:
         # a generated division by its bare name alone, found by the gazetteer: only where the document is
         if m.source in ("ner-part", "gazetteer") and not qualified(name):
             cands = [c for c in cands if not c.level or c.country in context]
-        inside, outer = [], []
-        if cands and text[m.start:m.end] == m.text:  # "London, Ontario": the one inside what follows
-            outer = container(text, m.end, idx, {s: a for (g, s), a in states.items() if g == m.segment})
-            inside = [c for c in cands if any(within(c, o) for o in outer)]
-            outer = [o for o in outer if o.kind == "country" or o.level == 1]  # a container that can exclude
-        if inside:
-            cands = inside
-        elif outer and all(c.kind == "city" for c in cands):  # "Charlevoix, Quebec": not the Michigan one
-            cands = []
+        inside = written.get(fold(name))
+        if inside is not None:  # the document says once where this name is: every mention follows
+            cands = [c for c in cands if c.id in inside]
         elif hint:  # a capital written for its state: that state's city
             cands = [c for c in cands if c.country == hint] or cands
-        if inside:
+        if inside is not None:
             pass
         elif m.source in ("ner-part", "gazetteer"):  # only where the document is, a region, or a big city
             cands = [c for c in cands if c.country in context or (m.source == "gazetteer" and (
@@ -214,7 +231,7 @@ def places(doc: Document, ctx: Context) -> Document:
         elif not any(c.country in context or c.kind != "city" or c.population >= TOWN for c in cands):
             cands = []  # a village abroad that shares the name: not a point we can stand by
         cand = choose(cands, context)
-        if cand is None:  # "autoroute Erevan-Goris", "base de Gyumri": the names inside
+        if cand is None and inside is None:  # "autoroute Erevan-Goris", "base de Gyumri": the names inside
             start = m.start + cut
             pieces = [(start + a, start + b, name[a:b]) for a, b in capitalised_runs(name, 0, len(name))]
             pieces = [p for p in pieces if p[2] != name] or pieces
