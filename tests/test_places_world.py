@@ -113,3 +113,16 @@ def test_places_named_in_the_headline(process):
     assert p.country == "FR" and p.kind == "region"
     assert all(m.segment == "title" for m in p.mentions)
     assert d.title[p.mentions[0].start:p.mentions[0].end] == "Bretagne"
+
+
+def test_a_doubled_letter_dropped_or_added(process):
+    d = process("Titre\n\nLes ministres se sont réunis à Tallin, en Estonie, pour parler de défense.\n")
+    p = where(d, "Tallin")
+    assert p.country == "EE" and km(p.lat, p.lon, 59.44, 24.75) < 20
+
+
+def test_the_place_a_facility_is_named_after(process):
+    d = process("Title\n\nThe injured boy was taken to Mwanza District Hospital in Malawi, officials said.\n")
+    assert any(p.country == "MW" and p.kind != "country" and km(p.lat, p.lon, -15.6, 34.5) < 40 for p in d.places)
+    q = process("Title\n\nThe Queen Elizabeth Central Hospital in Malawi is full.\n")
+    assert [p.kind for p in q.places] == ["country"]

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from veille.lexicon import KB_DIR, fold, rows, split
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 MAX_NAME = 300  # characters of a name looked up
 LATIN = re.compile(r"^[\u0000-\u024F\u1E00-\u1EFF'’ .-]+$")
 _lock = threading.Lock()
@@ -75,6 +75,20 @@ class PlaceIndex:
         cur = self.db.execute(
             "SELECT p.id, p.name, p.lat, p.lon, p.country, p.population, p.kind, a.is_primary, p.admin1, p.level "
             "FROM alias a JOIN place p ON p.id = a.place WHERE a.key = ? AND a.beside = 0", (key,))
+        return tuple(Candidate(*r[:7], bool(r[7]), r[8] or None, r[9]) for r in cur.fetchall())
+
+    @lru_cache(maxsize=4096)
+    def lookup_loose(self, name: str) -> tuple[Candidate, ...]:
+        """Names that differ only by a doubled letter ("Villeurbane", "Odesa" and "Odessa",
+        "Shabele" and "Shabelle"): spellings and transliterations vary there most."""
+        if len(name) > MAX_NAME:
+            return ()
+        key = loose(fold(name))
+        cur = self.db.execute(
+            "SELECT p.id, p.name, p.lat, p.lon, p.country, p.population, p.kind, 0, p.admin1, p.level "
+            "FROM alias a JOIN place p ON p.id = a.place WHERE a.key = ? AND a.beside = 0 "
+            "UNION SELECT p.id, p.name, p.lat, p.lon, p.country, p.population, p.kind, 0, p.admin1, p.level "
+            "FROM doubled d JOIN place p ON p.id = d.place WHERE d.key = ?", (key, key))
         return tuple(Candidate(*r[:7], bool(r[7]), r[8] or None, r[9]) for r in cur.fetchall())
 
     @lru_cache(maxsize=4096)
@@ -170,10 +184,21 @@ def _fill(tmp: str, min_population: int) -> None:
             aliases.append((fold(r["alias"]), int(r["geonameid"]), 1, 0))
     db.executemany("INSERT OR IGNORE INTO place VALUES (?,?,?,?,?,?,?,?,?)", places)
     db.executemany("INSERT INTO alias VALUES (?,?,?,?)", aliases)
+    db.execute("CREATE TABLE doubled (key TEXT, place INTEGER)")  # names with a doubled letter, without it
+    db.executemany("INSERT INTO doubled VALUES (?,?)",
+                   [(lk, a[1]) for a in aliases if not a[3] and (lk := loose(a[0])) != a[0]])
+    db.execute("CREATE INDEX doubled_key ON doubled(key)")
     db.execute("CREATE INDEX alias_key ON alias(key)")
     db.execute("CREATE INDEX place_kind_country ON place(kind, country)")
     db.commit()
     db.close()
+
+
+DOUBLED = re.compile(r"(\w)\1+")
+
+
+def loose(key: str) -> str:
+    return DOUBLED.sub(r"\1", key)
 
 
 def km(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:

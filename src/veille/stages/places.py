@@ -30,6 +30,10 @@ DIVISION_BEFORE = re.compile(r"\b((?:région|province|oblast|gouvernorat|comté|
                              r"district|canton|kraï)[ \t]+(?:de[ \t]+(?:la[ \t]+|l['’])?|d['’]|du[ \t]+))$", re.I)
 CONNECTED = re.compile(r"\s(?:of|of the|de|du|des|de la|el|al|on|upon)\s|\sd['’]")
 BARE_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’]*(?:[ -][A-ZÀ-ÖØ-Þ][\w'’]*)*")
+FACILITY = re.compile(r"\b(?:Hospital|Airport|University|Council|Court|Prison|Stadium|Market|Station|Mosque|"
+                      r"Church|Cathedral|School|College|Police|Hôpital|Aéroport|Université|Tribunal|Prison|"
+                      r"Préfecture|Mairie|Stade|Marché|Gare|Mosquée|Église|Cathédrale|École|Lycée)\b", re.I)
+FACILITY_OF = re.compile(r"[ \t]+(?:of|de|du|d['’])[ \t]*(?=[A-ZÀ-ÖØ-Þ])")
 DIVISION_WORDS = re.compile(r"\b(region|province|state|county|governorate|oblast|department|prefecture|district|"
                             r"région|état|comté|gouvernorat|département|préfecture|wilaya)\b", re.I)
 
@@ -145,6 +149,20 @@ def _strip_determiners(surface: str) -> tuple[int, str]:
             return cut, surface[cut:]
 
 
+def _facility_place(name: str) -> list[tuple[int, int, str]]:
+    """The place a facility's name starts or ends with, longest first: "Mwanza District
+    Hospital" → Mwanza District, Mwanza; "Hôpital de Gao" → Gao. None when no word of the
+    name says it is a facility."""
+    head = FACILITY.search(name)
+    if head is None:
+        return []
+    after = FACILITY_OF.match(name, head.end())
+    if head.start() == 0 and after:  # "Hôpital de Gao", "University of Nairobi"
+        return [(after.end(), len(name), name[after.end():])]
+    words = name[:head.start()].rstrip().split(" ")
+    return [(0, len(p), p) for p in (" ".join(words[:n]) for n in range(len(words), 0, -1)) if p]
+
+
 def _hyphen_parts(start: int, word: str) -> list[tuple[int, int, str]]:
     """The word itself, then its hyphenated parts when it has any."""
     out, pos = [(start, start + len(word), word)], start
@@ -215,6 +233,8 @@ def places(doc: Document, ctx: Context) -> Document:
         if fold(name) in stop:
             continue
         cands = idx.lookup(name)
+        if not cands and m.source == "ner" and len(name) >= 6:  # "Villeurbane": a doubled letter dropped
+            cands = [c for c in idx.lookup_loose(name) if c.country in context or c.kind != "city"]
         # a generated division by its bare name alone, found by the gazetteer: only where the document is
         if m.source in ("ner-part", "gazetteer") and not qualified(name):
             cands = [c for c in cands if not c.level or c.country in context]
@@ -250,6 +270,17 @@ def places(doc: Document, ctx: Context) -> Document:
             if m.source != "ner":  # a piece or a guess that is no place: nothing to keep
                 continue
         add(cand, Mention(shown, m.start + cut, end, m.segment, m.source), shown)
+    for e in doc.entities:  # "Mwanza District Hospital", "l'hôpital de Gao": where the body stands
+        if e.type != "ORG":
+            continue
+        for m in e.mentions:
+            if m.source != "ner":
+                continue
+            for a, b, w in _facility_place(m.text):
+                hit = choose([c for c in idx.lookup(w) if c.country in context and c.kind != "country"], context)
+                if hit is not None and fold(w) not in stop:
+                    add(hit, Mention(w, m.start + a, m.start + b, m.segment, "facility"), w)
+                    break
     doc.places = sorted(found.values(), key=lambda p: (not p.resolved, -len(p.mentions), p.name))
     return doc
 
