@@ -119,6 +119,11 @@ def test_a_doubled_letter_dropped_or_added(process):
     d = process("Titre\n\nLes ministres se sont réunis à Tallin, en Estonie, pour parler de défense.\n")
     p = where(d, "Tallin")
     assert p.country == "EE" and km(p.lat, p.lon, 59.44, 24.75) < 20
+    f = process("Titre\n\nTrois jeunes ont été agressés près de Marseille, à Aubagnne, selon la police française.\n")
+    assert where(f, "Aubagnne").country == "FR"
+    # only in the document's states: a name abroad that a letter would make is no place
+    j = process("Titre\n\nLe ministre japonais a reçu M. Aubagnne à Tokyo.\n")
+    assert "Aubagnne" not in places(j)
 
 
 def test_the_place_a_facility_is_named_after(process):

@@ -289,6 +289,8 @@ class Linker:
             if lead and idx.lookup(f"{lead.group(1)} {name}"):
                 a, name = lead.start(1), text[lead.start(1):b]
             cands = idx.lookup(name)
+            if not cands and len(name) >= 6 and not initial:  # "à Villeurbane": a doubled letter dropped
+                cands = tuple(c for c in idx.lookup_loose(name) if c.country in context and c.kind == "city")
             if cands:
                 runs.append((a, b, name, cands, initial))
                 self.implied.update(_one_state(cands))

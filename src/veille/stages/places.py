@@ -233,7 +233,7 @@ def places(doc: Document, ctx: Context) -> Document:
         if fold(name) in stop:
             continue
         cands = idx.lookup(name)
-        if not cands and m.source == "ner" and len(name) >= 6:  # "Villeurbane": a doubled letter dropped
+        if not cands and m.source in ("ner", "gazetteer") and len(name) >= 6:  # "Villeurbane": a letter dropped
             cands = [c for c in idx.lookup_loose(name) if c.country in context or c.kind != "city"]
         # a generated division by its bare name alone, found by the gazetteer: only where the document is
         if m.source in ("ner-part", "gazetteer") and not qualified(name):
