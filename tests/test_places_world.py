@@ -124,6 +124,9 @@ def test_a_doubled_letter_dropped_or_added(process):
     # only in the document's states: a name abroad that a letter would make is no place
     j = process("Titre\n\nLe ministre japonais a reçu M. Aubagnne à Tokyo.\n")
     assert "Aubagnne" not in places(j)
+    # nor a village: "au Congrès" is no Congress, Arizona
+    c = process("Titre\n\nLes élus américains ont voté au Congrès mardi, à Washington, aux États-Unis.\n")
+    assert "Congrès" not in places(c)
 
 
 def test_the_place_a_facility_is_named_after(process):

@@ -290,7 +290,8 @@ class Linker:
                 a, name = lead.start(1), text[lead.start(1):b]
             cands = idx.lookup(name)
             if not cands and len(name) >= 6 and not initial:  # "à Villeurbane": a doubled letter dropped
-                cands = tuple(c for c in idx.lookup_loose(name) if c.country in context and c.kind == "city")
+                cands = tuple(c for c in idx.lookup_loose(name)  # a town of note: "Congrès" is no Congress, Arizona
+                              if c.country in context and c.kind == "city" and c.population >= 20_000)
             if cands:
                 runs.append((a, b, name, cands, initial))
                 self.implied.update(_one_state(cands))

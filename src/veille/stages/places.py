@@ -234,7 +234,7 @@ def places(doc: Document, ctx: Context) -> Document:
             continue
         cands = idx.lookup(name)
         if not cands and m.source in ("ner", "gazetteer") and len(name) >= 6:  # "Villeurbane": a letter dropped
-            cands = [c for c in idx.lookup_loose(name) if c.country in context or c.kind != "city"]
+            cands = [c for c in idx.lookup_loose(name) if c.kind != "city" or (c.country in context and c.population >= TOWN)]
         # a generated division by its bare name alone, found by the gazetteer: only where the document is
         if m.source in ("ner-part", "gazetteer") and not qualified(name):
             cands = [c for c in cands if not c.level or c.country in context]
