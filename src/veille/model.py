@@ -25,7 +25,7 @@ class Mention:
     text: str
     start: int
     end: int
-    segment: str = "body"  # where the offsets point: body (Document.text), caption, author
+    segment: str = "body"  # where the offsets point: body (Document.text), caption, author, title
     source: str = "kb"  # how it was found: kb, ner, pattern, organ, demonym
 
 
@@ -124,7 +124,7 @@ class Document:
     work: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def segment_text(self, segment: str) -> str:
-        return {"caption": self.captions, "author": self.author or ""}.get(segment, self.text)
+        return {"caption": self.captions, "author": self.author or "", "title": self.title or ""}.get(segment, self.text)
 
     def to_dict(self) -> dict[str, Any]:
         """The document as plain data (what the store keeps), without the raw input and the

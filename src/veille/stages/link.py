@@ -61,6 +61,7 @@ class Linker:
         self.day = (doc.published or date.today().isoformat())[:10]
         self.doc_states: Counter = Counter()  # state → mentions in the body, for generic nouns
         self.lang = doc.work.get("nlp_lang") or doc.language
+        self.implied: Counter = Counter()  # states that the document's unambiguous place names put it in
 
     def mention(self, eid: str, name: str, etype: str, m: Mention, actor=None, sector=None, wikidata=None):
         ent = self.entities.get(eid)
@@ -352,9 +353,12 @@ class Linker:
 
         idx = geo.index(self.options.data_dir, self.options.min_population)
         context = {self.kb.alpha2[e.actor] for e in self.entities.values() if e.actor in self.kb.alpha2}
-        spans = []
+        runs = []
         for a, b in capitalised_runs(text, 0, len(text)):
             if taken.overlaps(a, b):
+                # "Taiwan Strait", "South China Sea": a sea or range named after a state is a place of its own
+                if " " in text[a:b] and any(c.kind in ("water", "mountain") for c in idx.lookup(text[a:b])):
+                    self.toponyms.append((Mention(text[a:b], a, b, segment, "gazetteer"), None))
                 continue
             name = text[a:b]
             initial = _char_before(text, a) in ".!?:«»\"“”—–-\n("  # also "" at the start of the text
@@ -366,11 +370,34 @@ class Linker:
             if lead and idx.lookup(f"{lead.group(1)} {name}"):
                 a, name = lead.start(1), text[lead.start(1):b]
             cands = idx.lookup(name)
-            if any(c.kind != "city" or c.country in context or (c.population >= BIG_CITY and not initial)
-                   for c in cands):
+            if not cands and len(name) >= 6 and not initial:  # "à Villeurbane": a doubled letter dropped
+                cands = tuple(c for c in idx.lookup_loose(name)  # a town of note: "Congrès" is no Congress, Arizona
+                              if c.country in context and c.kind == "city" and c.population >= 20_000)
+            if cands:
+                runs.append((a, b, name, cands, initial))
+                self.implied.update(_one_state(cands))
+        context |= set(self.implied)
+        spans = []
+        for a, b, name, cands, initial in runs:
+            # a division from the generated table by its bare name alone ("Ohio"): only in the
+            # document's states; elsewhere the model's names decide
+            if any((c.kind != "city" and (not c.level or DIVISION.search(name))) or c.country in context
+                   or (c.kind == "city" and c.population >= BIG_CITY and not initial) for c in cands):
                 self.toponyms.append((Mention(name, a, b, segment, "gazetteer"), None))
                 spans.append((a, b))
         return spans
+
+    def title_places(self) -> None:
+        """Places the headline names ("... en Bretagne"), from the place index alone: a
+        headline is no sentence for the model, and in Title Case every word is a name."""
+        title = self.doc.title or ""
+        if not title or len(title) > 300 or is_headline_case(title):
+            return
+        taken = Spans()
+        tokens = tokenize(title)
+        for m in self.kb.gazetteer.scan(tokens):  # states and people named in it are no towns
+            taken.add(tokens[m.start].start, tokens[m.end - 1].end)
+        self.gazetteer_places(title, "title", taken)
 
     def leftover_places(self, text: str, s: int, e: int, taken, segment: str) -> None:
         for a, b in capitalised_runs(text, s, e):
@@ -473,15 +500,34 @@ class Linker:
         return sorted(self.entities.values(), key=lambda x: (-len(x.mentions), x.name))
 
 
-CAP = r"[A-ZÀ-ÖØ-Þ][\w'’]+"
+CAP = r"[A-ZÀ-ÖØ-Þ](?:\w|['’](?![sS]\b))+"  # "Toronto's mayor": the name ends before the possessive
 # capitalised words, joined by spaces, hyphens and the small words of place names
 # ("Cape of Good Hope", "Bab el-Mandeb", "Fédération de Russie")
-RUN = re.compile(rf"{CAP}(?:(?:[ -]|\s(?:of|of the|de|du|des|de la|el|al|on|upon)\s|\sd[’']){CAP})*")
+# ("Cape of Good Hope", "Bab el-Mandeb", "Fédération de Russie", "Noyal-sur-Vilaine", "Pointe-au-Père")
+RUN = re.compile(rf"{CAP}(?:(?:[ -]|-(?:sur|sous|et|en|de|du|des|de-la|la|le|les|lès|lez|au|aux|upon|on|in)-|-d[’']|"
+                 rf"\s(?:of|of the|de|du|des|de la|el|al|on|upon)\s|\sd[’']){CAP})*")
+
+
+WORD = re.compile(r"[\w'’]+")
 
 
 def capitalised_runs(text: str, s: int, e: int) -> list[tuple[int, int]]:
-    """Spans of capitalised words inside text[s:e] ("base russe de Gyumri" → "Gyumri")."""
-    return [(s + m.start(), s + m.end()) for m in RUN.finditer(text[s:e])]
+    """Spans of capitalised words inside text[s:e] ("base russe de Gyumri" → "Gyumri"); a run
+    stops at a weekday or a month ("Edmonton on Sunday", "à Gao Lundi")."""
+    out = []
+    for m in RUN.finditer(text, s, e):
+        a, b = m.span()
+        calendar = _calendar()
+        if " " not in m.group() or not any(fold(w) in calendar for w in WORD.findall(m.group())):
+            out.append((a, b))
+            continue
+        at = a
+        for w in WORD.finditer(text, a, b):
+            if fold(w.group()) in calendar:
+                out += [x.span() for x in RUN.finditer(text, at, w.start())]
+                at = w.end()
+        out += [x.span() for x in RUN.finditer(text, at, b)]
+    return out
 
 
 @lru_cache(maxsize=4)
@@ -500,7 +546,33 @@ def calendar_words(lang: str) -> frozenset[str]:
     return frozenset(months) | frozenset(days)
 
 
+@lru_cache(maxsize=1)
+def _calendar() -> frozenset[str]:
+    """Weekdays and months, written out, in the languages veille reads."""
+    from babel import Locale
+
+    out = set()
+    for lang in ("fr", "en"):
+        loc = Locale(lang)
+        out |= {fold(n) for n in loc.months["format"]["wide"].values()}
+        out |= {fold(n) for n in loc.days["format"]["wide"].values()}
+    return frozenset(out)
+
+
+DIVISION = re.compile(r"\b(?:Region|Province|State|County|Governorate|Oblast|Department|Prefecture|District)\b")
 LEAD = re.compile(r"(?<![\w'’])([a-zà-ÿ]+)\s+$")
+
+
+def _one_state(cands) -> list[str]:
+    """The state a place name puts the document in: all its notable places (a division, a
+    region, a town of 20,000) lie in one state, and no other town of 5,000 has that name
+    ("Ille-et-Vilaine", "Zamfara", "Chicago"; not "Paris")."""
+    notable = {c.country for c in cands if c.country and (c.kind != "city" or c.population >= 20_000)}
+    if len(notable) != 1:
+        return []
+    if any(c.country not in notable and (c.kind != "city" or c.population >= 5_000) for c in cands):
+        return []
+    return list(notable)
 
 
 def _leader(counts: Counter) -> str | None:
@@ -587,11 +659,13 @@ def link(doc: Document, ctx: Context) -> Document:
     linker = Linker(doc, ctx)
     for segment in ("body", "caption"):
         linker.run(segment)
+    linker.title_places()
     if doc.author and len(doc.author.split()) <= 4:  # the byline names a person too
         linker.mention(f"per:{fold(doc.author)}", doc.author, "PER",
                        Mention(doc.author, 0, len(doc.author), "author", "byline"))
     doc.entities = linker.finish()
     doc.work["toponyms"] = linker.toponyms
+    doc.work["implied_states"] = linker.implied
     return doc
 
 
