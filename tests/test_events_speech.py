@@ -95,3 +95,16 @@ def test_a_word_of_support_or_request_alone_is_not_told(process, text):
 def test_what_could_not_be_done_is_not_done(process, text, done):
     types = [t for t, _, _ in told(process(text))]
     assert ("COERCE" in types) == done, types
+
+
+@pytest.mark.parametrize("text, absent", [
+    (fr("Les anciens du Front de Libération nationale ont défilé à Alger."), "CONCEDE"),
+    (fr("Le quotidien Libération a publié un entretien avec le ministre à Paris."), "CONCEDE"),
+    (en("Veterans of the Liberation Army gathered in Pristina, Kosovo."), "CONCEDE"),
+])
+def test_an_event_word_inside_a_name_is_no_event(process, text, absent):
+    assert absent not in [t for t, _, _ in told(process(text))]
+
+
+def test_an_event_word_opening_a_sentence_is_still_one(process):
+    assert "ASSAULT" in [t for t, _, _ in told(process(en("Attacks by Russian drones killed three people in Kyiv.")))]

@@ -100,6 +100,8 @@ def triggers(sent, lex: EventLexicon, parsed: bool):
             done = j
             t = toks[j]
             pos = t.pos_ if parsed else None
+            if parsed and _in_a_name(t, sent):
+                continue  # "le Front de Libération nationale", "le quotidien Libération": a name
             if not parsed or pos in ("VERB", "NOUN", "PROPN"):
                 want = ("NOUN" if pos == "PROPN" else pos) if parsed else None
                 key1 = (fold(t.lemma_ or t.text),) if parsed else (fold(t.text),)
@@ -118,6 +120,11 @@ def triggers(sent, lex: EventLexicon, parsed: bool):
 # what a CAMEO pattern does not read: the subject, and the clauses that tell events of their own
 OUTSIDE_PATTERN = ("nsubj", "nsubjpass", "csubj", "punct", "aux", "auxpass", "ccomp", "advcl", "conj", "parataxis",
                    "relcl", "xcomp", "mark", "cc")
+
+
+def _in_a_name(tok, sent) -> bool:
+    """A capitalised word inside a sentence and inside a named entity is part of a name."""
+    return tok.ent_type_ != "" and tok.text[:1].isupper() and tok.i > sent.start and not tok.nbor(-1).is_punct
 
 
 def cameo_trigger(verb, lex: EventLexicon):
