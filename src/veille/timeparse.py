@@ -94,6 +94,10 @@ class Found:
         return "day" if self.day else "month" if self.month else "year"
 
 
+# what may follow a two-digit year: the end of a clause or a conjunction, not a noun ("en 48 heures")
+CLAUSE_END = r"(?=\s*(?:[,.;:)!?»\"]|$)|\s+(?:et|à|puis|quand|lors|and|when|to|until)\b)"
+
+
 @lru_cache(maxsize=None)
 def absolute_patterns(lang: str) -> list[re.Pattern]:
     months, days = names(lang)
@@ -106,12 +110,17 @@ def absolute_patterns(lang: str) -> list[re.Pattern]:
         rf"(?P<m>{M})\s+(?:de\s+|of\s+)?{year}",
         r"(?P<d>[12]\d|3[01]|0?[1-9])[/.-](?P<m>1[0-2]|0?[1-9])[/.-](?P<y>(?:19|20)?\d\d)",
         rf"(?<![\d-]){year}(?![\d-])",
-    ]
+        # two-digit years, where nothing else can follow: after a month ("octobre 98", "June '98"),
+        # after an apostrophe in English ("in '98"), after "en" or "depuis" in French ("élu en 98, il…")
+        rf"(?P<m>{M})\s+(?:['’](?P<y>\d\d)|(?P<y2>3[2-9]|[4-9]\d)){CLAUSE_END}",
+    ] + ([r"(?:(?<=\sen )|(?<=\sdepuis )|(?<=\sdès ))(?P<y>\d\d)" + CLAUSE_END] if lang == "fr" else
+         [r"(?<=\s)['’](?P<y>\d\d)" + CLAUSE_END])
     return [re.compile(rf"(?<!\w){p}(?!\w)", re.I) for p in pats]
 
 
-def find_absolute(text: str, lang: str) -> list[Found]:
-    """Dates written out in the text, longest first where two overlap."""
+def find_absolute(text: str, lang: str, pivot: int | None = None) -> list[Found]:
+    """Dates written out in the text, longest first where two overlap. ``pivot``, a
+    publication year, puts a two-digit year in the latest century that does not pass it."""
     months, days = names(lang)
     found: list[Found] = []
     taken = Spans()
@@ -120,9 +129,10 @@ def find_absolute(text: str, lang: str) -> list[Found]:
             if taken.overlaps(m.start(), m.end()):
                 continue
             g = m.groupdict()
-            y = int(g["y"]) if g.get("y") else None
-            if y is not None and y < 100:
-                y += 2000 if y < 70 else 1900
+            ys = g.get("y") or g.get("y2")
+            y = int(ys) if ys else None
+            if y is not None and len(ys) == 2:  # the century that puts it no later than the pivot
+                y += 2000 if (2000 + y <= pivot if pivot else y < 70) else 1900
             mo = g.get("m")
             mo = (int(mo) if mo.isdigit() else months.get(fold(mo).rstrip("."))) if mo else None
             d = int(g["d"]) if g.get("d") else None
@@ -186,6 +196,7 @@ class Relative:
     amount: int | None
     unit: str | None
     precision: str | None
+    part: str | None = None  # a part of the day, TimeML's code: "ce matin" MO, "dans la soirée" EV
 
 
 @lru_cache(maxsize=None)
@@ -197,7 +208,8 @@ def relative_patterns(lang: str) -> tuple[Relative, ...]:
             continue
         p = r["pattern"].replace("{N}", rf"(?P<n>{number_pattern(lang)})").replace("{UNIT}", rf"(?P<unit>{unit_alt})")
         out.append(Relative(re.compile(rf"(?<!\w)(?:{p})(?!\w)", re.I), r["anchor"], int(r["sign"]),
-                            int(r["amount"]) if r["amount"] else None, r["unit"] or None, r["precision"] or None))
+                            int(r["amount"]) if r["amount"] else None, r["unit"] or None, r["precision"] or None,
+                            r.get("part") or None))
     return tuple(out)
 
 
