@@ -179,3 +179,15 @@ def test_a_dated_day_with_next_or_last():
     got = values("La conférence du 5 janvier prochain suivra celle du 20 mai dernier.")
     assert ("5 janvier prochain", "2024-01-05", "day") in got
     assert ("20 mai dernier", "2023-05-20", "day") in got
+
+
+def test_quick_patterns_find_what_plain_ones_find():
+    import re
+
+    from veille.timeparse import quick
+
+    text = "Le 3 mai, puis l'été, dès 1998 et vers 18 h ; été, Mai, 12 mai 2020, mi-mai."
+    for p in [r"(?<!\w)(?:(?P<a>en|dès)\s*)?(?P<m>mai|juin)(?!\w)", r"(?<!\w)(?:l['’]|le\s+)?été",
+              r"(?<!\w)(?P<d>[12]\d|3[01]|0?[1-9])\s+mai", r"(?<!\w)\w+"]:
+        assert [m.span() for m in quick(p).finditer(text)] == [m.span() for m in re.compile(p, re.I).finditer(text)]
+    assert quick(r"(?<!\w)(?:mai|juin)").pattern.startswith("(?=[")

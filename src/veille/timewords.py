@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from veille.lexicon import fold, rows
-from veille.timeparse import _alt, names
+from veille.timeparse import _alt, names, quick
 
 SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}  # the winter that starts in December y is (y+1)-WI
 
@@ -111,7 +111,7 @@ def patterns(lang: str) -> Patterns:
     season = (rf"{lead_g}(?P<t>{pre_g}{mod_g}(?P<art>(?:{article})\s*)?(?P<s>{season})(?!\w)"
               rf"(?!\s+(?:{notseason}))(?!\s+(?:(?:of|de)\s+|d['’]\s*)(?!(?:1[89]|20)\d\d))"
               rf"{post_g}(?:\s+(?:de\s+|of\s+)?{year})?)")
-    comp = lambda p: re.compile(rf"(?<!\w){p}(?!\w)", re.I)  # noqa: E731
+    comp = lambda p: quick(rf"(?<!\w){p}(?!\w)")  # noqa: E731
     return Patterns(comp(weekday), comp(night), comp(month), comp(season),
                     re.compile(part_after, re.I), comp(clock))
 
