@@ -82,9 +82,10 @@ def resolve(text: str, lang: str, published: date | None, tense: Tense | None = 
             f, night_from = obj
             year, e, direction = f.year, *_modifier_after(text, f.end, lang)
             if year is None and f.month and f.day:
-                direction = direction if direction is not None else (1 if tense(s) > 0 else None)
-                if published and direction is not None:
-                    year = _year_towards(published, f.month, f.day, direction)
+                if published and f.weekday is None and (direction is not None or tense(s) > 0):
+                    # "le 20 mai dernier", "le 3 juillet prochain", "se tiendra le 3 juillet";
+                    # a weekday leaves the year to the calendar
+                    year = _year_towards(published, f.month, f.day, direction or 1, strict=direction is not None)
                 else:
                     year = infer_year(f.month, f.day, f.weekday, before=published) if published else last_year
                 anchor = "published" if published else "previous"
@@ -245,14 +246,15 @@ def _modifier_after(text: str, end: int, lang: str) -> tuple[int, int | None]:
     return end, None
 
 
-def _year_towards(published: date, month: int, day: int, direction: int) -> int:
-    """The year of a day and month that lies after (+1) or before (-1) the publication day."""
+def _year_towards(published: date, month: int, day: int, direction: int, strict: bool = True) -> int:
+    """The year of a day and month that lies after (+1) or before (-1) the publication day
+    (or on it, when not ``strict``)."""
     for y in ((published.year, published.year + 1) if direction > 0 else (published.year, published.year - 1)):
         try:
             d = date(y, month, day)
         except ValueError:
             continue
-        if (d > published) if direction > 0 else (d < published):
+        if d == published and not strict or ((d > published) if direction > 0 else (d < published)):
             return y
     return published.year
 
