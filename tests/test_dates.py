@@ -191,3 +191,36 @@ def test_quick_patterns_find_what_plain_ones_find():
               r"(?<!\w)(?P<d>[12]\d|3[01]|0?[1-9])\s+mai", r"(?<!\w)\w+"]:
         assert [m.span() for m in quick(p).finditer(text)] == [m.span() for m in re.compile(p, re.I).finditer(text)]
     assert quick(r"(?<!\w)(?:mai|juin)").pattern.startswith("(?=[")
+
+
+# -- how an event picks its date (stages/events.py) ----------------------------------------
+
+def event_dates(doc):
+    return [(e.type, e.date, e.date_from) for e in doc.events]
+
+
+def test_a_date_in_a_clause_of_another_noun_does_not_date_the_event(process):
+    doc = process("Dépêche\n\n12 mars 2024\n\nLes forces russes ont bombardé le pont de Kherson, qui avait été "
+                  "reconstruit le 3 janvier 2019.\n")
+    assert ("ASSAULT", "2024-03-12", "publication") in event_dates(doc)
+    doc = process("Dispatch\n\n12 March 2024\n\nThe Nigerian army shelled the village of Anka, which rebels had "
+                  "seized on 3 January 2019.\n")
+    assert ("ASSAULT", "2024-03-12", "publication") in event_dates(doc)
+
+
+def test_an_event_without_a_date_takes_the_paragraph_s_last_day(process):
+    doc = process("Dépêche\n\n12 mars 2024\n\nLa journée du 5 février 2024 restera dans les mémoires à Gao. "
+                  "Des soldats maliens ont attaqué le marché de la ville.\n")
+    assert ("ASSAULT", "2024-02-05", "context") in event_dates(doc)
+
+
+def test_a_pluperfect_counts_only_in_reported_speech(process):
+    doc = process("Dispatch\n\n12 March 2024\n\nNigerian police said gunmen had attacked a village in Zamfara "
+                  "state, killing 12 people.\n")
+    assert ("ASSAULT", "2024-03-12", "publication") in event_dates(doc)
+    doc = process("Dispatch\n\n12 March 2024\n\nThe Nigerian army had attacked the village of Anka in Zamfara "
+                  "state long before the war.\n")
+    assert event_dates(doc) == [("ASSAULT", None, None)]
+    doc = process("Dépêche\n\n12 mars 2024\n\nLe ministre a affirmé que l'armée avait bombardé les positions "
+                  "rebelles près de Goma.\n")
+    assert ("ASSAULT", "2024-03-12", "publication") in event_dates(doc)
