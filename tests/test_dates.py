@@ -224,3 +224,10 @@ def test_a_pluperfect_counts_only_in_reported_speech(process):
     doc = process("Dépêche\n\n12 mars 2024\n\nLe ministre a affirmé que l'armée avait bombardé les positions "
                   "rebelles près de Goma.\n")
     assert ("ASSAULT", "2024-03-12", "publication") in event_dates(doc)
+
+
+def test_a_french_passive_in_the_imperfect_is_the_scene_of_the_story(process):
+    doc = process("Dépêche\n\n12 mars 2024\n\nDes chars russes étaient déployés autour de la ville de Kherson.\n")
+    assert ("MOBILIZE", "2024-03-12", "publication") in event_dates(doc)
+    doc = process("Dépêche\n\n12 mars 2024\n\nDes chars russes avaient été déployés autour de la ville de Kherson.\n")
+    assert [d for t, d, _ in event_dates(doc) if t == "MOBILIZE"] == [None]  # a pluperfect: an older past

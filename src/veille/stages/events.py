@@ -547,8 +547,8 @@ def _recent(tok, attributed: bool = False) -> bool:
     """The clause that carries the trigger tells something of the page's days, not of an
     unstated past ("avait frappé", "had struck") or future: in French the present or the
     passé composé, in English the present, the present perfect or the simple past (news
-    English tells the day's events in the simple past). A pluperfect counts in reported
-    speech (``attributed``: "according to police, 10 had been rescued"; or after "said")."""
+    English tells the day's events in the simple past), and a French passive in the imperfect
+    (a state of the scene: "étaient déployés"). A pluperfect counts in reported speech (``attributed``: "according to police, 10 had been rescued"; or after "said")."""
     if not tok.doc.has_annotation("MORPH") or not tok.doc.has_annotation("DEP"):
         return False
     verb = tok
@@ -570,6 +570,8 @@ def _recent(tok, attributed: bool = False) -> bool:
         finite = [a for a in auxes if "Fin" in a.morph.get("VerbForm")]
         if reported and any("Imp" in a.morph.get("Tense") and "Ind" in a.morph.get("Mood") for a in finite):
             return True  # "avait frappé" in reported speech
+        if finite and all(a.dep_ == "aux:pass" and "Imp" in a.morph.get("Tense") for a in finite):
+            return True  # "des blindés étaient stationnés": the scene the story describes, not an older past
         return all("Pres" in a.morph.get("Tense") and "Ind" in a.morph.get("Mood") for a in finite)
     return "Pres" in verb.morph.get("Tense") and "Ind" in verb.morph.get("Mood")
 
