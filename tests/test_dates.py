@@ -231,3 +231,16 @@ def test_a_french_passive_in_the_imperfect_is_the_scene_of_the_story(process):
     assert ("MOBILIZE", "2024-03-12", "publication") in event_dates(doc)
     doc = process("Dépêche\n\n12 mars 2024\n\nDes chars russes avaient été déployés autour de la ville de Kherson.\n")
     assert [d for t, d, _ in event_dates(doc) if t == "MOBILIZE"] == [None]  # a pluperfect: an older past
+
+
+def test_quarters_and_halves():
+    got = timexes("Au premier trimestre 2005, puis au second semestre de l'année 2006 ; le premier ministre.")
+    assert ("premier trimestre 2005", "2005", "2005-Q1") in got
+    assert ("second semestre de l'année 2006", "2006", "2006-H2") in got
+    assert len(got) == 2
+    assert ("first quarter of 2022", "2022", "2022-Q1") in timexes("Sales fell in the first quarter of 2022.", "en")
+
+
+def test_a_day_and_month_with_last_reaches_back_to_a_leap_year():
+    assert ("29 février dernier", "2020-02-29", "day") in values("Le 29 février dernier, un accord.",
+                                                                pub=date(2023, 3, 1))

@@ -66,6 +66,7 @@ class Patterns:
     season: re.Pattern  # "cet été", "l'hiver dernier", "au printemps 2011", "last summer"
     part_after: re.Pattern  # " soir", " au matin", " dans la soirée" right after a day
     clock: re.Pattern  # "vers 18 h", "à 6h30", "at 3 p.m.", "à midi"
+    period: re.Pattern  # "au premier trimestre 2005", "in the second half of the year"
 
 
 @lru_cache(maxsize=None)
@@ -111,9 +112,12 @@ def patterns(lang: str) -> Patterns:
     season = (rf"{lead_g}(?P<t>{pre_g}{mod_g}(?P<art>(?:{article})\s*)?(?P<s>{season})(?!\w)"
               rf"(?!\s+(?:{notseason}))(?!\s+(?:(?:of|de)\s+|d['’]\s*)(?!(?:1[89]|20)\d\d))"
               rf"{post_g}(?:\s+(?:de\s+|of\s+)?{year})?)")
+    ordinal, period = _words_alt(lang, "ordinal"), _words_alt(lang, "period")
+    period = (rf"(?P<t>(?P<o>{ordinal})\s+(?P<p>{period})(?!\w)"
+              rf"(?:\s+(?:de\s+l['’]année\s+|of\s+(?:the\s+year\s+)?|de\s+)?{year})?)")
     comp = lambda p: quick(rf"(?<!\w){p}(?!\w)")  # noqa: E731
     return Patterns(comp(weekday), comp(night), comp(month), comp(season),
-                    re.compile(part_after, re.I), comp(clock))
+                    re.compile(part_after, re.I), comp(clock), comp(period))
 
 
 def clock_value(m: re.Match, lang: str) -> str | None:

@@ -44,9 +44,10 @@ def resolve(text: str, lang: str, published: date | None, tense: Tense | None = 
             items.append((s, e, kind, obj))
             taken.add(ws, we)
 
-    for m in pats.season.finditer(text):  # "au printemps 2011": a season before its year
-        if m.group("y") and _stands(m, "season", lang):
-            add(*m.span("t"), "season", m, m.span())
+    for kind, pat in (("season", pats.season), ("period", pats.period)):  # "au printemps 2011": before its year
+        for m in pat.finditer(text):
+            if m.group("y") and _stands(m, kind, lang):
+                add(*m.span("t"), kind, m, m.span())
     found = find_absolute(text, lang, pivot=published.year if published else None)
     nights = {}  # "la nuit du 3 au 4 juin", "la nuit du 31 mai au 1er juin": one night, from the first day
     for k, f in enumerate(found):
@@ -64,7 +65,7 @@ def resolve(text: str, lang: str, published: date | None, tense: Tense | None = 
     for rel in relative_patterns(lang):
         for m in rel.pattern.finditer(text):
             add(m.start(), m.end(), "rel", (rel, m))
-    for kind, pat in (("wd", pats.weekday), ("season", pats.season), ("month", pats.month)):
+    for kind, pat in (("period", pats.period), ("wd", pats.weekday), ("season", pats.season), ("month", pats.month)):
         for m in pat.finditer(text):
             if _stands(m, kind, lang):
                 add(*m.span("t"), kind, m, m.span())
@@ -172,6 +173,16 @@ def resolve(text: str, lang: str, published: date | None, tense: Tense | None = 
                 year = season_near(published, code, t) if direction is not None else _season_this(published, code, t)
             if year:
                 value, precision, timex = str(year), "year", f"{year}-{code}"
+        elif kind == "period":  # "au premier trimestre 2005", "the second half"
+            m = obj
+            n, letter = int(words(lang, "ordinal")[fold(m.group("o"))]), words(lang, "period")[fold(m.group("p"))]
+            year, anchor = (int(m.group("y")), "absolute") if m.group("y") else (None, "published")
+            if year is None and published:
+                now = (published.month - 1) // (3 if letter == "Q" else 6) + 1
+                t, year = tense(s), published.year
+                year += -1 if t < 0 and n > now else 1 if t > 0 and n < now else 0
+            if year and n <= (4 if letter == "Q" else 2):
+                value, precision, timex = str(year), "year", f"{year}-{letter}{n}"
         if kind in ("abs", "rel") and precision == "day" and part is None:
             m = pats.part_after.match(text, e)
             if m and not taken.overlaps(m.start("part"), m.end("part")):
@@ -224,7 +235,7 @@ def _stands(m, kind: str, lang: str) -> bool:
     """A month or season named alone is one only with a word that makes it one: "en juillet",
     "juillet dernier", "l'été", "cet été"; an English month is written with a capital."""
     g = m.groupdict()
-    if kind == "wd":
+    if kind in ("wd", "period"):
         return True
     if kind == "month" and lang == "en" and not m.group("m")[0].isupper():
         return False
@@ -249,7 +260,8 @@ def _modifier_after(text: str, end: int, lang: str) -> tuple[int, int | None]:
 def _year_towards(published: date, month: int, day: int, direction: int, strict: bool = True) -> int:
     """The year of a day and month that lies after (+1) or before (-1) the publication day
     (or on it, when not ``strict``)."""
-    for y in ((published.year, published.year + 1) if direction > 0 else (published.year, published.year - 1)):
+    for k in range(9):  # nine years reach the next 29 February
+        y = published.year + (k if direction > 0 else -k)
         try:
             d = date(y, month, day)
         except ValueError:
