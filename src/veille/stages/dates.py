@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable
 
 from veille.lexicon import Spans, fold
 from veille.model import Document, TimeExpr
 from veille.pipeline import Context, Stage
-from veille.timeparse import find_absolute, infer_year, iso, number_value, relative_patterns, shift, unit_of
-from veille.timewords import (clock_value, direction_of, month_near, patterns, season_near, weekday_near, words)
+from veille.timeparse import find_absolute, infer_year, iso, names, number_value, relative_patterns, shift, unit_of
+from veille.timewords import (clock_value, direction_of, modifiers, month_near, patterns, season_near, weekday_near,
+                              words)
 from veille.coding import tense as tenses
 
 # "la nuit du 3 au 4 juin", "the night of 3 to 4 June": what stands before the second day
@@ -31,170 +33,215 @@ Tense = Callable[[int], int]  # a character offset → +1 its clause points forw
 
 
 def resolve(text: str, lang: str, published: date | None, tense: Tense | None = None) -> list[TimeExpr]:
-    tense = tense or (lambda _: 0)
-    pats = patterns(lang)
-    _, days = _names(lang)
-    items: list[tuple[int, int, str, object]] = []
-    taken = Spans()
+    return _Resolver(text, lang, published, tense or (lambda _: 0)).run()
 
-    def add(s: int, e: int, kind: str, obj, whole: tuple[int, int] | None = None) -> None:
+
+@dataclass
+class _Reading:
+    """What one expression says: its ISO value at a precision, what it was resolved
+    against, a part of the day or TimeML value, and where it ends (a modifier may follow)."""
+    end: int
+    value: str | None = None
+    precision: str | None = None
+    anchor: str = "published"
+    part: str | None = None
+    timex: str | None = None
+
+
+class _Resolver:
+    """One text's expressions, in order; each may lean on what the text said before it."""
+
+    def __init__(self, text: str, lang: str, published: date | None, tense: Tense):
+        self.text, self.lang, self.published, self.tense = text, lang, published, tense
+        self.pats = patterns(lang)
+        self.days = names(lang)[1]
+        self.taken = Spans()
+        self.items: list[tuple[int, int, str, object]] = []
+        self.out: list[TimeExpr] = []
+        self.previous: date | None = None  # "dix jours plus tard" needs a date the text gave, not the page's
+        self.last_year = published.year if published else None
+        self.written_year: tuple[int, int] | None = None  # (year, offset) of the last year the text wrote out
+
+    def add(self, s: int, e: int, kind: str, obj, whole: tuple[int, int] | None = None) -> None:
         """``whole``: what the match covers, with the preposition kept out of the expression."""
         ws, we = whole or (s, e)
-        if not taken.overlaps(ws, we):
-            items.append((s, e, kind, obj))
-            taken.add(ws, we)
+        if not self.taken.overlaps(ws, we):
+            self.items.append((s, e, kind, obj))
+            self.taken.add(ws, we)
 
-    for kind, pat in (("season", pats.season), ("period", pats.period)):  # "au printemps 2011": before its year
-        for m in pat.finditer(text):
-            if m.group("y") and _stands(m, kind, lang):
-                add(*m.span("t"), kind, m, m.span())
-    found = find_absolute(text, lang, pivot=published.year if published else None)
-    nights = {}  # "la nuit du 3 au 4 juin", "la nuit du 31 mai au 1er juin": one night, from the first day
-    for k, f in enumerate(found):
-        night = NIGHT_OF_DAYS.search(text, max(0, f.start - 50), f.start) if f.day else None
-        if night:
-            nights[k] = night
-            if k and found[k - 1].start >= night.start():
-                found[k - 1] = None
-    for k, f in enumerate(found):
-        if f is not None:
-            night = nights.get(k)
-            add(night.start() if night else f.start, f.end, "abs", (f, int(night.group("d")) if night else None))
-    for m in pats.night.finditer(text):
-        add(*m.span("t"), "wd", m, m.span())
-    for rel in relative_patterns(lang):
-        for m in rel.pattern.finditer(text):
-            add(m.start(), m.end(), "rel", (rel, m))
-    for kind, pat in (("period", pats.period), ("wd", pats.weekday), ("season", pats.season), ("month", pats.month)):
-        for m in pat.finditer(text):
-            if _stands(m, kind, lang):
-                add(*m.span("t"), kind, m, m.span())
-    for m in pats.clock.finditer(text):
-        add(*m.span("t"), "clock", m, m.span())
-    items.sort(key=lambda x: x[0])
+    def collect(self) -> None:
+        """Every expression, the most specific first where two overlap."""
+        text, lang, pats = self.text, self.lang, self.pats
+        for kind, pat in (("season", pats.season), ("period", pats.period)):  # "au printemps 2011": before its year
+            for m in pat.finditer(text):
+                if m.group("y") and _stands(m, kind, lang):
+                    self.add(*m.span("t"), kind, m, m.span())
+        found = find_absolute(text, lang, pivot=self.published.year if self.published else None)
+        nights = {}  # "la nuit du 3 au 4 juin", "la nuit du 31 mai au 1er juin": one night, from the first day
+        for k, f in enumerate(found):
+            night = NIGHT_OF_DAYS.search(text, max(0, f.start - 50), f.start) if f.day else None
+            if night:
+                nights[k] = night
+                if k and found[k - 1].start >= night.start():
+                    found[k - 1] = None
+        for k, f in enumerate(found):
+            if f is not None:
+                night = nights.get(k)
+                self.add(night.start() if night else f.start, f.end, "abs", (f, int(night.group("d")) if night else None))
+        for m in pats.night.finditer(text):
+            self.add(*m.span("t"), "wd", m, m.span())
+        for rel in relative_patterns(lang):
+            for m in rel.pattern.finditer(text):
+                self.add(m.start(), m.end(), "rel", (rel, m))
+        for kind, pat in (("period", pats.period), ("wd", pats.weekday), ("season", pats.season),
+                          ("month", pats.month)):
+            for m in pat.finditer(text):
+                if _stands(m, kind, lang):
+                    self.add(*m.span("t"), kind, m, m.span())
+        for m in pats.clock.finditer(text):
+            self.add(*m.span("t"), "clock", m, m.span())
+        self.items.sort(key=lambda x: x[0])
 
-    out: list[TimeExpr] = []
-    previous: date | None = None  # "dix jours plus tard" needs a date the text gave, not the page's
-    last_year = published.year if published else None
-    written_year: tuple[int, int] | None = None  # (year, offset) of the last year the text wrote out
-    for s, e, kind, obj in items:
-        value, precision, anchor, timex, part = None, None, "absolute", None, None
-        if kind == "abs":
-            f, night_from = obj
-            year, e, direction = f.year, *_modifier_after(text, f.end, lang)
-            if year is None and f.month and f.day:
-                if published and f.weekday is None and (direction is not None or tense(s) > 0):
-                    # "le 20 mai dernier", "le 3 juillet prochain", "se tiendra le 3 juillet";
-                    # a weekday leaves the year to the calendar
-                    year = _year_towards(published, f.month, f.day, direction or 1, strict=direction is not None)
-                else:
-                    year = infer_year(f.month, f.day, f.weekday, before=published) if published else last_year
-                anchor = "published" if published else "previous"
-            elif year is None and f.month:
-                year = last_year
-                anchor = "previous"
-            d = _day(year, f.month or 1, f.day or 1)
-            if d:
-                value, precision = iso(d, f.precision), f.precision
-                last_year = year
-                if f.year:
-                    written_year = (f.year, s)
-                if f.precision == "day":
-                    if night_from:  # "la nuit du 3 au 4 juin" is dated by its first day
-                        d = _first_night(d, night_from) or d
-                        value, part = d.isoformat(), "NI"
-                    previous = d
-        elif kind == "rel":
-            rel, m = obj
-            base = published if rel.anchor == "published" else previous
-            if rel.anchor == "previous" and base is None and rel.amount == 0:
-                base = published  # "le même jour" with nothing before it: the page's day
-            anchor = rel.anchor
-            amount = rel.amount if rel.amount is not None else number_value(m.group("n"), lang)
-            unit = rel.unit or unit_of(m.group("unit"))
-            part = rel.part
-            if base and amount is not None and unit:
-                sign = rel.sign
-                if part == "NI" and amount == 0 and rel.anchor == "published" and tense(s) < 0:
-                    sign, amount = -1, 1  # "cette nuit, des frappes ont touché…": the night that just ended
-                d = shift(base, sign, amount, unit)
-                precision = rel.precision or {"week": "day"}.get(unit, unit)
-                if precision == "week":
-                    thursday = d - timedelta(days=d.weekday()) + timedelta(days=3)
-                    iso_year, week, _ = d.isocalendar()
-                    value, precision, timex = iso(thursday, "month"), "month", f"{iso_year}-W{week:02d}"
-                else:
-                    precision = precision if precision in ("day", "month", "year") else "day"
-                    value = iso(d, precision)
-                if precision == "day" and (sign > 0 or rel.anchor == "published"):
-                    previous = d  # "la veille" looks back; the story stays put
-        elif kind == "wd":
-            m = obj
-            wd = days[fold(m.group("wd"))]
-            part = "NI" if m.re == pats.night else words(lang, "part").get(fold(m.groupdict().get("part") or ""))
-            direction = direction_of(m.groupdict().get("pre") or m.groupdict().get("post"), lang)
-            glued = out[-1] if out and out[-1].value and out[-1].precision == "day" and 0 <= s - out[-1].end <= 2 else None
-            anchor = "published"
-            if glued and date.fromisoformat(glued.value).weekday() == wd:  # "demain vendredi"
-                value, precision, anchor = glued.value, "day", glued.anchor
-            elif published:
-                if direction is None:  # a bare weekday: back to the page's day, or forward with a future
-                    d = weekday_near(published, wd, 1 if tense(s) > 0 else 0)
-                elif direction == 0:  # "ce lundi": this week's, on the side the verb looks to
-                    d = (weekday_near(published - timedelta(days=1), wd, 1) if tense(s) > 0
-                         else weekday_near(published, wd, 0))
-                else:
-                    d = weekday_near(published, wd, direction)
-                value, precision = d.isoformat(), "day"
-                previous = d
-        elif kind == "month":
-            m = obj
-            month = _month_number(m.group("m"), lang)
-            direction = direction_of(m.group("pre") or m.group("post"), lang)
-            year, anchor = None, "published"
-            if direction is None and _story_year(text, written_year, s, published):
-                year, anchor = written_year[0], "previous"  # "En 2010, … en juillet"
-            elif published and direction is None:  # the verb says which July: the coming or the last one
-                t, y = tense(s), published.year
-                year = y + 1 if t > 0 and month < published.month else y - 1 if t < 0 and month > published.month else y
-            elif published:
-                year = month_near(published, month, direction)
-            if year:
-                value, precision = f"{year}-{month:02d}", "month"
-        elif kind == "season":
-            m = obj
-            code = words(lang, "season")[fold(m.group("s"))]
-            direction = direction_of(m.groupdict().get("pre") or m.groupdict().get("post"), lang)
-            year, anchor = (int(m.group("y")), "absolute") if m.group("y") else (None, "published")
-            if year is None and direction is None and _story_year(text, written_year, s, published):
-                year, anchor = written_year[0], "previous"
-            elif year is None and published:
-                t = tense(s) if direction is None else direction
-                year = season_near(published, code, t) if direction is not None else _season_this(published, code, t)
-            if year:
-                value, precision, timex = str(year), "year", f"{year}-{code}"
-        elif kind == "period":  # "au premier trimestre 2005", "the second half"
-            m = obj
-            n, letter = int(words(lang, "ordinal")[fold(m.group("o"))]), words(lang, "period")[fold(m.group("p"))]
-            year, anchor = (int(m.group("y")), "absolute") if m.group("y") else (None, "published")
-            if year is None and published:
-                now = (published.month - 1) // (3 if letter == "Q" else 6) + 1
-                t, year = tense(s), published.year
-                year += -1 if t < 0 and n > now else 1 if t > 0 and n < now else 0
-            if year and n <= (4 if letter == "Q" else 2):
-                value, precision, timex = str(year), "year", f"{year}-{letter}{n}"
-        if kind in ("abs", "rel") and precision == "day" and part is None:
-            m = pats.part_after.match(text, e)
-            if m and not taken.overlaps(m.start("part"), m.end("part")):
-                part, e = words(lang, "part")[fold(m.group("part"))], m.end()
-        if kind == "clock":
-            continue
-        if precision == "day" and part:
-            timex = f"{value}T{part}"
-        out.append(TimeExpr(text[s:e], s, e, value, precision, anchor, timex=timex))
-    _clocks(text, lang, items, out, published)
-    out.sort(key=lambda t: t.start)
-    return out
+    def run(self) -> list[TimeExpr]:
+        self.collect()
+        read = {"abs": self.absolute, "rel": self.relative, "wd": self.weekday, "month": self.month,
+                "season": self.season, "period": self.period}
+        for s, e, kind, obj in self.items:
+            if kind == "clock":
+                continue
+            r = read[kind](s, e, obj)
+            if kind in ("abs", "rel") and r.precision == "day" and r.part is None:
+                m = self.pats.part_after.match(self.text, r.end)
+                if m and not self.taken.overlaps(m.start("part"), m.end("part")):
+                    r.part, r.end = words(self.lang, "part")[fold(m.group("part"))], m.end()
+            if r.precision == "day" and r.part:
+                r.timex = f"{r.value}T{r.part}"
+            self.out.append(TimeExpr(self.text[s:r.end], s, r.end, r.value, r.precision, r.anchor, timex=r.timex))
+        _clocks(self.text, self.lang, self.items, self.out, self.published)
+        self.out.sort(key=lambda t: t.start)
+        return self.out
+
+    def absolute(self, s: int, e: int, obj) -> _Reading:
+        f, night_from = obj
+        published = self.published
+        e, direction = _modifier_after(self.text, f.end, self.lang)
+        r = _Reading(e, anchor="absolute")
+        year = f.year
+        if year is None and f.month and f.day:
+            if published and f.weekday is None and (direction is not None or self.tense(s) > 0):
+                # "le 20 mai dernier", "le 3 juillet prochain", "se tiendra le 3 juillet";
+                # a weekday leaves the year to the calendar
+                year = _year_towards(published, f.month, f.day, direction or 1, strict=direction is not None)
+            else:
+                year = infer_year(f.month, f.day, f.weekday, before=published) if published else self.last_year
+            r.anchor = "published" if published else "previous"
+        elif year is None and f.month:
+            year, r.anchor = self.last_year, "previous"
+        d = _day(year, f.month or 1, f.day or 1)
+        if d:
+            r.value, r.precision = iso(d, f.precision), f.precision
+            self.last_year = year
+            if f.year:
+                self.written_year = (f.year, s)
+            if f.precision == "day":
+                if night_from:  # "la nuit du 3 au 4 juin" is dated by its first day
+                    d = _first_night(d, night_from) or d
+                    r.value, r.part = d.isoformat(), "NI"
+                self.previous = d
+        return r
+
+    def relative(self, s: int, e: int, obj) -> _Reading:
+        rel, m = obj
+        published = self.published
+        base = published if rel.anchor == "published" else self.previous
+        if rel.anchor == "previous" and base is None and rel.amount == 0:
+            base = published  # "le même jour" with nothing before it: the page's day
+        r = _Reading(e, anchor=rel.anchor, part=rel.part)
+        amount = rel.amount if rel.amount is not None else number_value(m.group("n"), self.lang)
+        unit = rel.unit or unit_of(m.group("unit"))
+        if not (base and amount is not None and unit):
+            return r
+        sign = rel.sign
+        if rel.part == "NI" and amount == 0 and rel.anchor == "published" and self.tense(s) < 0:
+            sign, amount = -1, 1  # "cette nuit, des frappes ont touché…": the night that just ended
+        d = shift(base, sign, amount, unit)
+        precision = rel.precision or {"week": "day"}.get(unit, unit)
+        if precision == "week":
+            thursday = d - timedelta(days=d.weekday()) + timedelta(days=3)
+            iso_year, week, _ = d.isocalendar()
+            r.value, r.precision, r.timex = iso(thursday, "month"), "month", f"{iso_year}-W{week:02d}"
+        else:
+            r.precision = precision if precision in ("day", "month", "year") else "day"
+            r.value = iso(d, r.precision)
+        if r.precision == "day" and (sign > 0 or rel.anchor == "published"):
+            self.previous = d  # "la veille" looks back; the story stays put
+        return r
+
+    def weekday(self, s: int, e: int, m) -> _Reading:
+        g = m.groupdict()
+        wd = self.days[fold(m.group("wd"))]
+        part = "NI" if m.re == self.pats.night else words(self.lang, "part").get(fold(g.get("part") or ""))
+        r = _Reading(e, part=part)
+        direction = direction_of(g.get("pre") or g.get("post"), self.lang)
+        out, published = self.out, self.published
+        glued = out[-1] if out and out[-1].value and out[-1].precision == "day" and 0 <= s - out[-1].end <= 2 else None
+        if glued and date.fromisoformat(glued.value).weekday() == wd:  # "demain vendredi"
+            r.value, r.precision, r.anchor = glued.value, "day", glued.anchor
+        elif published:
+            if direction is None:  # a bare weekday: back to the page's day, or forward with a future
+                d = weekday_near(published, wd, 1 if self.tense(s) > 0 else 0)
+            elif direction == 0:  # "ce lundi": this week's, on the side the verb looks to
+                d = (weekday_near(published - timedelta(days=1), wd, 1) if self.tense(s) > 0
+                     else weekday_near(published, wd, 0))
+            else:
+                d = weekday_near(published, wd, direction)
+            r.value, r.precision = d.isoformat(), "day"
+            self.previous = d
+        return r
+
+    def month(self, s: int, e: int, m) -> _Reading:
+        month = _month_number(m.group("m"), self.lang)
+        direction = direction_of(m.group("pre") or m.group("post"), self.lang)
+        published, r, year = self.published, _Reading(e), None
+        if direction is None and _story_year(self.text, self.written_year, s, published):
+            year, r.anchor = self.written_year[0], "previous"  # "En 2010, … en juillet"
+        elif published and direction is None:  # the verb says which July: the coming or the last one
+            t, y = self.tense(s), published.year
+            year = y + 1 if t > 0 and month < published.month else y - 1 if t < 0 and month > published.month else y
+        elif published:
+            year = month_near(published, month, direction)
+        if year:
+            r.value, r.precision = f"{year}-{month:02d}", "month"
+        return r
+
+    def season(self, s: int, e: int, m) -> _Reading:
+        g = m.groupdict()
+        code = words(self.lang, "season")[fold(m.group("s"))]
+        direction = direction_of(g.get("pre") or g.get("post"), self.lang)
+        published = self.published
+        r = _Reading(e, anchor="absolute" if m.group("y") else "published")
+        year = int(m.group("y")) if m.group("y") else None
+        if year is None and direction is None and _story_year(self.text, self.written_year, s, published):
+            year, r.anchor = self.written_year[0], "previous"
+        elif year is None and published:
+            t = self.tense(s) if direction is None else direction
+            year = season_near(published, code, t) if direction is not None else _season_this(published, code, t)
+        if year:
+            r.value, r.precision, r.timex = str(year), "year", f"{year}-{code}"
+        return r
+
+    def period(self, s: int, e: int, m) -> _Reading:
+        """"au premier trimestre 2005", "the second half": a quarter or half of a year."""
+        n, letter = int(words(self.lang, "ordinal")[fold(m.group("o"))]), words(self.lang, "period")[fold(m.group("p"))]
+        r = _Reading(e, anchor="absolute" if m.group("y") else "published")
+        year = int(m.group("y")) if m.group("y") else None
+        if year is None and self.published:
+            now = (self.published.month - 1) // (3 if letter == "Q" else 6) + 1
+            t, year = self.tense(s), self.published.year
+            year += -1 if t < 0 and n > now else 1 if t > 0 and n < now else 0
+        if year and n <= (4 if letter == "Q" else 2):
+            r.value, r.precision, r.timex = str(year), "year", f"{year}-{letter}{n}"
+        return r
 
 
 def _clocks(text: str, lang: str, items, out: list[TimeExpr], published: date | None) -> None:
@@ -220,14 +267,8 @@ def _clocks(text: str, lang: str, items, out: list[TimeExpr], published: date | 
                             timex=f"{day}T{hhmm}" if day and hhmm else None))
 
 
-def _names(lang: str):
-    from veille.timeparse import names
-
-    return names(lang)
-
-
 def _month_number(word: str, lang: str) -> int:
-    months, _ = _names(lang)
+    months, _ = names(lang)
     return months.get(fold(word)) or months[word.lower()]
 
 
@@ -244,8 +285,6 @@ def _stands(m, kind: str, lang: str) -> bool:
 
 def _modifier_after(text: str, end: int, lang: str) -> tuple[int, int | None]:
     """'le 20 mai dernier', 'le 3 juillet prochain': the end past the modifier and its direction."""
-    from veille.timewords import modifiers
-
     _, after = modifiers(lang)
     rest = text[end:end + 20]
     for word in sorted(after, key=len, reverse=True):
