@@ -244,3 +244,11 @@ def test_quarters_and_halves():
 def test_a_day_and_month_with_last_reaches_back_to_a_leap_year():
     assert ("29 février dernier", "2020-02-29", "day") in values("Le 29 février dernier, un accord.",
                                                                 pub=date(2023, 3, 1))
+
+
+def test_in_n_days_points_forward_unless_the_clause_is_past(process):
+    got = values("Le scrutin aura lieu dans deux semaines.")
+    assert ("dans deux semaines", "2023-10-04", "day") in got
+    assert ("in 10 days", "2023-09-30", "day") in values("Talks resume in 10 days.", "en")
+    doc = process("Dispatch\n\n20 September 2023\n\nThe army advanced forty kilometres in two days.\n")
+    assert [t.text for t in doc.dates if "two days" in t.text] == []

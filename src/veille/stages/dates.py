@@ -110,6 +110,8 @@ class _Resolver:
             if kind == "clock":
                 continue
             r = read[kind](s, e, obj)
+            if r is None:
+                continue
             if kind in ("abs", "rel") and r.precision == "day" and r.part is None:
                 m = self.pats.part_after.match(self.text, r.end)
                 if m and not self.taken.overlaps(m.start("part"), m.end("part")):
@@ -150,7 +152,7 @@ class _Resolver:
                 self.previous = d
         return r
 
-    def relative(self, s: int, e: int, obj) -> _Reading:
+    def relative(self, s: int, e: int, obj) -> _Reading | None:
         rel, m = obj
         published = self.published
         base = published if rel.anchor == "published" else self.previous
@@ -162,6 +164,8 @@ class _Resolver:
         if not (base and amount is not None and unit):
             return r
         sign = rel.sign
+        if sign > 0 and rel.anchor == "published" and rel.amount is None and self.tense(s) < 0:
+            return None  # "advanced 10 km in two days": in a past clause, a length of time, not a date
         if rel.part == "NI" and amount == 0 and rel.anchor == "published" and self.tense(s) < 0:
             sign, amount = -1, 1  # "cette nuit, des frappes ont touché…": the night that just ended
         d = shift(base, sign, amount, unit)
