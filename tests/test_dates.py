@@ -252,3 +252,10 @@ def test_in_n_days_points_forward_unless_the_clause_is_past(process):
     assert ("in 10 days", "2023-09-30", "day") in values("Talks resume in 10 days.", "en")
     doc = process("Dispatch\n\n20 September 2023\n\nThe army advanced forty kilometres in two days.\n")
     assert [t.text for t in doc.dates if "two days" in t.text] == []
+
+
+def test_a_morning_hour_in_a_night_is_on_the_second_day():
+    got = timexes("Dans la nuit de lundi à mardi, vers 3 h, un drone a frappé ; à 23 heures, lundi soir, un autre.",
+                  pub=date(2023, 9, 20))
+    assert ("3 h", "2023-09-19", "2023-09-19T03:00") in got
+    assert ("la nuit de lundi à mardi", "2023-09-18", "2023-09-18TNI") in got

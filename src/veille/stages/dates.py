@@ -250,7 +250,8 @@ class _Resolver:
 
 def _clocks(text: str, lang: str, items, out: list[TimeExpr], published: date | None) -> None:
     """A clock time takes the day named next to it in its sentence ("mardi vers 18 h",
-    "at 3 p.m. Tuesday"), else the last day the text gave before it, else the page's."""
+    "at 3 p.m. Tuesday"), else the last day the text gave before it, else the page's. A
+    morning hour in a night dated by its first day falls on the day after."""
     days = [t for t in out if t.precision == "day" and t.value]
     for s, e, kind, m in items:
         if kind != "clock":
@@ -261,6 +262,8 @@ def _clocks(text: str, lang: str, items, out: list[TimeExpr], published: date | 
         before = [t for t in days if t.end <= s]
         if near:
             day, anchor = near[0].value, near[0].anchor
+            if (near[0].timex or "").endswith("TNI") and hhmm and hhmm < "12":  # "dans la nuit de
+                day = (date.fromisoformat(day) + timedelta(days=1)).isoformat()  # lundi à mardi, vers 3 h"
         elif before:
             day, anchor = before[-1].value, "previous"
         elif published:
