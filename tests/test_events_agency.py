@@ -80,3 +80,31 @@ def test_an_arrest_of_foreigners_is_not_at_home(process):
     doc = process(en("Turkish police arrested two Syrian nationals."))
     ev = next(e for e in doc.events if e.type == "COERCE")
     assert ev.source == ["TUR"] and ev.target == ["SYR"]
+
+
+@pytest.mark.parametrize("text, source, target", [
+    (fr("Un lycéen a été agressé hier soir dans un train près de Lyon."), ["FRA"], ["FRA"]),
+    (en("Three villagers were shot dead near Kano, Nigeria."), ["NGA"], ["NGA"]),
+    (en("Russian forces shelled Kharkiv on Monday."), ["RUS"], ["UKR"]),
+])
+def test_someone_unnamed_acts_where_it_happens(process, text, source, target):
+    """No one named acts: the people of the state where it happens (as PLOVER and ACLED code
+    it); a named actor keeps its own code."""
+    ev = next(e for e in process(text).events if e.type == "ASSAULT")
+    assert (ev.source, ev.target) == (source, target)
+
+
+@pytest.mark.parametrize("text, source", [
+    (en("Al-Shabab claimed responsibility for the attack in Mogadishu."), ["SHABAAB"]),
+    (fr("Le MUJAO a revendiqué l'attentat de Gao, au Mali."), ["MUJAO"]),
+])
+def test_who_claims_an_attack_made_it(process, text, source):
+    doc = process(text)
+    assert [(e.type, e.source) for e in doc.events] == [("ASSAULT", source)]
+
+
+def test_fighters_killed_fell_to_someone_but_not_in_a_crash(process):
+    assert "ASSAULT" in types(process(en("The army said 16 militants had been killed in Balochistan, Pakistan.")))
+    assert "ASSAULT" in types(process(fr("Deux soldats ont été tués dans le nord du Mali.")))
+    assert "ASSAULT" not in types(process(en("Two soldiers were killed when their helicopter crashed in Mali.")))
+    assert "ASSAULT" not in types(process(en("Three civilians were killed in Mali.")))  # no one said they were attacked

@@ -29,3 +29,19 @@ def test_no_count_for_an_unnamed_plural(process):
 ])
 def test_a_pronoun_subject_is_the_speaker(process, text, code):
     assert one(process(text), "ASSAULT").source == [code]
+
+
+def test_the_lead_keeps_its_telling_and_a_later_one_fills_its_gaps(process):
+    """A story tells its main event in its first paragraph, then again with details: the event
+    cites the lead and takes the details (the weapon) from the later telling."""
+    doc = process("Dispatch\n\n12 March 2024\n\nRussian forces struck Odesa, Ukraine, on Monday.\n\n"
+                  "Officials in Kyiv said the Russian forces struck Odesa with drones.\n")
+    strikes = [e for e in doc.events if e.type == "ASSAULT"]
+    assert len(strikes) == 1, [(e.evidence, e.source) for e in strikes]
+    assert strikes[0].evidence.startswith("Russian forces struck Odesa, Ukraine") and strikes[0].mode == "drone"
+
+
+def test_where_the_speaker_stands_is_not_where_it_happened(process):
+    doc = process("Dispatch\n\n12 March 2024\n\nOfficials in Kyiv said Russian drones struck a port in Odesa overnight.\n")
+    strike = next(e for e in doc.events if e.type == "ASSAULT")
+    assert strike.place["name"] == "Odesa"

@@ -17,6 +17,7 @@ from veille.lexicon import files, fold, rows, split, _fold, _read_tsv
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
 ACRONYM = re.compile(r"^[A-Z0-9]{2,6}$")
+DOTTABLE = re.compile(r"^(?:UN|US|EU|UK) [A-Z]")  # the acronyms English news writes with dots
 
 
 @dataclass(slots=True)
@@ -118,9 +119,19 @@ class Match:
 class Gazetteer:
     index: dict[tuple[str, ...], list[Alias]] = field(default_factory=dict)
     sizes: dict[str, list[int]] = field(default_factory=dict)  # first token → alias lengths, longest first
+    # names read with or without their hyphens: "Jean-François Copé" is Phoenix's "Jean Francois Cope"
+    hyphens_optional: bool = False
+
+    def key(self, surface: str) -> tuple[str, ...]:
+        key = key_of(surface)
+        return tuple(k for k in key if k != "-") if self.hyphens_optional and "-" in key else key
+
+    def aliases(self, surface: str) -> list[Alias]:
+        """The aliases written ``surface``, first added first."""
+        return self.index.get(self.key(surface), [])
 
     def add(self, surface: str, alias: Alias) -> None:
-        key = key_of(surface)
+        key = self.key(surface)
         if not key:
             return
         bucket = self.index.setdefault(key, [])
@@ -133,6 +144,16 @@ class Gazetteer:
 
     def scan(self, tokens: list[Token]) -> list[Match]:
         """Longest matches left to right; case rules keep names off common words."""
+        if not self.hyphens_optional:
+            return self._scan(tokens)
+        # a hyphen glued to the words on both sides is left out, and the matches mapped back
+        kept = [i for i, t in enumerate(tokens) if not (t.key == "-" and 0 < i < len(tokens) - 1
+                and tokens[i - 1].end == t.start and t.end == tokens[i + 1].start)]
+        if len(kept) == len(tokens):
+            return self._scan(tokens)
+        return [Match(kept[m.start], kept[m.end - 1] + 1, m.alias) for m in self._scan([tokens[i] for i in kept])]
+
+    def _scan(self, tokens: list[Token]) -> list[Match]:
         out, i, n = [], 0, len(tokens)
         while i < n:
             for size in self.sizes.get(tokens[i].key, ()):
@@ -166,7 +187,7 @@ def _case_ok(alias: Alias, toks: list[Token]) -> bool:
 class KnowledgeBase:
     def __init__(self, user_dir: str = ""):
         self.entries: dict[str, Entry] = {}
-        self.gazetteer = Gazetteer()
+        self.gazetteer = Gazetteer(hyphens_optional=True)
         self.organs = Gazetteer()
         self.organ_rows: dict[str, dict] = {}
         self.titles: dict[str, str] = {}
@@ -204,6 +225,9 @@ class KnowledgeBase:
                                       groups))
                 for a in [r["name"]] + split(r.get("aliases", "")):
                     self._alias(a, r["id"], "name", strict=converted)
+                    if DOTTABLE.match(a):  # "UN Office for..." is also written "U.N. Office for..."
+                        head, _, rest = a.partition(" ")
+                        self._alias(f"{'.'.join(head)}. {rest}", r["id"], "name", strict=converted)
         self._load_states(user_dir)
         for r in rows("demonyms.tsv", user_dir):
             target = self.actor_entry(r["actor"])
@@ -214,7 +238,8 @@ class KnowledgeBase:
             if target:
                 self._alias(r["surface"], target, "metonym", r.get("sector") or None)
         for r in rows("organs.tsv", user_dir):
-            self.organs.add(r["head"], Alias(f"organ:{r['head']}", "organ", False))
+            # a head written capitalised is a proper name ("Cour constitutionnelle", "Congrès"), not a word
+            self.organs.add(r["head"], Alias(f"organ:{r['head']}", "organ", CAPITALISED if r["head"][:1].isupper() else ANY))
             self.organ_rows[f"organ:{r['head']}"] = r
         for r in rows("titles.tsv", user_dir):
             self.titles[fold(r["word"])] = r.get("sector") or ""

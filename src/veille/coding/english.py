@@ -81,6 +81,9 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
             return happens and (not _definite(tok) or trig.type not in known)
         if tok.dep_ == "pobj" and head.dep_ == "prep" and _cue(lex, "undergo", head.head):
             return True  # "the target of an attack", "victims of the bombing"
+        if tok.dep_ == "pobj" and fold(head.text) == "for" and _key(head.head) == "responsibility" \
+                and _cue(lex, "responsibility", head.head.head):
+            return True  # "claimed responsibility for the attack": the claimer did it
         if tok.dep_ in ("dobj", "attr") and _cue(lex, "light", head):
             return True  # "launched an attack", "held talks", "imposed sanctions"
         if tok.dep_ == "pobj" and _cue(lex, "frame", head):
@@ -114,11 +117,21 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
     if any(fold(c.text) in lex.cue_words("generic") for c in list(tok.children) + list(head.children)):
         return False  # "regularly targeted": a habit, not one event
     modal = _modal(tok)
+    if modal == "would" and _reported(tok, lex):
+        modal = "will"  # "said they would blockade Paris": the future of the day it was said
     if modal is not None and lex.is_cue("hypothetical", modal) or modal in ("would", "could", "might", "may") \
             and not any(fold(a.text) == "have" for a in auxes):
         return False  # "would attack", "should strike": not done
-    if tok.tag_ == "VB" and tok.dep_ == "xcomp":
-        return any(_cue(lex, cue, head) for cue in ("aspect", "plan", "commit", "threat"))
+    base = tok  # a verb joined to another ("to unite and mobilize") stands where the first one stands
+    while base.dep_ == "conj" and base.head.i != base.i and base.head.pos_ in ("VERB", "AUX"):
+        base = base.head
+    if base.tag_ == "VB" and base.dep_ == "xcomp":
+        return any(_cue(lex, cue, base.head) for cue in ("aspect", "plan", "commit", "threat"))
+    if base.tag_ == "VB" and base.dep_ in ("acl", "advcl", "relcl") and any(
+            c.dep_ in ("aux", "mark") and fold(c.text) == "to" for c in base.children):
+        return False  # "an offer to host talks", "resigned to allow elections": what is meant, not done
+    if base.dep_ in ("ccomp", "xcomp") and _speech_act(base.head, lex):
+        return False  # "demanded that the US cancel", "refused to hand over", "accused him of …": the act is the demand
     if subj and subj[0].pos_ == "PRON" and fold(subj[0].text) in ("this", "that", "something", "what", "which"):
         return False  # "this targets ...": an argument, not an actor
     objects = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
@@ -130,6 +143,23 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
 
 
 # ------------------------------------------------------------------ modality
+SPEECH_ACTS = ("REQUEST", "REJECT", "ACCUSE")  # acts whose content is not done
+
+
+def _speech_act(verb, lex: EventLexicon) -> bool:
+    """Is the verb a demand, a refusal or an accusation (in our lexicon or CAMEO's)?"""
+    key = _key(verb)
+    trig = lex.trigger((key,), "VERB")
+    if trig is not None:
+        return trig.type in SPEECH_ACTS
+    return any(t.type in SPEECH_ACTS and not words for words, t in lex.verbs.get(key, ()))
+
+
+def _reported(verb, lex: EventLexicon) -> bool:
+    """Is the clause what someone said ("said they would …", "announced it would …")?"""
+    return verb.dep_ == "ccomp" and (_cue(lex, "report", verb.head) or _cue(lex, "commit", verb.head))
+
+
 def ancestors(tok, depth: int = 4):
     h = tok
     for _ in range(depth):
@@ -163,7 +193,7 @@ def modality(trigger, lex: EventLexicon) -> tuple[str, object | None]:
     if any(c.dep_ == "mark" and lex.is_cue("hypothetical", fold(c.text)) for h in clause for c in h.children):
         return "hypothetical", None
     modal = _modal(verb)
-    if modal in ("will", "shall", "'ll"):
+    if modal in ("will", "shall", "'ll") or (modal == "would" and _reported(verb, lex)):
         return "planned", None
     if modal in ("would", "could", "might", "may", "must") and any(fold(a.text) == "have" for a in _auxes(verb)):
         return "claimed", None  # "may have attacked"

@@ -36,6 +36,9 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
             return True  # "un lycéen a été victime d'une agression"
         if tok.dep_ == "obj" and lex.is_cue("light", hkey):
             return True  # "lancer une offensive", "ordonner l'envoi", "montre le bombardement"
+        if tok.dep_.startswith("obl") and case == "de" and hkey == "faire" and any(
+                c.dep_ == "obj" and fold(c.text) in ("part", "état") for c in head.children):
+            return True  # "ont fait part de leur indignation", "fait état de sa préoccupation"
         if tok.dep_.startswith("obl") and ((case and lex.is_cue("frame", case)) or lex.is_cue("frame", fold(head.text))):
             return True  # "lors d'un appel téléphonique"
         return False

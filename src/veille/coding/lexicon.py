@@ -18,6 +18,7 @@ class Trigger:
     type: str
     mode: str | None
     pos: str
+    origin: str = "veille"  # "cameo": from CAMEO's verb dictionary, which asks more of the sentence
 
 
 @dataclass
@@ -29,6 +30,10 @@ class EventLexicon:
     modes: dict[tuple[str, ...], list[tuple[str, str]]] = field(default_factory=dict)  # words → (type, mode)
     quantities: dict[str, str] = field(default_factory=dict)  # word → key
     phrase_sizes: dict[str, list[int]] = field(default_factory=dict)  # first word → phrase lengths
+    # English verbs of CAMEO's dictionary: lemma → (particles, trigger) for a verb alone, and
+    # lemma → [(object word sets, trigger)] for a verb with its objects ("speed up aid": AID)
+    verbs: dict[str, list[tuple[tuple[str, ...], Trigger]]] = field(default_factory=dict)
+    patterns: dict[str, list[tuple[tuple[frozenset, ...], Trigger]]] = field(default_factory=dict)
     _words: dict[str, set[str]] = field(default_factory=dict)
 
     def trigger(self, keys: tuple[str, ...], pos: str | None) -> Trigger | None:
@@ -87,4 +92,34 @@ def load(lang: str, user_dir: str = "") -> EventLexicon:
         if r.get("lang") == lang:
             for form in split(r.get("forms", "")):
                 lex.quantities[fold(form)] = r["key"]
+    if lang == "en":
+        _load_cameo(lex, user_dir)
     return lex
+
+
+def _load_cameo(lex: EventLexicon, user_dir: str) -> None:
+    """CAMEO's English verbs and verb patterns that PLOVER gives a type (kb/events/cameo_verbs.tsv)."""
+    table = rows("events/cameo_verbs.tsv", user_dir)
+    synsets = {r["block"]: frozenset(fold(m.rstrip("_").replace("_", " ")) for m in split(r["forms"]))
+               for r in table if r["kind"] == "synset"}
+    blocks: dict[str, list[str]] = {}
+    for r in table:
+        if r["kind"] != "verb":
+            continue
+        words = fold(r["lemma"]).split()
+        if not words:
+            continue
+        blocks.setdefault(r["block"], []).append(words[0])
+        if r["plover"] and r["code"] != "---":
+            t = Trigger(r["plover"].upper(), r.get("mode") or None, "VERB", "cameo")
+            lex.verbs.setdefault(words[0], []).append((tuple(words[1:]), t))
+    for r in table:
+        if r["kind"] != "pattern" or not r["plover"] or r["code"] == "---" or not r["pattern"].startswith("*"):
+            continue  # a pattern whose first slot is the subject says who acts, not what is done
+        needs = tuple(synsets.get(o, frozenset((fold(o),))) if o.startswith("&") else frozenset((fold(o),))
+                      for o in split(r["objects"]) if o)
+        if not needs:
+            continue
+        t = Trigger(r["plover"].upper(), r.get("mode") or None, "VERB", "cameo")
+        for verb in blocks.get(r["block"], ()):
+            lex.patterns.setdefault(verb, []).append((needs, t))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from veille.coding import arguments, english, grammar, modality, quantities
-from veille.coding.lexicon import MODES, EventLexicon, load
+from veille.coding.lexicon import MODES, EventLexicon, Trigger, load
 from veille.lexicon import fold
 from veille.model import Document, Event
 from veille.pipeline import Context, Stage
@@ -31,6 +31,8 @@ KIND_RANK = {"city": 1, "region": 2, "water": 2, "area": 2, "mountain": 2, "coun
 NOUN_DEPS = ("nsubj", "nsubj:pass", "obj", "obl", "obl:arg", "obl:mod", "obl:agent", "ROOT", "appos", "conj", "iobj")
 SYMMETRIC = ("AGREE", "CONSULT", "COOPERATE")
 FORCE = ("ASSAULT", "COERCE")  # acts that need someone able to act
+MAIN_CLAUSE = ("ROOT", "ccomp", "conj", "xcomp", "parataxis")
+THREATS = ("ASSAULT", "COERCE", "SANCTION", "REJECT", "PROTEST")  # said to come, they are threats
 WEAPONS = MODES["ASSAULT"]
 VIOLENT = ("abduct", "targeted", "torture", "primitive", "beat")  # ASSAULT modes that are violence themselves
 # CAMEO sectors of people who do not carry force: scientists, doctors, traders, teachers,
@@ -104,11 +106,42 @@ def triggers(sent, lex: EventLexicon, parsed: bool):
                 trig = lex.trigger(key1, want)
                 if trig is None and parsed:
                     trig = lex.trigger((fold(t.text),), want)
+                if trig is None and parsed and pos == "VERB" and (lex.verbs or lex.patterns):
+                    trig = cameo_trigger(t, lex)
                 if trig:
                     hit = (t, trig)
         if hit:
             out.append(hit)
     return out
+
+
+# what a CAMEO pattern does not read: the subject, and the clauses that tell events of their own
+OUTSIDE_PATTERN = ("nsubj", "nsubjpass", "csubj", "punct", "aux", "auxpass", "ccomp", "advcl", "conj", "parataxis",
+                   "relcl", "xcomp", "mark", "cc")
+
+
+def cameo_trigger(verb, lex: EventLexicon):
+    """A verb of CAMEO's dictionary: with the objects one of its patterns names ("speed up the
+    delivery of aid"), else alone with its particles ("call off")."""
+    key = fold(verb.lemma_)
+    if lex.is_cue("responsibility", key) and any(fold(c.lemma_) == "responsibility" for c in verb.children):
+        return None  # "claimed responsibility for the attack": the attack is the event
+    if (lex.is_cue("light", key) or lex.is_cue("light", fold(verb.text))) and any(
+            c.dep_ == "dobj" and (lex.trigger((fold(c.lemma_),), "NOUN") or lex.trigger((fold(c.text),), "NOUN"))
+            for c in verb.children):
+        return None  # "imposed sanctions", "staged rallies": the noun tells the event, the verb carries it
+    if key in lex.patterns:
+        around = {w for c in verb.children if c.dep_ not in OUTSIDE_PATTERN
+                  for t in arguments.subtree(c) for w in (fold(t.lemma_), fold(t.text))}
+        for needs, trig in lex.patterns[key]:
+            if all(need & around for need in needs):
+                return Trigger(trig.type, trig.mode, "PATTERN", trig.origin)
+    particles = {fold(c.text) for c in verb.children if c.dep_ in ("prt", "prep", "dobj", "advmod")}
+    best = None
+    for words, trig in lex.verbs.get(key, ()):
+        if all(w in particles for w in words) and (best is None or len(words) > len(best[0])):
+            best = (words, trig)
+    return best[1] if best else None
 
 
 class Coder:
@@ -136,6 +169,7 @@ class Coder:
         self.last_of_type: dict[str, int] = {}  # type → index in self.events of its last event
         self.by_key: dict[tuple, list[Event]] = {}  # (type, source, modality) → events, in list order
         self.topic: list[str] = []  # the actor the previous sentence was about (its subject)
+        self.lead_end = 0
         self.means = frozenset(k[0] for k in lex.modes if len(k) == 1)
         self.roles = arguments.Roles(self.means, frozenset(lex.cue_words("perpetrator")),
                                      frozenset(lex.cue_words("patient")))
@@ -163,6 +197,7 @@ class Coder:
 
     def run(self) -> list[Event]:
         parsed = self.doc.work.get("parsed", {}).get("body", [])
+        self.lead_end = parsed[0][0] + len(parsed[0][1].text) if parsed else 0  # the first paragraph: the lead
         for offset, sdoc in parsed:
             has_parse = sdoc.has_annotation("DEP")
             actors = self.actors(sdoc, offset)
@@ -190,8 +225,12 @@ class Coder:
             if not has_parse:
                 break  # no grammar, no event: a word alone does not tell who did what
             ev = self.code(tok, trig, actors, sent)
+            if ev is not None and trig.origin == "cameo" and not (ev.source and tok.dep_ in MAIN_CLAUSE and (
+                    ev.target or trig.pos == "PATTERN")):
+                continue  # a verb of CAMEO's dictionary codes an event as PETRARCH does: in a main clause, with
+                # its actor and, for a verb alone, the one it acts on; a pattern names what it is done with
             if ev is not None:
-                self.sentence_fallbacks(ev, tok, actors, sent)
+                self.sentence_fallbacks(ev, tok, actors, sent, trig.type)
                 if ev.type in FORCE and not self.can_act(ev, tok, trig, actors, sent):
                     continue  # a storm, a crash or a disease touches, kills and stops: no one attacks
             if ev is None:
@@ -216,11 +255,19 @@ class Coder:
                 self.last_of_type[ev.type] = len(self.events)
                 self.events.append(ev)
                 self.by_key.setdefault(_key(ev), []).append(ev)
-            elif _richness(ev) > _richness(twin):  # keep the fuller telling of one event
+            elif twin.start >= self.lead_end and _richness(ev) > _richness(twin):  # keep the fuller telling
                 i = self.events.index(twin)
                 same = self.by_key[_key(self.events[i])]
                 same[next(j for j, x in enumerate(same) if x is self.events[i])] = ev
                 self.events[i] = ev
+            elif twin.start < self.lead_end:  # the lead's telling keeps its sentence; a later one fills its gaps
+                twin.target = twin.target or ev.target
+                twin.place = twin.place if twin.place and twin.place.get("kind") != "country" else (ev.place or twin.place)
+                if not twin.date and ev.date:
+                    twin.date, twin.date_precision, twin.date_from = ev.date, ev.date_precision, ev.date_from
+                twin.quantities = twin.quantities or ev.quantities
+                twin.mode = twin.mode or ev.mode
+                twin.attributed_to = twin.attributed_to or ev.attributed_to
         if has_parse:
             root = sent.root
             subj = self.grammar.subject_of(root, ()) if root.pos_ in ("VERB", "AUX") else []
@@ -237,10 +284,17 @@ class Coder:
             return None  # "menacé de livrer", "threatened to send": the threat is the event
         skip = self._according_heads(sent)
         source, target, borrowed = g.arguments(tok, actors, skip, self.roles)
+        if not target and trig.type in SYMMETRIC:  # "promised to continue aid to Mozambique": the act's other party
+            for comp in (c for c in tok.children if c.dep_ in ("xcomp", "ccomp")):
+                target = [c for c in g.arguments(comp, actors, skip, self.roles)[1] if c not in source]
+                if target:
+                    break
         mode = trig.mode or self.mode(trig.type, tok, sent)
         etype = trig.type
         committed = governor is None or lex.is_cue("commit", fold(governor.lemma_)) or lex.is_cue("commit", fold(governor.text))
-        if mod == "planned" and etype in INTENT and committed:
+        if mod == "planned" and committed and (etype in THREATS or _conditional(tok, lex)):
+            etype, mode, mod = "THREATEN", None, "asserted"  # "will blockade Paris", "will withdraw unless …"
+        elif mod == "planned" and etype in INTENT and committed:
             etype, mode, mod = "AGREE", None, "asserted"  # a promise (or a future) is told: an agreement
         return Event(type=etype, mode=mode, source=source, target=target, date=None, date_precision=None,
                      date_from=None, place=None, quantities={}, attributed_to=g.source(tok, lex),
@@ -268,12 +322,14 @@ class Coder:
             return False  # "tués dans un accident", "touchée par la tempête"
         if trig.mode in WEAPONS + VIOLENT or tok.pos_ in ("NOUN", "PROPN") or clause_words & self.weapons:
             return True  # a weapon or a violence in the word itself ("bombarder", "kidnap", "l'attentat"), "tué par balles"
-        if frame and not words & PRONOUNS:
+        if frame and not any(t.pos_ == "PRON" for t in frame):
             return self._undergoer_is_human(tok, actors)  # someone neither a force nor named: "men killed two guards"
         if ev.source:
             return True  # the actor the paragraph is about
         if ev.type == "COERCE" and self._undergoer_is_human(tok, actors):
             return True  # "quatre personnes ont été arrêtées": only an authority arrests people
+        if ev.type == "ASSAULT" and not frame and self._undergoer_is_force(tok):
+            return True  # "16 militants were killed", "deux soldats ont été tués": fighters fall to someone
         return not frame and any(e.type == "ASSAULT" and e.source and ev.start - e.end < 400 for e in self.events[-3:])
 
     def _undergoer_is_human(self, tok, actors) -> bool:
@@ -284,6 +340,12 @@ class Coder:
         words = {w for t in toks for w in (fold(t.text), fold(t.lemma_))}
         return bool(words & lex.cue_words("person") or words & lex.cue_words("perpetrator") or words & PRONOUNS
                     or any(t.i in actors.people for t in toks) or actors.of(toks))
+
+    def _undergoer_is_force(self, tok) -> bool:
+        """Who undergoes the act is a fighter, a soldier or a police officer."""
+        heads = [c for c in tok.children if c.dep_ in ("nsubj:pass", "nsubjpass", "obj", "dobj")]
+        return any(fold(h.text) in self.lex.cue_words("perpetrator") or fold(h.lemma_) in self.lex.cue_words("perpetrator")
+                   for h in heads)
 
     def _agent_tokens(self, tok) -> list:
         """The words of whoever acts in a trigger's frame: the subject, the agent of a passive,
@@ -330,8 +392,10 @@ class Coder:
         # a capital standing for its state ("l'offensive de Bakou") is no place of the event,
         # and a state named as an actor ("l'Azerbaïdjan a envoyé") is no place either, unless
         # the text puts the event in it ("en Ukraine")
+        speaker = self._speaker_spans(tok, offset)
         here = [(s, e, p) for s, e, p, how, _ in _between(self.places, self.place_starts, s0, s1)
-                if (how != "metonym" and p.kind != "country") or LOCATIVE.search(self.doc.text[max(0, s - 12):s])]
+                if ((how != "metonym" and p.kind != "country") or LOCATIVE.search(self.doc.text[max(0, s - 12):s]))
+                and not any(a <= s < b for a, b in speaker)]
         if here:  # where the event goes rather than where it comes from, the most precise, the nearest
             s, e, p = min(here, key=lambda x: (self._direction(x[0]), KIND_RANK.get(x[2].kind, 2),
                                                abs(x[0] - ev.trigger_start)))
@@ -370,6 +434,20 @@ class Coder:
         elif self.doc.published:
             ev.date, ev.date_precision, ev.date_from = self.doc.published, "day", "publication"
 
+    def _speaker_spans(self, tok, offset: int) -> list[tuple[int, int]]:
+        """Where the words of whoever reports the event stand ("officials in Kyiv said …",
+        "selon des sources à Gao"): a place there is the speaker's, not the event's."""
+        spans, h = [], tok
+        for _ in range(4):
+            if h.head.i == h.i:
+                break
+            h = h.head
+            if self.lex.is_cue("report", fold(h.lemma_)) or self.lex.is_cue("report", fold(h.text)):
+                for subj in (c for c in h.children if c.dep_ in ("nsubj", "nsubj:pass", "nsubjpass")):
+                    toks = arguments.subtree(subj)
+                    spans.append((offset + min(t.idx for t in toks), offset + max(t.idx + len(t) for t in toks)))
+        return spans
+
     def _direction(self, start: int) -> int:
         """0 where the event goes or is (à, en, vers…), 2 where it comes from (depuis), 1 else."""
         before = self.doc.text[max(0, start - 30):start].rsplit(",", 1)[-1]
@@ -377,10 +455,11 @@ class Coder:
         last = next((w for w in reversed(words) if w in DIRECTION), None)
         return 1 if last is None else DIRECTION[last]
 
-    def sentence_fallbacks(self, ev: Event, tok, actors, sent) -> None:
+    def sentence_fallbacks(self, ev: Event, tok, actors, sent, told_type: str = "") -> None:
         """When the parse loses the frame: the named actor heading a phrase before the
         trigger is the source; else, for a clause with no subject of its own (or "il"),
-        the actor the paragraph is about; the first other actor after it is the target."""
+        the actor the paragraph is about; the first other actor after it is the target (also
+        for a promise, whose ``told_type`` is the act promised)."""
         if not ev.source:
             before = [t for t in sent if t.i < tok.i and t.i in actors.proper and t.dep_ in SUBJECT_LIKE]
             subj = [c for c in tok.children if c.dep_ == "nsubj"]
@@ -392,7 +471,7 @@ class Coder:
             elif self.topic and (not subj or subj[0].pos_ == "PRON"):
                 ev.source = [c for c in self.topic if c not in ev.target]
             ev.confidence = round(ev.confidence - 0.1, 2)
-        if not ev.target and ev.type not in SYMMETRIC and not (tok.pos_ == "NOUN" and tok.dep_.startswith("nsubj")):
+        if not ev.target and (told_type or ev.type) not in SYMMETRIC and not (tok.pos_ == "NOUN" and tok.dep_.startswith("nsubj")):
             # (an event noun as subject: what the predicate names is what the event caused, not its target)
             relative = [t for t in sent if t.dep_ in RELATIVE]
             after = [c for t in sent if t.i > tok.i and not any(r in t.ancestors or r.i == t.i for r in relative)
@@ -431,6 +510,11 @@ class Coder:
         if ev.type not in SYMMETRIC:
             ev.target = [c for c in ev.target if c not in ev.source]
         home = self._state_of(ev.place)
+        if not ev.source and ev.type not in SYMMETRIC and home and (not ev.target or ev.target == [home]):
+            ev.source = [home]  # someone unnamed, in a state, acting on it: its own people (PLOVER and ACLED code the country)
+            ev.confidence = round(ev.confidence - 0.1, 2)
+        elif not ev.source and ev.type in DOMESTIC and len(ev.target) == 1 and self._is_state(ev.target[0]):
+            ev.source = list(ev.target)  # "quatre Français ont été arrêtés": at home
         if not ev.target and ev.type not in SYMMETRIC and home:
             ev.target = [home]  # an attack on a town, a statement about a place: its state, when nothing better is said
         if not ev.target and ev.type in DOMESTIC and len(ev.source) == 1 and self._is_state(ev.source[0]):
@@ -579,6 +663,14 @@ def _recent(tok, attributed: bool = False) -> bool:
 def _place(p, how: str) -> dict:
     return {"name": p.name, "lat": p.lat, "lon": p.lon, "country": p.country, "kind": p.kind,
             "geo_precision": KIND_RANK.get(p.kind, 2), "from": how}
+
+
+def _conditional(tok, lex: EventLexicon) -> bool:
+    """The act comes with a condition: "will withdraw unless a ceasefire is arranged",
+    "frappera si …". Both parsers hang the condition as an adverbial clause with its mark."""
+    verb = tok if tok.pos_ in ("VERB", "AUX") else tok.head
+    return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and lex.is_cue("hypothetical", fold(m.text))
+                                         for m in c.children) for c in verb.children)
 
 
 WHERE_CASES = frozenset(("in", "near", "at", "inside", "outside", "à", "en", "dans", "près", "au", "aux"))

@@ -7,7 +7,12 @@ states, demonyms, capitals and seats of power), generic state organs next to a s
 afghane" → AFG, COP; "les rebelles" → the group or state the paragraph is about, as the
 agents file says) and equipment designations, then the statistical model's names, passed
 through guards against its known failures on news pages (headlines in Title Case, an
-office word glued to a surname, page text).
+office word glued to a surname, page text). Bodies the text defines with an acronym
+("Armée de libération nationale (ALN)") are read before the generic nouns.
+
+A person or body the knowledge base does not know takes the body or state of the office
+written beside the name ("U.N. envoy for Haiti, X" → UN), else the state its paragraph or,
+failing that, the story is about, when one leads (its names, people, bodies and clear towns).
 
 A person or body with dated roles (Phoenix) is linked to the role valid on the document's
 date: its publication date, or today when it has none.
@@ -15,7 +20,7 @@ date: its publication date, or today when it has none.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from datetime import date
 from functools import lru_cache
@@ -52,7 +57,7 @@ class Linker:
         self.entities: dict[str, Entity] = {}
         self.toponyms: list[tuple[Mention, str | None]] = []  # with the country it must be in, if known
         self.options = ctx.options
-        self._states: list[tuple[str, list[int]]] | None = None
+        self._coded: dict[str, list] = {}  # segment → the coded mentions, for offices (see affiliation)
         self.day = (doc.published or date.today().isoformat())[:10]
         self.doc_states: Counter = Counter()  # state → mentions in the body, for generic nouns
         self.lang = doc.work.get("nlp_lang") or doc.language
@@ -69,6 +74,10 @@ class Linker:
             return
         tokens = tokenize(text)
         matches = [m for m in self.kb.gazetteer.scan(tokens) if not self.part_of_longer_name(m, tokens)]
+        names = self.capitalised_orgs(segment)
+        if names:  # "Air France", "Radio France": a country inside an organisation's own name is no country
+            matches = [m for m in matches if m.alias.kind not in ("country", "metonym")
+                       or not _strictly_inside(tokens[m.start].start, tokens[m.end - 1].end, names)]
         taken = Spans()
         for m in matches:
             entry = self.kb.entries[m.alias.entry]
@@ -83,6 +92,8 @@ class Linker:
                 hint = self.kb.alpha2.get(entry.actor) if m.alias.kind == "metonym" else None
                 self.toponyms.append((Mention(text[s:e], s, e, segment, m.alias.kind), hint))
         # each finder sees the spans of the finders before it, not its own
+        for s, e in self.definitions(text, segment, taken):
+            taken.add(s, e)
         for s, e in self.organs(text, tokens, matches, segment):
             taken.add(s, e)
         for s, e in self.agents(text, tokens, matches, segment, taken):
@@ -92,6 +103,19 @@ class Linker:
         for s, e in self.gazetteer_places(text, segment, taken):
             taken.add(s, e)
         self.model_names(segment, text, taken)
+
+    def capitalised_orgs(self, segment: str) -> list[tuple[int, int]]:
+        """The model's organisation names written as names: two words or more, each capitalised
+        but the small ones, in a sentence that is not a Title Case headline."""
+        out = []
+        for offset, sdoc in self.doc.work.get("parsed", {}).get(segment, []):
+            for ent in sdoc.ents:
+                words = [t.text for t in ent if t.is_alpha]
+                if ent.label_ == "ORG" and len(words) >= 2 and words[0][0].isupper() \
+                        and all(w[0].isupper() or w.lower() in SMALL for w in words) \
+                        and not is_headline_case(ent.sent.text):
+                    out.append((offset + ent.start_char, offset + ent.end_char))
+        return out
 
     def part_of_longer_name(self, m: Match, tokens: list[Token]) -> bool:
         """A converted person's name followed by another capitalised word is the start of
@@ -142,16 +166,28 @@ class Linker:
         kept = self.without_demonyms(tokens, states)
         view = [tokens[i] for i in kept]
         spans = []
+        named = {i for m in matches if m.alias.kind == "name" for i in range(m.start, m.end)}
         for om in self.kb.organs.scan(view):
             state, a, b = self.beside(tokens, states, kept[om.start], kept[om.end - 1] + 1)
-            if state is None:
-                continue
-            entry = self.kb.entries[state.alias.entry]
             row = self.kb.organ_rows[om.alias.entry]
+            if state is not None:
+                actor = self.kb.entries[state.alias.entry].actor
+            elif row.get("fallback") and not (a and tokens[a - 1].key in POSSESSIVES) \
+                    and not named.intersection(range(a, b)):  # "Parlement européen" is a name of its own
+                # "le gouvernement Rajoy": the leader's name is part of the organ's name
+                while row.get("named") and b < len(tokens) and b not in states and tokens[b].text[:1].isupper() \
+                        and tokens[b].text.isalpha() and tokens[b].start - tokens[b - 1].end <= 1:
+                    b += 1
+                actor = self.agent_fallback(row["fallback"], text, tokens[a].start, matches, tokens)
+            else:
+                continue
+            if not actor:
+                continue
+            where = self.kb.entries.get(f"gpe:{actor}")
             s, e = tokens[a].start, tokens[b - 1].end
-            eid = f"org:{fold(row['name']).replace(' ', '-')}:{entry.actor}"
-            self.mention(eid, f"{row['name']} ({entry.name})", "ORG", Mention(text[s:e], s, e, segment, "organ"),
-                         entry.actor, row["sector"] or None)
+            eid = f"org:{fold(row['name']).replace(' ', '-')}:{actor}"
+            self.mention(eid, f"{row['name']} ({where.name if where else actor})", "ORG",
+                         Mention(text[s:e], s, e, segment, "organ"), actor, row["sector"] or None)
             spans.append((s, e))
         return spans
 
@@ -234,18 +270,28 @@ class Linker:
                 if label is None:
                     continue
                 s, e = offset + ent.start_char, offset + ent.end_char
+                toks = [t for t in ent]
                 if taken.overlaps(s, e):
                     if label == "LOC":  # "autoroute Erevan-Goris": keep the unknown part
                         self.leftover_places(text, s, e, taken, segment)
-                    continue
+                    if label != "PER":
+                        continue
+                    # "U.N. Resident Coordinator for Myanmar Andrew Kirkwood": the name after the known part
+                    toks = [t for t in toks if not taken.overlaps(offset + t.idx, offset + ent.end_char)]
+                    if len(toks) < 2 or not all(t.text[:1].isupper() for t in toks):
+                        continue
                 if is_headline_case(ent.sent.text):
                     continue
-                toks = [t for t in ent]
-                while toks and (fold(toks[0].text) in DETERMINERS or fold(toks[0].text) in self.kb.titles
-                                or fold(toks[0].text).rstrip("'’") in DETERMINERS):
+                while toks and (fold(toks[0].text) in self.kb.titles or (
+                        (fold(toks[0].text) in DETERMINERS or fold(toks[0].text).rstrip("'’") in DETERMINERS)
+                        and not _particle(toks))):
                     toks = toks[1:]
                 if not toks:
                     continue
+                last = toks[-1]
+                if last.text.endswith(("'", "’")) and last.i + 1 < len(sdoc) and sdoc[last.i + 1].text == "s" \
+                        and not last.whitespace_:
+                    toks.append(sdoc[last.i + 1])  # "Moody's", which the French tokenizer cuts after the apostrophe
                 s, e = offset + toks[0].idx, offset + toks[-1].idx + len(toks[-1].text)
                 surface = text[s:e]
                 if label == "LOC":  # "lac Sevan", "mer Noire": a generic word may lead
@@ -255,13 +301,48 @@ class Linker:
                 if not _looks_like_name(surface):
                     continue
                 if label == "PER" and len(toks) <= 4:
-                    actor, sector = self.office_context(sdoc, ent.start, offset)
+                    actor, sector = self.affiliation(sdoc, toks[0].i, toks[-1].i + 1, offset, segment)
                     self.mention(f"per:{fold(surface)}", surface, "PER", Mention(surface, s, e, segment, "ner"),
                                  actor, sector)
                 elif label == "ORG":
                     self.mention(f"org:{fold(surface)}", surface, "ORG", Mention(surface, s, e, segment, "ner"))
                 elif label == "MISC" and len(toks) >= 2 and all(t.text[0].isupper() or t.text.isdigit() for t in toks):
                     self.mention(f"misc:{fold(surface)}", surface, "MISC", Mention(surface, s, e, segment, "ner"))
+
+    def definitions(self, text: str, segment: str, taken) -> list[tuple[int, int]]:
+        """A body the text names and abbreviates, "Armée de libération nationale (ALN)" or
+        "l'ALN (Armée de libération nationale)": one organisation, its name and every later use
+        of the acronym, whether or not the model tags them."""
+        spans, seen = [], set()
+        for m in DEFINED.finditer(text):
+            if len(seen) >= MAX_DEFINITIONS:
+                break
+            short, inside = (m.group("acr"), m.group("long2")) if m.group("acr") else (m.group("acr2"), None)
+            if inside is not None:  # "ALN (Armée de libération nationale)"
+                ls, le = m.start("long2"), m.end("long2")
+                ss, se = m.start("acr"), m.end("acr")
+            else:  # "... Armée de libération nationale (ALN)": the shortest run of words before that spells it
+                ss, se = m.start("acr2"), m.end("acr2")
+                words = list(WORD.finditer(text, max(0, m.start() - 160), m.start()))
+                ls = next((words[i].start() for i in range(len(words) - 1, -1, -1)
+                           if words[i].group()[:1].isupper() and _spells(short, [w.group() for w in words[i:]])), None)
+                if ls is None:
+                    continue
+                le = words[-1].end()
+            if inside is not None and not _spells(short, [w.group() for w in WORD.finditer(inside)]):
+                continue
+            if short in seen or taken.overlaps(ls, le) or taken.overlaps(ss, se):
+                continue
+            seen.add(short)
+            name = text[ls:le]
+            eid = f"org:{fold(name)}"
+            self.mention(eid, name, "ORG", Mention(name, ls, le, segment, "acronym"))
+            spans.append((ls, le))
+            for use in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text):
+                if not taken.overlaps(*use.span()) and not (ls <= use.start() < le):
+                    self.mention(eid, name, "ORG", Mention(short, use.start(), use.end(), segment, "acronym"))
+                    spans.append(use.span())
+        return spans
 
     def gazetteer_places(self, text: str, segment: str, taken) -> list[tuple[int, int]]:
         """Capitalised names the place index knows, in a country the document names (or a
@@ -300,30 +381,84 @@ class Linker:
                 if part[:1].isupper() and not taken.overlaps(pa, pb):
                     self.toponyms.append((Mention(part, pa, pb, segment, "ner-part"), None))
 
-    def office_context(self, sdoc, start: int, offset: int):
-        """Actor of an unknown person from the office and state written just before the name
-        ("le secrétaire d'État américain, Antony Blinken")."""
-        sent_start = sdoc[start].sent.start
-        window = sdoc[max(sent_start, start - 7):start]
-        saw_office = any(fold(t.text) in self.kb.titles for t in window)
-        if not saw_office:
-            return None, None
-        lo, hi = offset + window.start_char, offset + sdoc[start].idx
-        for actor, starts in self.state_mentions():
-            i = bisect_left(starts, lo)
-            if i < len(starts) and starts[i] < hi:
-                return actor, "GOV"
+    def affiliation(self, sdoc, start: int, end: int, offset: int, segment: str):
+        """Actor of an unknown person from the office written beside the name and the state or
+        body the office belongs to: before it ("le secrétaire d'État américain, Antony Blinken",
+        "U.N. Resident Coordinator for Myanmar Andrew Kirkwood") or in an apposition after it
+        ("Barroso, le président de la Commission européenne", "X, a senior al-Shabab leader").
+        A state or body after "for", "pour", "en"... is where the office acts, not whose it is."""
+        sent = sdoc[start].sent
+        before = sdoc[max(sent.start, start - 12):start]
+        # the office phrase ends the window: nothing before a verb or a quote belongs to it
+        cut = [t.i for t in before if t.pos_ in ("VERB", "AUX") or t.text in STOPS]
+        before = sdoc[cut[-1] + 1:start] if cut else before
+        after = []
+        if end < sent.end and sdoc[end].text in (",", "("):
+            for t in sdoc[end + 1:min(sent.end, end + 13)]:
+                if t.text in (",", ")", ";", ":"):
+                    break
+                after.append(t)
+        for window in (before, after):
+            titles = [self.kb.titles[fold(t.text)] for t in window if fold(t.text) in self.kb.titles]
+            if not window or not titles:
+                continue
+            lo, hi = offset + window[0].idx, offset + window[-1].idx + len(window[-1].text)
+            coded = self.coded_mentions(segment)
+            for s, e, actor, sector, state in coded[bisect_left(coded, (lo,)):]:
+                if s >= hi:
+                    break
+                if e <= hi and _word_before(self.doc.segment_text(segment), s).lower() not in WHERE_WORDS:
+                    return actor, (next((x for x in titles if x), "GOV") if state else sector)
         return None, None
 
-    def state_mentions(self) -> list[tuple[str, list[int]]]:
-        """(actor, sorted starts of its mentions in the body) for each state entity, in the
-        order of the entities; the model's names, found after them, add no state."""
-        if self._states is None:
-            self._states = [(e.actor, sorted(m.start for m in e.mentions if m.segment == "body"))
-                            for e in self.entities.values() if e.actor and e.type == "GPE"]
-        return self._states
+    def coded_mentions(self, segment: str) -> list[tuple[int, int, str, str | None, bool]]:
+        """(start, end, actor, sector, is a state) of the mentions found before the model's names,
+        in the order of the text."""
+        if segment not in self._coded:
+            self._coded[segment] = sorted(((m.start, m.end, e.actor, e.sector, e.actor in self.kb.alpha2)
+                                           for e in self.entities.values() if e.actor
+                                           for m in e.mentions if m.segment == segment), key=lambda c: c[:2])
+        return self._coded[segment]
+
+    def home_state(self, e: Entity, paragraphs: list[int], by_paragraph: dict[int, Counter], story: str | None):
+        """For a person or body the model found and the knowledge base does not know: the state
+        the paragraphs it stands in are about, else the state the story is about (news names a
+        country's own people and bodies without repeating whose they are: "le ministre de la
+        Justice Alberto Ruiz-Gallardón" in a story about Spain); none when no state leads."""
+        here = Counter()
+        for p in {bisect_right(paragraphs, m.start) for m in e.mentions if m.segment == "body"}:
+            here.update(by_paragraph.get(p, {}))
+        return _leader(here) or story
+
+    def state_marks(self) -> list[tuple[int, str]]:
+        """(offset, state) for every body mention of a state, its people and bodies, and of a
+        place that lies in one state only ("Ajaccio"), before any actor is inferred. Generic
+        nouns and organs are left out: their state is the one written beside them, counted
+        already, or one inferred the same way."""
+        from veille import geo
+
+        marks = [(m.start, e.actor) for e in self.entities.values() if e.actor in self.kb.alpha2
+                 for m in e.mentions if m.segment == "body" and m.source not in ("agent", "organ")]
+        idx = geo.index(self.options.data_dir, self.options.min_population)
+        alpha3 = {a2: a3 for a3, a2 in self.kb.alpha2.items()}
+        for m, _ in self.toponyms:
+            if m.segment == "body" and m.source in ("gazetteer", "ner", "ner-part"):
+                town = _clear_town(idx.lookup(m.text))
+                if town and town in alpha3:
+                    marks.append((m.start, alpha3[town]))
+        return marks
 
     def finish(self) -> list[Entity]:
+        marks = self.state_marks()
+        # paragraph starts, and the states each paragraph names (paragraph i begins at paragraphs[i - 1])
+        paragraphs = [m.end() for m in re.finditer(r"\n\n", self.doc.text)]
+        by_paragraph: dict[int, Counter] = {}
+        for at, actor in marks:
+            by_paragraph.setdefault(bisect_right(paragraphs, at), Counter())[actor] += 1
+        story = _leader(Counter(actor for _, actor in marks))
+        for e in [e for e in self.entities.values() if e.actor is None and e.type in ("PER", "ORG")]:
+            if all(m.source in ("ner", "acronym") for m in e.mentions):
+                e.actor = self.home_state(e, paragraphs, by_paragraph, story)
         people = [e for e in self.entities.values() if e.type == "PER"]
         full: dict[str, Entity] = {}  # surname → the first full name that ends with it
         for e in people:
@@ -372,6 +507,66 @@ def _leader(counts: Counter) -> str | None:
     """The state mentioned most, when no other is mentioned as often."""
     top = counts.most_common(2)
     return top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
+
+
+CLEAR_TOWN = 20_000  # a town this large, under its own name, tells the country a story is in
+
+
+def _clear_town(cands) -> str | None:
+    """The country of a name that stands for one real town: its own name (not an alternate),
+    a town of some size, and ten times larger than any namesake elsewhere ("Paris" is in
+    France, "Los" is no name of Lagos, "Libération" is no town a story is in)."""
+    own = sorted((c for c in cands if c.primary and c.kind == "city"), key=lambda c: -c.population)
+    if not own or own[0].population < CLEAR_TOWN:
+        return None
+    rival = max((c.population for c in cands if c.country != own[0].country), default=0)
+    return own[0].country if own[0].population >= 10 * rival else None
+
+
+STOPS = frozenset('"“”«»:;()[]')
+# words before a state or body that say where an office acts, not whose it is
+WHERE_WORDS = frozenset("for pour to in en à au aux dans auprès at with avec against contre".split())
+
+
+def _word_before(text: str, at: int) -> str:
+    m = re.search(r"([\w'’]+)\W*$", text[max(0, at - 40):at])
+    return m.group(1) if m else ""
+
+
+WORD = re.compile(r"[\w’'-]+")
+MAX_DEFINITIONS = 50  # acronyms defined in one text: a page that defines more is not news
+# an acronym in brackets after a name, or a name in brackets after an acronym
+DEFINED = re.compile(r"(?<![\w-])(?P<acr>[A-Z][A-Z0-9]{1,7})\s*\((?P<long2>[A-ZÀ-Ý][^()\n]{3,120})\)"
+                     r"|\((?P<acr2>[A-Z][A-Z0-9]{1,7})\)")
+SMALL = frozenset("de du des la le les l d of the and for et pour en à au aux on in".split())
+
+
+def _spells(acronym: str, words: list[str]) -> bool:
+    """Do the words' initials spell the acronym? Small words may count or not ("Front de
+    libération nationale" is FLN, "Bring Back Our Girls" BBOG)."""
+    heads = [w.split("'")[-1].split("’")[-1] for w in words]
+    heads = [h for h in heads if h]
+    strict = "".join(h[0] for h in heads if h.lower() not in SMALL).upper()
+    loose = "".join(h[0] for h in heads).upper()
+    return len(heads) >= 2 and acronym.upper() in (strict, loose)
+
+
+def _strictly_inside(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= s and e <= b and (a, b) != (s, e) for a, b in spans)
+
+
+def _particle(toks) -> bool:
+    """A capitalised article inside a sentence, before a capitalised word, is part of the name
+    ("le général De Gaulle", "Bruno Le Roux", "le quotidien Le Monde"); at the start of a
+    sentence it may be the sentence's own article."""
+    first = toks[0]
+    return (first.text[:1].isupper() and first.text.isalpha() and not first.is_sent_start and len(toks) > 1
+            and toks[1].text[:1].isupper())
+
+
+def _end_of_paragraph(text: str, at: int) -> int:
+    end = text.find("\n\n", at)
+    return len(text) if end < 0 else end
 
 
 def _char_before(text: str, i: int) -> str:
