@@ -259,3 +259,14 @@ def test_a_morning_hour_in_a_night_is_on_the_second_day():
                   pub=date(2023, 9, 20))
     assert ("3 h", "2023-09-19", "2023-09-19T03:00") in got
     assert ("la nuit de lundi à mardi", "2023-09-18", "2023-09-18TNI") in got
+
+
+def test_a_written_year_dates_a_month_only_nearby():
+    far = "En 2011, la ville est tombée. " + "Les combats ont continué longtemps dans la région. " * 8
+    got = values(far + "En janvier, les troupes sont entrées.", pub=date(2020, 2, 17))
+    assert ("janvier", "2020-01", "month") in got
+
+
+def test_a_week_does_not_date_an_event(process):
+    doc = process("Dispatch\n\n5 July 2024\n\nThis week, rebels attacked ten villages near the border of Chad.\n")
+    assert ("ASSAULT", "2024-07-05", "publication") in event_dates(doc)

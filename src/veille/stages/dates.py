@@ -29,6 +29,7 @@ from veille.coding import tense as tenses
 # "la nuit du 3 au 4 juin", "the night of 3 to 4 June": what stands before the second day
 NIGHT_OF_DAYS = re.compile(r"(?<!\w)(?:la\s+nuit\s+du|the\s+night\s+of)\s+(?P<d>[12]\d|3[01]|0?[1-9])(?:er|st|nd|rd|th)?"
                            r"(?:\s+\w+\.?)?\s+(?:au|to|and)\s+$", re.I)
+STORY_YEAR_REACH = 300  # characters (a sentence or two) over which a written year still dates a month or season
 Tense = Callable[[int], int]  # a character offset → +1 its clause points forward, -1 back, 0 unknown
 
 
@@ -329,7 +330,8 @@ def _season_this(published: date, code: str, tense: int) -> int:
 
 def _story_year(text: str, written: tuple[int, int] | None, at: int, published: date | None) -> bool:
     """Whether a year the paragraph wrote out (not the page's own) dates what it names next."""
-    return bool(written) and "\n\n" not in text[written[1]:at] and (published is None or written[0] != published.year)
+    return (bool(written) and at - written[1] <= STORY_YEAR_REACH and "\n\n" not in text[written[1]:at]
+            and (published is None or written[0] != published.year))
 
 
 def _day(year: int | None, month: int, day: int) -> date | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from datetime import date
 from typing import Callable
 
 from veille.coding import arguments, english, grammar, modality, quantities
@@ -164,6 +165,8 @@ class Coder:
         self.place_starts = [x[0] for x in self.places]
         self.dates = sorted((t for t in doc.dates if t.segment == "body"), key=lambda t: t.start)
         self.date_starts = [t.start for t in self.dates]
+        week = date.fromisoformat(doc.published).isocalendar() if doc.published else None
+        self.this_week = f"{week[0]}-W{week[1]:02d}" if week else None
         self.breaks = [m.start() for m in re.finditer("(?=\n\n)", doc.text)]  # where paragraphs end
         self.events: list[Event] = []
         self.last_of_type: dict[str, int] = {}  # type → index in self.events of its last event
@@ -409,8 +412,9 @@ class Coder:
                 ev.place = _place(max(before, key=lambda x: x[0])[1], "context")
         # the event's clause first: a date inside a clause of another word ("les accords
         # d'Évian, signés le 18 mars 1962", "the girls, who were kidnapped on Friday") dates that
+        # ("cette semaine", "this week": the page's own week names no day an event can carry; the story's does)
         times = [t for t in self.dates[bisect_left(self.date_starts, s0):bisect_left(self.date_starts, s1)]
-                 if not _in_other_clause(tok, t.start - offset, t.end - offset)]
+                 if not _in_other_clause(tok, t.start - offset, t.end - offset) and t.timex != self.this_week]
         if times:
             if ev.type in SPEECH:  # a statement is dated by its frame ("un communiqué publié mercredi")
                 t = min(times, key=lambda t: t.start)
