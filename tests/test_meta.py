@@ -64,3 +64,39 @@ def test_english_language():
     doc = run("Ceasefire holds\n\nThe ceasefire agreed on Wednesday held through the night, officials said, "
               "as aid trucks began to move towards the city.\n")
     assert doc.language == "en"
+
+
+def test_dateline_opening_the_first_paragraph():
+    doc = run("Titre de la dépêche\n\n14 mars 2019. - Des soldats ont été blessés lors d'une embuscade, "
+              "dimanche 10 mars, près de la frontière.\n")
+    assert doc.published == "2019-03-14"
+    assert doc.published_from.startswith("dateline")
+
+
+def test_agency_datelines_in_french_and_english():
+    doc = run("Titre\n\nBAMAKO, 8 février 2021 (AFP) - Le convoi a été attaqué au nord de la ville.\n")
+    assert doc.published == "2021-02-08"
+    doc = run("Headline here\n\nLAGOS, Nigeria, Oct 4, 2018 (Reuters) — Gunmen kidnapped three workers on a road.\n")
+    assert doc.published == "2018-10-04"
+
+
+def test_dateline_without_year_takes_the_year_the_text_writes():
+    doc = run("Titre\n\nDAKAR, 9 mai (AFP) - Le scrutin prévu en 2018 a été reporté d'un mois, "
+              "selon la commission électorale.\n")
+    assert doc.published == "2018-05-09"
+    doc = run("Headline\n\nNAIROBI, May 9 (Reuters) - The vote was postponed by a month, the commission said.\n")
+    assert doc.published is None  # no year anywhere: no guess
+
+
+def test_weekday_dateline_on_its_own_line_in_a_page():
+    doc = run("<html><body><h1>Les pourparlers reprennent</h1><p>Wednesday, March 3, 2021</p>"
+              "<p>Talks resumed between the two delegations after a week of fighting in the north.</p>"
+              "</body></html>", kind="html")
+    assert doc.published == "2021-03-03"
+
+
+def test_a_date_inside_the_first_sentence_is_no_dateline():
+    doc = run("Titre\n\nLe 5 juillet 1962, la foule a envahi les rues de la capitale pour fêter la victoire.\n")
+    assert doc.published is None
+    doc = run("Titre\n\nDepuis le 3 avril 2020, les négociations sont suspendues entre les deux camps.\n")
+    assert doc.published is None

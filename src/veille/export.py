@@ -64,7 +64,7 @@ def to_record(doc: Document) -> dict:
                     "evidence": [[m.segment, m.start, m.end] for m in p.mentions]}
                    for p in doc.places],
         "dates": [{"text": t.text, "value": t.value, "precision": t.precision, "anchor": t.anchor,
-                   "evidence": [t.segment, t.start, t.end]} for t in doc.dates],
+                   "timex": t.timex, "evidence": [t.segment, t.start, t.end]} for t in doc.dates],
         "events": [event_record(e) for e in doc.events if e.modality != "hypothetical"],
         # what an if-clause supposes is kept, but apart: a count of events never includes it
         "conditional_events": [event_record(e) for e in doc.events if e.modality == "hypothetical"],

@@ -61,6 +61,9 @@ class TimeExpr:
     precision: str | None  # day, month, year
     anchor: str  # absolute, published, previous (resolved against an earlier date)
     segment: str = "body"
+    # TimeML's value where it says more than ``value``: a part of the day or a clock time
+    # (2012-06-24TEV, 2012-06-24T18:30), a season (2012-SU), a week (2012-W25)
+    timex: str | None = None
 
 
 @dataclass

@@ -46,7 +46,8 @@ def card(doc: Document) -> str:
     if doc.dates:
         out.append(f"   dates ({len(resolved)} of {len(doc.dates)} resolved):")
         for t in doc.dates[:20]:
-            out.append(f"     {t.text!r:32} → {t.value or '?'} ({t.precision or '-'}, {t.anchor})")
+            out.append(f"     {t.text!r:32} → {t.value or '?'} ({t.precision or '-'}, {t.anchor})"
+                       + (f" {t.timex}" if t.timex else ""))
     if doc.events:
         out.append(f"   events ({len(doc.events)}):")
         for e in doc.events[:40]:

@@ -5,4 +5,5 @@
 - ``arguments``  source, target from the dependency parse (French) or word order (English)
 - ``modality``   asserted, claimed, planned, threatened, denied, hypothetical; who says so
 - ``quantities`` killed, wounded, captured, amounts of money, as numbers
+- ``tense``      which way a clause points in time (used by ``veille.stages.dates``)
 """

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from datetime import date
 from typing import Callable
 
 from veille.coding import arguments, english, grammar, modality, quantities
@@ -171,6 +172,8 @@ class Coder:
         self.place_starts = [x[0] for x in self.places]
         self.dates = sorted((t for t in doc.dates if t.segment == "body"), key=lambda t: t.start)
         self.date_starts = [t.start for t in self.dates]
+        week = date.fromisoformat(doc.published).isocalendar() if doc.published else None
+        self.this_week = f"{week[0]}-W{week[1]:02d}" if week else None
         self.breaks = [m.start() for m in re.finditer("(?=\n\n)", doc.text)]  # where paragraphs end
         self.events: list[Event] = []
         self.last_of_type: dict[str, int] = {}  # type → index in self.events of its last event
@@ -414,7 +417,11 @@ class Coder:
                       if p.kind != "country" and how != "metonym"]
             if before:
                 ev.place = _place(max(before, key=lambda x: x[0])[1], "context")
-        times = self.dates[bisect_left(self.date_starts, s0):bisect_left(self.date_starts, s1)]
+        # the event's clause first: a date inside a clause of another word ("les accords
+        # d'Évian, signés le 18 mars 1962", "the girls, who were kidnapped on Friday") dates that
+        # ("cette semaine", "this week": the page's own week names no day an event can carry; the story's does)
+        times = [t for t in self.dates[bisect_left(self.date_starts, s0):bisect_left(self.date_starts, s1)]
+                 if not _in_other_clause(tok, t.start - offset, t.end - offset) and t.timex != self.this_week]
         if times:
             if ev.type in SPEECH:  # a statement is dated by its frame ("un communiqué publié mercredi")
                 t = min(times, key=lambda t: t.start)
@@ -422,11 +429,20 @@ class Coder:
                 t = min(times, key=lambda t: abs(t.start - ev.trigger_start))
             ev.date, ev.date_precision, ev.date_from = t.value, t.precision, "sentence" if t.value else None
             return
+        if not _recent(tok, bool(ev.attributed_to)):
+            return
+        # then the paragraph's last day before the sentence, then the story's, then the page's
+        k = bisect_right(self.breaks, s0 - 2) - 1
+        para = self.breaks[k] + 2 if k >= 0 else 0
+        said = [t for t in self.dates[bisect_left(self.date_starts, max(para, s0 - CONTEXT_REACH)):
+                                      bisect_left(self.date_starts, s0)] if t.value and t.precision == "day"]
         story = next((p for p in reversed(self.events) if p.date_from == "sentence" and p.date_precision == "day"
-                      and s0 - p.end < 800), None)
-        if story is not None and _recent(tok):
+                      and s0 - p.end < CONTEXT_REACH), None)
+        if said:
+            ev.date, ev.date_precision, ev.date_from = said[-1].value, "day", "context"
+        elif story is not None:
             ev.date, ev.date_precision, ev.date_from = story.date, "day", "context"
-        elif self.doc.published and _recent(tok):
+        elif self.doc.published:
             ev.date, ev.date_precision, ev.date_from = self.doc.published, "day", "publication"
 
     def _speaker_spans(self, tok, offset: int) -> list[tuple[int, int]]:
@@ -594,11 +610,40 @@ def _richness(ev: Event) -> int:
                                  ev.mode, ev.attributed_to))
 
 
-def _recent(tok) -> bool:
+CLAUSE_OF_A_NOUN = frozenset(("acl", "acl:relcl", "relcl"))
+CONTEXT_REACH = 800  # characters back (a few sentences) where a day the text gave still dates the story
+
+
+def _in_other_clause(tok, start: int, end: int) -> bool:
+    """Whether the words at ``start:end`` (offsets in the trigger's parsed paragraph) sit in
+    a relative or participial clause of a noun that does not hold the trigger."""
+    span = tok.doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    chain = {tok.i} | {a.i for a in tok.ancestors}
+    for a in (span.root, *span.root.ancestors):
+        if a.i in chain:
+            return False
+        if a.dep_ in CLAUSE_OF_A_NOUN:
+            return True
+    return False
+
+
+def _reported(verb) -> bool:
+    """A clause in indirect speech after a verb in the past ("said it had blown up", "a
+    affirmé qu'il avait frappé"): its pluperfect is the reported past, not an older one."""
+    head = verb.head
+    return (verb.dep_ == "ccomp" and head.i != verb.i and (
+        head.tag_ in ("VBD", "VBN") or "Past" in head.morph.get("Tense")
+        or any(c.dep_.startswith("aux") for c in head.children)))
+
+
+def _recent(tok, attributed: bool = False) -> bool:
     """The clause that carries the trigger tells something of the page's days, not of an
     unstated past ("avait frappé", "had struck") or future: in French the present or the
     passé composé, in English the present, the present perfect or the simple past (news
-    English tells the day's events in the simple past)."""
+    English tells the day's events in the simple past), and a French passive in the imperfect
+    (a state of the scene: "étaient déployés"). A pluperfect counts in reported speech (``attributed``: "according to police, 10 had been rescued"; or after "said")."""
     if not tok.doc.has_annotation("MORPH") or not tok.doc.has_annotation("DEP"):
         return False
     verb = tok
@@ -609,13 +654,20 @@ def _recent(tok) -> bool:
             return False
         verb = verb.head
     auxes = [c for c in verb.children if c.dep_.startswith("aux")]
+    reported = attributed or _reported(verb)
     if tok.lang_ == "en":
-        if any(a.tag_ == "MD" or (a.tag_ == "VBD" and fold(a.text) == "had") for a in auxes):
-            return False  # "will strike", "had struck"
+        if any(a.tag_ == "MD" for a in auxes):
+            return False  # "will strike"
+        if any(a.tag_ == "VBD" and fold(a.text) == "had" for a in auxes):
+            return reported  # "had struck"
         return bool(auxes) or verb.tag_ in ("VBD", "VBZ", "VBP")
     if auxes:
-        return all("Pres" in a.morph.get("Tense") and "Ind" in a.morph.get("Mood") for a in auxes
-                   if "Fin" in a.morph.get("VerbForm"))
+        finite = [a for a in auxes if "Fin" in a.morph.get("VerbForm")]
+        if reported and any("Imp" in a.morph.get("Tense") and "Ind" in a.morph.get("Mood") for a in finite):
+            return True  # "avait frappé" in reported speech
+        if finite and all(a.dep_ == "aux:pass" and "Imp" in a.morph.get("Tense") for a in finite):
+            return True  # "des blindés étaient stationnés": the scene the story describes, not an older past
+        return all("Pres" in a.morph.get("Tense") and "Ind" in a.morph.get("Mood") for a in finite)
     return "Pres" in verb.morph.get("Tense") and "Ind" in verb.morph.get("Mood")
 
 

@@ -34,6 +34,8 @@ def meta(doc: Document, ctx: Context) -> Document:
                 dated_lines.add(n)
                 break
     if not published:
+        published, origin = _dateline(doc.text)
+    if not published:
         published, origin = _from_lead(doc.text)
     doc.published = published
     doc.published_from = origin if published else None
@@ -81,6 +83,52 @@ def _date_line(line: str) -> str | None:
             if f.day and f.month and f.year:
                 return date(f.year, f.month, f.day).isoformat()
     return None
+
+
+# what may stand before a dateline's date: a place in capitals or not, with its region or
+# country ("PARIS,", "KYIV, Ukraine,", "Goma (RDC),"), then the weekday the date carries
+DATELINE_PLACE = re.compile(r"(?:[^\W\d_][\w'’.-]*(?:[ -][\w'’.-]+){0,3}(?:\s*\([^()\n]{1,30}\))?\s*,\s*){0,2}")
+# what follows it: an agency in brackets, then a dash, a colon or a full stop and dash
+# ("22 juin 2012. - ", "22 juin (AFP) -", "June 3 (Reuters) —"), or the end of the line
+DATELINE_END = re.compile(r"\s*(?:\([^()\n]{1,40}\)\s*)?(?:[.,]?\s*[-–—:|]|\s*$)", re.M)
+
+
+def _dateline(text: str) -> tuple[str | None, str | None]:
+    """The date that opens the article's first paragraph, before its first sentence.
+
+    A dateline without a year takes it from the calendar when it names the weekday, else
+    from the latest year the text writes out; with no year anywhere it dates nothing.
+    """
+    head = text.lstrip()[:160]
+    for lang in ("fr", "en"):
+        for f in find_absolute(head, lang):
+            if not (f.day and f.month):
+                continue
+            if not DATELINE_PLACE.fullmatch(head[:f.start]) or not DATELINE_END.match(head, f.end):
+                break
+            how = f"dateline: {f.text!r}"
+            year = f.year
+            if year is None:
+                years = [g.year for g in find_absolute(text, lang) if g.year and g.year <= date.today().year]
+                if not years:
+                    break
+                if f.weekday is not None:
+                    year = infer_year(f.month, f.day, f.weekday, after_year=max(years), latest=date.today())
+                    how += ", year from the calendar"
+                else:
+                    year, how = max(years), how + ", year from the text"
+            day = _day(year, f.month, f.day)
+            if day and day <= date.today():
+                return day.isoformat(), how
+            break
+    return None, None
+
+
+def _day(year: int | None, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day) if year else None
+    except ValueError:  # 29 February of a common year
+        return None
 
 
 def _from_lead(text: str) -> tuple[str | None, str | None]:
