@@ -45,3 +45,9 @@ def test_where_the_speaker_stands_is_not_where_it_happened(process):
     doc = process("Dispatch\n\n12 March 2024\n\nOfficials in Kyiv said Russian drones struck a port in Odesa overnight.\n")
     strike = next(e for e in doc.events if e.type == "ASSAULT")
     assert strike.place["name"] == "Odesa"
+
+
+def test_a_page_without_a_date_still_dates_its_events_by_their_sentence(process):
+    doc = process("Frappes\n\nLes forces russes ont frappé Odessa le 12 mars 2024, selon Kiev.\n")
+    assert doc.published is None
+    assert [(e.type, e.date) for e in doc.events] == [("ASSAULT", "2024-03-12")]

@@ -207,7 +207,9 @@ class Coder:
 
     def run(self) -> list[Event]:
         parsed = self.doc.work.get("parsed", {}).get("body", [])
-        self.lead_end = parsed[0][0] + len(parsed[0][1].text) if parsed else 0  # the first paragraph: the lead
+        if parsed:  # the first paragraph of the body: the lead
+            k = bisect_right(self.breaks, parsed[0][0])
+            self.lead_end = self.breaks[k] if k < len(self.breaks) else len(self.doc.text)
         for offset, sdoc in parsed:
             has_parse = sdoc.has_annotation("DEP")
             actors = self.actors(sdoc, offset)
@@ -421,7 +423,8 @@ class Coder:
         # d'Évian, signés le 18 mars 1962", "the girls, who were kidnapped on Friday") dates that
         # ("cette semaine", "this week": the page's own week names no day an event can carry; the story's does)
         times = [t for t in self.dates[bisect_left(self.date_starts, s0):bisect_left(self.date_starts, s1)]
-                 if not _in_other_clause(tok, t.start - offset, t.end - offset) and t.timex != self.this_week]
+                 if not _in_other_clause(tok, t.start - offset, t.end - offset)
+                 and not (self.this_week and t.timex == self.this_week)]
         if times:
             if ev.type in SPEECH:  # a statement is dated by its frame ("un communiqué publié mercredi")
                 t = min(times, key=lambda t: t.start)
