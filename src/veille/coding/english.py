@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from veille.coding.arguments import Actors, Roles, subtree
 from veille.coding.lexicon import EventLexicon
+from veille.coding.modality import ancestors
 from veille.lexicon import fold
 
 SUBJECTS = ("nsubj", "csubj")
@@ -160,15 +161,6 @@ def _speech_act(verb, lex: EventLexicon) -> bool:
 def _reported(verb, lex: EventLexicon) -> bool:
     """Is the clause what someone said ("said they would …", "announced it would …")?"""
     return verb.dep_ == "ccomp" and (_cue(lex, "report", verb.head) or _cue(lex, "commit", verb.head))
-
-
-def ancestors(tok, depth: int = 4):
-    h = tok
-    for _ in range(depth):
-        if h.head.i == h.i:
-            return
-        h = h.head
-        yield h
 
 
 def negated(tok, lex: EventLexicon) -> bool:

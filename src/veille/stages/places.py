@@ -123,24 +123,19 @@ def choose(cands, context: Counter) -> geo.Candidate | None:
 
 def _strip(surface: str, user_dir: str) -> tuple[int, str]:
     """Drop leading determiners and generic place words; return (chars dropped, rest)."""
-    words = DETERMINERS + prefixes(user_dir)
+    return _strip_words(surface, DETERMINERS + prefixes(user_dir))
+
+
+def _strip_determiners(surface: str) -> tuple[int, str]:
+    return _strip_words(surface, DETERMINERS)
+
+
+def _strip_words(surface: str, words) -> tuple[int, str]:
+    """Drop the leading words (a word ending in an apostrophe is elided: "l'")."""
     cut = 0
     while True:
         low = fold(surface[cut:])
         for p in words:
-            elided = p.endswith("'")
-            if low.startswith(p) and len(low) > len(p) and (elided or low[len(p)] == " "):
-                cut += len(p) + (0 if elided else 1)
-                break
-        else:
-            return cut, surface[cut:]
-
-
-def _strip_determiners(surface: str) -> tuple[int, str]:
-    cut = 0
-    while True:
-        low = fold(surface[cut:])
-        for p in DETERMINERS:
             elided = p.endswith("'")
             if low.startswith(p) and len(low) > len(p) and (elided or low[len(p)] == " "):
                 cut += len(p) + (0 if elided else 1)
