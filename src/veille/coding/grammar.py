@@ -78,7 +78,10 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
     if "Inf" in form:
         if head.pos_ == "NOUN" and head.dep_ in ("nsubj", "nsubj:pass"):
             return False  # "cette décision de soutenir l'Ukraine …": a reference, not news
-        if tok.dep_ == "xcomp" and negated(head, lex):
+        base = tok  # "on ne peut pas vouloir X et restreindre Y": the second verb stands where the first does
+        while base.dep_ == "conj" and base.head.i != base.i and "Inf" in base.head.morph.get("VerbForm"):
+            base = base.head
+        if base.dep_ == "xcomp" and negated(base.head, lex):
             return False  # "n'est pas parvenue à arrêter", "on ne peut pas interdire": not done
         return any(lex.is_cue(cue, hkey) for cue in ("aspect", "plan", "commit", "threat"))
     subj = [c for c in tok.children if c.dep_ == "nsubj"]
