@@ -134,3 +134,38 @@ def test_the_place_a_facility_is_named_after(process):
     assert any(p.country == "MW" and p.kind != "country" and km(p.lat, p.lon, -15.6, 34.5) < 40 for p in d.places)
     q = process("Title\n\nThe Queen Elizabeth Central Hospital in Malawi is full.\n")
     assert [p.kind for p in q.places] == ["country"]
+
+
+
+def test_a_district_seat_of_unknown_size_is_a_place(process):
+    # GeoNames keeps the seat of a district whatever its size, with population 0: news of an
+    # attack names such towns, in a state the story is about
+    d = process("Title\n\nGunmen stormed a school in Chibok, in Nigeria's Borno state, on Monday. In "
+                "Afghanistan, Taliban fighters overran the district centre of Zurmat, officials said.\n")
+    chibok, zurmat = where(d, "Chibok"), where(d, "Zurmat")
+    assert chibok.country == "NG" and km(chibok.lat, chibok.lon, 10.87, 12.85) < 30
+    assert zurmat.country == "AF" and zurmat.kind == "city"
+    # a story elsewhere does not make a village of a name it does not know
+    far = process("Title\n\nMinisters met in Zurmat, a hotel chain's new venue, the French agency said.\n")
+    assert all(p.country != "AF" for p in far.places)
+
+
+def test_a_small_seat_is_found_by_its_own_name_only(process):
+    # such a seat's other names are not used: "Taiwan" is also the other name of a Chinese village
+    d = process("Title\n\nChina's army held drills near Taiwan, officials in Beijing said on Monday.\n")
+    assert not any(p.country == "CN" and any(m.text == "Taiwan" for m in p.mentions) for p in d.places)
+
+
+def test_a_state_the_kb_lists_as_a_territory_is_a_place(process):
+    # Taiwan, Kosovo and Palestine are actors of the hand-made kb, and places at country precision
+    d = process("Title\n\nChinese warships sailed near Taiwan on Monday, and NATO troops moved into Kosovo.\n")
+    assert where(d, "Taiwan").country == "TW" and where(d, "Taiwan").kind == "country"
+    assert where(d, "Kosovo").country == "XK"
+    f = process("Titre\n\nDes navires chinois ont navigué près de Taïwan lundi, selon Pékin.\n")
+    assert where(f, "Taïwan").country == "TW"
+    # a self-proclaimed republic without a code of its own stays an actor only
+    n = process("Title\n\nThe Transnistria authorities said they would hold talks with Moldova.\n")
+    assert all(p.kind != "country" or p.country == "MD" for p in n.places)
+    # a part of a state that the kb lists as an actor is not the whole state
+    p = process("Title\n\nPuntland forces clashed with militants near Bosaso, officials said.\n")
+    assert all(p.kind != "country" for p in p.places)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from veille.lexicon import KB_DIR, fold, rows, split
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 MAX_NAME = 300  # characters of a name looked up
 LATIN = re.compile(r"^[\u0000-\u024F\u1E00-\u1EFF'’ .-]+$")
 _lock = threading.Lock()
@@ -142,14 +142,17 @@ def _fill(tmp: str, min_population: int) -> None:
     cities = json.loads(data.read_text(encoding="utf-8"))
     places, aliases = [], []
     for c in cities.values():
-        if c["population"] < min_population:
+        # GeoNames keeps a seat of an administrative division (a district's town) in cities500
+        # whatever its size, with population 0 when unknown: conflict news names such towns.
+        # Their other names are left out ("Taiwan" is also a Chinese village's).
+        if c["population"] < min_population and not (c["population"] == 0 and min_population <= 500):
             continue
         pid = int(c["geonameid"])
         places.append((pid, c["name"], c["latitude"], c["longitude"], c["countrycode"], c["population"], "city",
                        c.get("admin1code") or None, 0))
         own = fold(c["name"])
         aliases.append((own, pid, 1, 0))
-        for alt in set(c.get("alternatenames") or ()):
+        for alt in set(c.get("alternatenames") or ()) if c["population"] else ():  # a seat of unknown size: its own name only
             if LATIN.match(alt) and fold(alt) != own:
                 aliases.append((fold(alt), pid, 0, 0))
     del cities

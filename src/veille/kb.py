@@ -194,6 +194,7 @@ class KnowledgeBase:
         self.agents: dict[str, Gazetteer] = {}  # language → generic agent nouns
         self.agent_rows: dict[str, dict] = {}
         self.alpha2: dict[str, str] = {}  # actor code → ISO alpha-2, for states
+        self.state_names: set[tuple[str, str]] = set()  # (actor code, folded name) of every state's names
         self._load(user_dir)
 
     def actor_entry(self, code: str) -> str | None:
@@ -270,11 +271,15 @@ class KnowledgeBase:
             self._add_entry(Entry(f"gpe:{code}", "GPE", name, code))
             for n in {fr.get(c.alpha_2), en.get(c.alpha_2), c.name, getattr(c, "common_name", None)} - {None}:
                 self._alias(n, f"gpe:{code}", "country")
+                self.state_names.add((code, fold(n)))
+        for r in rows("country_centroids.tsv", user_dir):  # codes ISO leaves to users: Kosovo XK/XKX
+            self.alpha2.setdefault(r["alpha3"], r["alpha2"])
         for r in rows("country_names.tsv", user_dir):
             if f"gpe:{r['actor']}" not in self.entries:
                 self._add_entry(Entry(f"gpe:{r['actor']}", "GPE", r["actor"], r["actor"]))
             for form in split(r["forms"]):
                 self._alias(form, f"gpe:{r['actor']}", "country")
+                self.state_names.add((r["actor"], fold(form)))
 
 
 def stream_tsv(path):

@@ -102,6 +102,13 @@ def _written_containers(doc: Document, idx, states: dict, user_dir: str) -> dict
     return out
 
 
+def _state_name(e, m, kb) -> bool:
+    """A state's name: from the states' table, or one of a state's names that the hand-made kb
+    lists as a territory ("Taiwan", "Kosovo", "Palestine": places at country precision; not
+    "Puntland", a part of Somalia that acts on its own)."""
+    return m.source == "country" or (m.source == "name" and (e.actor, fold(m.text)) in kb.state_names)
+
+
 def choose(cands, context: Counter) -> geo.Candidate | None:
     if not cands:
         return None
@@ -186,7 +193,7 @@ def places(doc: Document, ctx: Context) -> Document:
     for e in doc.entities:
         if e.actor in kb.alpha2 and e.type == "GPE":
             for m in e.mentions:
-                if m.source == "country":
+                if _state_name(e, m, kb):
                     states[(m.segment, m.start)] = kb.alpha2[e.actor]
 
     def add(cand: geo.Candidate | None, m: Mention, surface: str):
@@ -203,12 +210,14 @@ def places(doc: Document, ctx: Context) -> Document:
         if e.actor in kb.alpha2 and e.type == "GPE":
             country = idx.country(kb.alpha2[e.actor])
             for m in e.mentions:
-                if m.source == "country" and country:
+                if _state_name(e, m, kb) and country:
                     add(geo.Candidate(country.id, e.name, country.lat, country.lon, country.country, 0,
                                       "country", True), m, m.text)
     written = _written_containers(doc, idx, states, opts.kb_dir)
+    told = {(m.segment, m.start, m.end) for e in doc.entities if e.actor in kb.alpha2 and e.type == "GPE"
+            for m in e.mentions if _state_name(e, m, kb)}
     for m, hint in doc.work.get("toponyms", []):
-        if m.source == "country":
+        if m.source == "country" or (m.segment, m.start, m.end) in told:
             continue
         text = texts.get(m.segment)
         if text is None:
