@@ -3,6 +3,7 @@ eats memory in a worker costs that document only, and the batch goes on."""
 import ctypes
 import json
 import os
+import time
 
 import pytest
 from conftest import run_cli
@@ -33,6 +34,18 @@ def trap(doc, ctx):
     return doc
 
 
+KEPT = []
+
+
+def leak(doc, ctx):
+    """A stage that keeps 60 MB from every document, as a parser's vocabulary grows with new words."""
+    chunk = bytearray(60_000_000)
+    chunk[::4096] = b"x" * len(chunk[::4096])  # touched: resident, not only reserved
+    KEPT.append(chunk)
+    time.sleep(0.5)  # long enough for the pool to look at the worker's memory while it works
+    return doc
+
+
 def write(folder, names_texts):
     folder.mkdir(exist_ok=True)
     for name, text in names_texts:
@@ -57,6 +70,17 @@ def test_a_crash_a_hang_and_a_memory_hog_cost_one_document_each(tmp_path):
     assert by_name["f"].reason.startswith("gave up: more than") or by_name["f"].reason == "ran out of memory"
     assert by_name["g"].reason == "the worker stopped (exit status 3)"
     assert len(v.documents()) == 4
+
+
+def test_a_worker_that_grows_from_document_to_document_is_replaced_between_two(tmp_path):
+    # 20 documents × 60 MB kept would take one worker far past its limit, and the document that
+    # happened to cross it would be blamed: the worker is replaced before that, losing nothing
+    stages = default_stages() + [Stage("leak", leak, requires=("text",))]
+    v = Veille(db=str(tmp_path / "v.db"), progress=False, workers=1, doc_timeout=60, max_memory_mb=1500, stages=stages)
+    folder = write(tmp_path / "in", [(f"{i:02d}.txt", GOOD[i % 4] + f" Dépêche {i}.") for i in range(20)])
+    report = v.ingest([str(folder)])
+    assert [o.status for o in report.outcomes] == ["stored"] * 20, [o.reason for o in report.outcomes]
+    assert len(v.documents()) == 20
 
 
 def test_the_cli_reports_a_crashed_document_and_goes_on(tmp_path):

@@ -65,6 +65,7 @@ class _Worker:
         child.close()
         self.task: tuple[int, float] | None = None  # (sequence number, start time)
         self.base_rss = 0
+        self.settled_rss = 0.0  # its resident memory after its first document
 
     def rss_mb(self) -> float:
         try:
@@ -156,6 +157,7 @@ class LocalPool:
         self.ctx = multiprocessing.get_context("fork")
         self.workers: list[_Worker] = []
         self.replaced = 0
+        self.recycled = 0  # workers replaced between documents, their memory grown
         self.peak_rss_mb = 0.0  # the highest resident memory a worker of this pool reached
 
     def _spawn(self) -> _Worker:
@@ -260,6 +262,15 @@ class LocalPool:
                 if status != "ok" and value == "ran out of memory":
                     self._retire(w)  # its heap may be in any state
                     self.replaced += 1
+                elif not w.settled_rss:
+                    w.settled_rss = w.rss_mb()  # its models are loaded now
+                elif w.rss_mb() > w.settled_rss + (self.memory_mb - w.settled_rss) / 2:
+                    # what a worker keeps from document to document (the parser's strings and
+                    # words grow with every new one) must not pile up until a small document
+                    # is blamed for it: a worker that has grown by half the room it had left
+                    # after its first document is replaced between two documents
+                    self._retire(w)
+                    self.recycled += 1
             elif w.process.sentinel in ready:
                 w.process.join(1)
                 self._fail(w, done, _death(w.process.exitcode))
