@@ -285,3 +285,32 @@ def test_english_threat(process):
 ])
 def test_event_types(process, text, etype):
     assert of_type(process(text), etype)
+
+
+# ---------------------------------------------------------------- where the event is
+def test_a_place_inside_the_phrase_of_in_is_where_the_event_is(process):
+    # "in Pakistan's restive southwestern Balochistan province": both names stand in the phrase
+    # of "in", however far the preposition is; the more precise is the event's place
+    doc = process(en("Gunmen attacked a passenger bus on Tuesday in Pakistan's restive southwestern "
+                     "Balochistan province, police said."))
+    assert one(doc, "ASSAULT").place["name"].startswith("Balochistan")
+    doc = process(fr("Des drones ont frappé mardi un dépôt de carburant dans la vaste région russe "
+                     "frontalière de Belgorod, selon les autorités."))
+    assert one(doc, "ASSAULT").place["name"] == "Belgorod"
+    # where it went, not where it came from
+    doc = process(en("Gunmen attacked a bus travelling from Quetta in Pakistan's southwestern Balochistan "
+                     "province, police said."))
+    assert one(doc, "ASSAULT").place["name"].startswith("Balochistan")
+
+
+def test_a_sentence_without_a_place_is_where_the_paragraphs_event_was(process):
+    # the next sentence names no place: it is where the paragraph's event was told to be, not
+    # the town a train was heading to
+    doc = process(en("Militants attacked a passenger train on Tuesday in Balochistan province. The train "
+                     "was travelling from Quetta to Peshawar, the capital of Khyber Pakhtunkhwa. "
+                     "Police later arrested two suspects."))
+    arrest = one(doc, "COERCE")
+    assert arrest.place["name"].startswith("Balochistan"), [(e.trigger, e.place) for e in doc.events]
+    # with no event placed before, the paragraph's last place stands
+    doc = process(en("The train was travelling to Peshawar on Tuesday. Police later arrested two suspects."))
+    assert one(doc, "COERCE").place["name"] == "Peshawar"

@@ -28,6 +28,8 @@ ORIGIN = re.compile(r"\b(?:depuis|from)\s*$", re.I)
 DIRECTION = {w: 0 for w in ("a", "en", "dans", "vers", "sur", "pres", "au", "aux", "in", "at", "to", "toward", "towards",
                              "into", "near", "on")} | {w: 2 for w in ("depuis", "from")}
 SPEECH = ("ACCUSE", "REQUEST", "THREATEN", "REJECT", "SUPPORT", "PROTEST")
+# what qualifies a noun inside its phrase: a place there takes the phrase's preposition
+PHRASE_INSIDE = ("compound", "poss", "amod", "nmod", "nmod:poss", "flat", "flat:name", "case:poss")
 KIND_RANK = {"city": 1, "region": 2, "water": 2, "area": 2, "mountain": 2, "country": 3}
 NOUN_DEPS = ("nsubj", "nsubj:pass", "obj", "obl", "obl:arg", "obl:mod", "obl:agent", "ROOT", "appos", "conj", "iobj")
 SYMMETRIC = ("AGREE", "CONSULT", "COOPERATE")
@@ -409,15 +411,20 @@ class Coder:
                 if ((how != "metonym" and p.kind != "country") or LOCATIVE.search(self.doc.text[max(0, s - 12):s]))
                 and not any(a <= s < b for a, b in speaker)]
         if here:  # where the event goes rather than where it comes from, the most precise, the nearest
-            s, e, p = min(here, key=lambda x: (self._direction(x[0]), KIND_RANK.get(x[2].kind, 2),
+            s, e, p = min(here, key=lambda x: (self._direction(x[0], sent, offset), KIND_RANK.get(x[2].kind, 2),
                                                abs(x[0] - ev.trigger_start)))
             ev.place = _place(p, "sentence")
-        else:  # the story's place: the last city or region the paragraph named before
+        else:  # the story's place: where the paragraph's last event was told to be, or else the last
+            # city or region the paragraph named before (not a train's destination or a speaker's town)
             k = bisect_right(self.breaks, s0 - 2) - 1
             para = self.breaks[k] + 2 if k >= 0 else 0
+            story = next((x for x in reversed(self.events) if x.place and x.place.get("from") == "sentence"
+                          and x.place.get("kind") != "country" and x.start >= para), None)
             before = [(s, p) for s, e, p, how, _ in _between(self.places, self.place_starts, para, s0)
                       if p.kind != "country" and how != "metonym"]
-            if before:
+            if story is not None:
+                ev.place = dict(story.place, **{"from": "context"})
+            elif before:
                 ev.place = _place(max(before, key=lambda x: x[0])[1], "context")
         # the event's clause first: a date inside a clause of another word ("les accords
         # d'Évian, signés le 18 mars 1962", "the girls, who were kidnapped on Friday") dates that
@@ -462,8 +469,21 @@ class Coder:
                     spans.append((offset + min(t.idx for t in toks), offset + max(t.idx + len(t) for t in toks)))
         return spans
 
-    def _direction(self, start: int) -> int:
-        """0 where the event goes or is (à, en, vers…), 2 where it comes from (depuis), 1 else."""
+    def _direction(self, start: int, sent=None, offset: int = 0) -> int:
+        """0 where the event goes or is (à, en, vers…), 2 where it comes from (depuis), 1 else:
+        the preposition of the phrase the place heads or qualifies ("in Pakistan's restive
+        southwestern Balochistan province": both are in), else the words just before it."""
+        tok = next((t for t in sent if t.idx + offset == start), None) if sent is not None else None
+        if tok is not None:
+            head = tok
+            for _ in range(6):  # up through the names and words that qualify a noun
+                if head.dep_ not in PHRASE_INSIDE or head.head.i == head.i:
+                    break
+                head = head.head
+            preps = [head.head] if head.dep_ == "pobj" else [c for c in head.children if c.dep_ == "case"]
+            found = [DIRECTION[w] for w in (fold(x.text) for x in preps) if w in DIRECTION]
+            if found:
+                return found[0]
         before = self.doc.text[max(0, start - 30):start].rsplit(",", 1)[-1]
         words = re.findall(r"\w+", fold(before))
         last = next((w for w in reversed(words) if w in DIRECTION), None)
