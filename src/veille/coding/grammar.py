@@ -16,6 +16,63 @@ def _definite(tok) -> bool:
     return any(c.dep_ == "det" and "Def" in c.morph.get("Definite") for c in tok.children)
 
 
+def _looks_infinitive(word: str) -> bool:
+    """French infinitives end in -r or -re ("demander", "finir", "prendre", "voir"); a word
+    the parser calls an infinitive without that ending is a finite verb it misread (the
+    passé simple "demanda", "limogea")."""
+    return re.search(r"re?$", fold(word)) is not None
+
+
+def infinitive(tok) -> bool:
+    """An infinitive, simple ("frapper") or compound ("avoir frappé", "être reconnu")."""
+    if "Inf" in tok.morph.get("VerbForm"):
+        return _looks_infinitive(tok.text)
+    return "Part" in tok.morph.get("VerbForm") and any(
+        c.dep_.startswith("aux") and "Inf" in c.morph.get("VerbForm") and _looks_infinitive(c.text)
+        for c in tok.children)
+
+
+def verb_lemmas(tok) -> list[str]:
+    """Infinitives a French verb form can stand for when the lemmatizer gave it a noun's
+    lemma ("reproche"): first-group verbs, the most of the language."""
+    word = fold(tok.text)
+    m = re.match(r"(\w{3,}?)(?:e|es|ent)$", word)
+    return [m.group(1) + "er"] if m else []
+
+
+def _inverted_subject(tok) -> bool:
+    """A clitic subject after its verb ("appuie-t-il", "souligne-t-elle"): an incise that
+    reports words, or a question."""
+    return any(c.pos_ == "PRON" and c.i > tok.i and c.text.startswith("-") for c in tok.children)
+
+
+def infinitive_aux(tok) -> bool:
+    """A compound participle ("ayant fourni", "ayant été arrêté")."""
+    return any(c.dep_.startswith("aux") and "Part" in c.morph.get("VerbForm") for c in tok.children)
+
+
+def _reflexive(tok) -> bool:
+    return any(c.pos_ == "PRON" and "Yes" in c.morph.get("Reflex") for c in tok.children if c.i < tok.i)
+
+
+def _needs(tok, lex: EventLexicon) -> bool:
+    """A verb that names an event only with its complement ("appeler à la grève" is a
+    request, "appeler quelqu'un un bourgeois" names; "arrêter de parler" is no arrest): the
+    ``needs`` cue lists the verb and the words that must or must not introduce a complement."""
+    key = fold(tok.lemma_)
+    wanted = [k[1].rstrip("'") for k in lex.cues.get("needs", ()) if k[0] == key and len(k) > 1]
+    barred = [k[1].rstrip("'") for k in lex.cues.get("halt", ()) if k[0] == key and len(k) > 1]
+    if not wanted and not barred:
+        return True
+    cases = {arguments.case_of(c) for c in tok.children if c.dep_ in COMPLEMENTS}
+    if cases & set(barred):
+        return False
+    return not wanted or bool(cases & set(wanted))
+
+
+COMPLEMENTS = ("obl", "obl:arg", "obl:mod", "xcomp", "ccomp", "iobj", "obj", "advcl")
+
+
 def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
     """Does the sentence tell this event, rather than mention, plan in the abstract,
     reason about or refer back to one? Grammar decides, not the topic. ``known``: the
@@ -26,6 +83,13 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
         hkey = fold(head.text)  # the lemmatizer reads some verbs as nouns ("montre")
     if tok.pos_ == "NOUN":
         case = arguments.case_of(tok)
+        if any(c.dep_ == "nmod" and arguments.case_of(c) in ("de", "d", "du", "des")
+               and fold(c.lemma_) in lex.cue_words("figurative") for c in tok.children):
+            return False  # "une suspension de séance", "l'envoi d'une lettre": not the act the word names
+        if case == "en" and not any(c.dep_ == "det" for c in tok.children) and (
+                (tok.dep_.startswith("obl") and lex.is_cue("state", hkey))
+                or any(c.dep_ == "cop" and lex.is_cue("state", fold(c.lemma_)) for c in tok.children)):
+            return True  # "est en grève", "entrent en grève", "placés en détention"
         if tok.dep_ == "ROOT":  # a line without a verb: "Suspension par l'Allemagne du processus …"
             return not any(t.pos_ in ("VERB", "AUX") and "Fin" in t.morph.get("VerbForm") for t in tok.sent)
         if tok.dep_ in ("nsubj", "nsubj:pass"):
@@ -73,9 +137,15 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
             and head.pos_ not in ("VERB", "AUX") and tok.dep_ != "ROOT":
         return False  # "les soldats déployés par Moscou", "… soutenue par l'OTAN": a description
     if "Part" in form and "Pres" in tok.morph.get("Tense") and any(
-            c.dep_ in ("mark", "case") and fold(c.text) == "en" for c in tok.children):
-        return False  # "en envoyant du matériel": the manner of something else
-    if "Inf" in form:
+            c.dep_ in ("mark", "case") and fold(c.text) == "en" for c in tok.children) \
+            and not (tok.dep_ == "advcl" and lex.is_cue("react", hkey)):
+        return False  # "a aidé en envoyant du matériel": the manner of another event ("est intervenu en
+        # demandant une suspension", "a réagi en condamnant": the reaction is the event the gerund names)
+    if "Part" in form and "Past" in tok.morph.get("Tense") and tok.dep_ == "acl" and infinitive_aux(tok):
+        return False  # "l'étude ayant fourni ces résultats": a description of the noun
+    if not _needs(tok, lex):
+        return False
+    if infinitive(tok):
         if head.pos_ == "NOUN" and head.dep_ in ("nsubj", "nsubj:pass"):
             return False  # "cette décision de soutenir l'Ukraine …": a reference, not news
         base = tok  # "on ne peut pas vouloir X et restreindre Y": the second verb stands where the first does
@@ -83,13 +153,21 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
             base = base.head
         if base.dep_ == "xcomp" and negated(base.head, lex):
             return False  # "n'est pas parvenue à arrêter", "on ne peut pas interdire": not done
-        return any(lex.is_cue(cue, hkey) for cue in ("aspect", "plan", "commit", "threat"))
+        # "affirme avoir été agressée", "dément avoir bombardé": what the subject says of itself
+        return any(lex.is_cue(cue, hkey) for cue in ("aspect", "plan", "commit", "threat", "report", "deny"))
     subj = [c for c in tok.children if c.dep_ == "nsubj"]
     if subj and subj[0].pos_ == "PRON" and set(subj[0].morph.get("PronType")) & {"Dem", "Ind"}:
         return False  # "cela soutient …": an argument, not an actor
     objects = [c for c in tok.children if c.dep_ in ("obj", "nsubj:pass")]
     if trig.type == "ASSAULT" and not objects and any(c.dep_ == "xcomp" for c in tok.children):
         return False  # "visant à remettre en question": aiming, not striking
-    if any(fold(o.lemma_) in lex.cue_words("figurative") for o in objects):
-        return False  # "il envoie un signal"
+    objects += [c for c in tok.children if c.dep_ == "obl:arg"]
+    if any(fold(o.lemma_) in lex.cue_words("figurative") or fold(o.text) in lex.cue_words("figurative")
+           for o in objects):
+        return False  # "il envoie un signal", "accuse une baisse", "ne cèdent pas à la fatalité"
+    if trig.type == "AID" and _reflexive(tok):
+        return False  # "l'armée s'est octroyé le pouvoir": what one gives oneself is no aid
+    if trig.type == "SUPPORT" and (_inverted_subject(tok) or any(
+            c.dep_ == "ccomp" and arguments.case_of(c) in ("que", "qu") for c in tok.children)):
+        return False  # "soutient que …", "…, appuie-t-il, …": maintains, says; supports no one
     return True

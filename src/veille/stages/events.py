@@ -109,6 +109,9 @@ def triggers(sent, lex: EventLexicon, parsed: bool):
                 trig = lex.trigger(key1, want)
                 if trig is None and parsed:
                     trig = lex.trigger((fold(t.text),), want)
+                if trig is None and parsed and pos == "VERB" and lex.lang == "fr" and lex.trigger(key1, "NOUN"):
+                    # a verb the lemmatizer read as its event noun ("reproche")
+                    trig = next(filter(None, (lex.trigger((k,), want) for k in grammar.verb_lemmas(t))), None)
                 if trig is None and parsed and pos == "VERB" and (lex.verbs or lex.patterns):
                     trig = cameo_trigger(t, lex)
                 if trig:
