@@ -13,6 +13,9 @@
   gift to oneself is no aid ("s'est octroyé"); "soutient que", "appuie-t-il" say, support no one;
   an object or complement that makes the word figurative ("accuse une baisse", "céder à la
   fatalité", "suspendre la séance", "une suspension de séance") makes no event.
+- The words a speaker is quoted saying tell no act but the saying: « nous ne céderons pas » is
+  no concession; « nous demandons … » is a request.
+- Going to a place is a visit ("s'est rendu à Kiev", "est attendu à Alger").
 - A clause joined by "et" to a promise or an offer is not under it ("lui ont offert X et elle l'a
   refusé" is a refusal, no threat).
 """
@@ -122,3 +125,32 @@ def test_a_clause_joined_to_an_offer_is_not_under_it(process):
     found = told(process(fr("La chaîne espagnole affirme qu'ils lui avaient offert un poste à Madrid et qu'elle "
                             "l'avait refusé.")))
     assert "THREATEN" not in [t for t, _, _ in found], found
+
+
+@pytest.mark.parametrize("text, etype, done", [
+    ("Le premier ministre grec a prévenu : « non, nous ne céderons pas aux créanciers ! »", "CONCEDE", False),
+    ("Le ministre grec l'a dit hier : « nous avons arrêté deux espions turcs ».", "COERCE", False),
+    ("Le ministre grec a dénoncé une « attaque barbare » de la Turquie.", "ACCUSE", True),
+    ("Le ministre grec l'a dit hier : « nous demandons le départ des troupes turques ».", "REQUEST", True),
+    ("La police grecque a arrêté deux espions turcs à Athènes.", "COERCE", True),
+])
+def test_the_words_a_speaker_is_quoted_saying_are_not_the_event(process, text, etype, done):
+    found = types(process(fr(text)))
+    assert (etype in found) == done, found
+
+
+@pytest.mark.parametrize("text, visit", [
+    ("Le président finlandais s'est rendu lundi à Kiev.", True),
+    ("Le président finlandais s’est rendu à Kiev.", True),
+    ("Le ministre finlandais des affaires étrangères est attendu à Kiev le 3 avril.", True),
+    ("Les combattants syriens se sont rendus aux forces kurdes.", False),
+    ("Le ministre finlandais est attendu au tournant par l'opposition de la Finlande.", False),
+])
+def test_going_to_a_place_is_a_visit(process, text, visit):
+    found = told(process(fr(text)))
+    assert any(t == "CONSULT" for t, _, _ in found) == visit, found
+
+
+def test_phrases_with_an_apostrophe_are_found(process):
+    doc = process(fr("Des tirs d'artillerie russes ont frappé Kharkiv dans la nuit."))
+    assert [e.mode for e in doc.events if e.type == "ASSAULT"] == ["artillery"]

@@ -40,6 +40,33 @@ def verb_lemmas(tok) -> list[str]:
     return [m.group(1) + "er"] if m else []
 
 
+OPENING, CLOSING = ("«", "“"), ("»", "”")
+SPOKEN = ("ACCUSE", "REQUEST", "THREATEN", "REJECT", "SUPPORT", "PROTEST")  # acts done in the words themselves
+
+
+def quoted_clause(tok) -> bool:
+    """Is the word inside guillemets that hold a clause ("il a affirmé : « nous ne céderons pas »")?
+    Those are a speaker's own words: saying them is the event, not what they name (unless
+    they do what they say: « je demande », « nous condamnons », ``SPOKEN``). A
+    quote that opens in an earlier sentence closes in this one. A few words in guillemets with
+    no verb of their own ("une « opération spéciale »") are the writer's, and still tell."""
+    sent, opened, span = tok.sent, None, None
+    for t in sent:
+        if t.text in OPENING:
+            opened = t.i
+        elif t.text in CLOSING:
+            lo = opened if opened is not None else sent.start - 1
+            if lo < tok.i < t.i:
+                span = (lo + 1, t.i)
+                break
+            opened = None
+    if span is None and opened is not None and opened < tok.i:
+        span = (opened + 1, sent.end)
+    if span is None:
+        return False
+    return any(w.pos_ in ("VERB", "AUX") and "Fin" in w.morph.get("VerbForm") for w in tok.doc[span[0]:span[1]])
+
+
 def _inverted_subject(tok) -> bool:
     """A clitic subject after its verb ("appuie-t-il", "souligne-t-elle"): an incise that
     reports words, or a question."""
@@ -77,6 +104,8 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
     """Does the sentence tell this event, rather than mention, plan in the abstract,
     reason about or refer back to one? Grammar decides, not the topic. ``known``: the
     types the document has told already (a definite noun then refers back to one)."""
+    if trig.type not in SPOKEN and quoted_clause(tok):
+        return False
     head = tok.head
     hkey = fold(head.lemma_)
     if lex.is_cue("light", fold(head.text)) or lex.is_cue("occur", fold(head.text)):
@@ -120,9 +149,10 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
     if any(c.dep_ == "acl:relcl" for c in chain) or relative:
         return False  # "au moment où la Russie commence à cibler …": background to another statement
     auxes = [c for c in tok.children if c.dep_.startswith("aux")]
-    if any(a.dep_ == "aux:pass" for a in auxes) and not any(a.dep_ == "aux:tense" for a in auxes) and all(
+    if trig.mode != "visit" and any(a.dep_ == "aux:pass" for a in auxes) and not any(a.dep_ == "aux:tense" for a in auxes) and all(
             "Pres" in a.morph.get("Tense") for a in auxes if a.dep_ == "aux:pass"):
-        return False  # "sont stationnées", "est accusé", "n'est accordée": a state, not an event
+        return False  # "sont stationnées", "est accusé", "n'est accordée": a state, not an event ("est attendu à
+        # Alger" is the visit to come)
     subj = [c for c in tok.children if c.dep_.startswith("nsubj")]
     if any(fold(d.text) in lex.cue_words("negation") for x in subj for d in x.children if d.dep_ == "det"):
         return False  # "aucun pays ne reconnaît": nobody did it
@@ -165,6 +195,9 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
     if any(fold(o.lemma_) in lex.cue_words("figurative") or fold(o.text) in lex.cue_words("figurative")
            for o in objects):
         return False  # "il envoie un signal", "accuse une baisse", "ne cèdent pas à la fatalité"
+    if trig.mode == "visit" and not any(c.dep_ in ("obj", "obl", "obl:arg", "obl:mod")
+                                        and (c.ent_type_ in ("LOC", "GPE") or c.pos_ == "PROPN") for c in tok.children):
+        return False  # "s'est rendu à Kiev", "est attendu à Alger" visit; "se sont rendus aux rebelles" do not
     if trig.type == "AID" and _reflexive(tok):
         return False  # "l'armée s'est octroyé le pouvoir": what one gives oneself is no aid
     if trig.type == "SUPPORT" and (_inverted_subject(tok) or any(
