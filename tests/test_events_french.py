@@ -154,3 +154,24 @@ def test_going_to_a_place_is_a_visit(process, text, visit):
 def test_phrases_with_an_apostrophe_are_found(process):
     doc = process(fr("Des tirs d'artillerie russes ont frappé Kharkiv dans la nuit."))
     assert [e.mode for e in doc.events if e.type == "ASSAULT"] == ["artillery"]
+
+
+@pytest.mark.parametrize("text, etype, done", [
+    ("Le Niger a connu un attentat meurtrier près de Niamey.", "ASSAULT", True),
+    ("L'armée malienne a subi une attaque des rebelles près de Gao.", "ASSAULT", True),
+    ("Le Mali ne connaît pas les détails de l'accord de paix.", "AGREE", False),
+    ("Les manifestants maliens ont déployé une banderole devant l'ambassade de France à Bamako.", "MOBILIZE", False),
+])
+def test_an_event_noun_undergone_is_told(process, text, etype, done):
+    found = types(process(fr(text)))
+    assert (etype in found) == done, found
+
+
+@pytest.mark.parametrize("text, killed", [
+    ("Le Niger a connu un attentat dans lequel au moins quinze personnes ont perdu la vie près de Niamey.", 15),
+    ("Une attaque des rebelles a frappé Gao, au Mali : douze soldats ont trouvé la mort.", 12),
+    ("Une attaque des rebelles a frappé Gao, au Mali : douze soldats ont perdu leurs armes.", None),
+])
+def test_the_dead_are_counted_in_the_words_of_french_news(process, text, killed):
+    found = [e.quantities.get("killed") for e in process(fr(text)).events if e.type == "ASSAULT"]
+    assert found and found[0] == killed, found

@@ -128,8 +128,8 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
             return happens and (not _definite(tok) or trig.type not in known)
         if lex.is_cue("undergo", hkey) or lex.is_cue("undergo", fold(head.text)):
             return True  # "un lycéen a été victime d'une agression"
-        if tok.dep_ == "obj" and lex.is_cue("light", hkey):
-            return True  # "lancer une offensive", "ordonner l'envoi", "montre le bombardement"
+        if tok.dep_ == "obj" and (lex.is_cue("light", hkey) or lex.is_cue("suffer", hkey)):
+            return True  # "lancer une offensive", "ordonner l'envoi", "montre le bombardement", "a subi une attaque"
         if tok.dep_.startswith("obl") and case == "de" and hkey == "faire" and any(
                 c.dep_ == "obj" and fold(c.text) in ("part", "état") for c in head.children):
             return True  # "ont fait part de leur indignation", "fait état de sa préoccupation"
