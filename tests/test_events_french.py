@@ -16,6 +16,8 @@
 - The words a speaker is quoted saying tell no act but the saying: « nous ne céderons pas » is
   no concession; « nous demandons … » is a request.
 - Going to a place is a visit ("s'est rendu à Kiev", "est attendu à Alger").
+- Ending a restraint is a concession ("a levé le blocus", "a aboli la censure", "a suspendu les
+  sanctions"); suspending aid stays a sanction.
 - A clause joined by "et" to a promise or an offer is not under it ("lui ont offert X et elle l'a
   refusé" is a refusal, no threat).
 """
@@ -175,3 +177,15 @@ def test_an_event_noun_undergone_is_told(process, text, etype, done):
 def test_the_dead_are_counted_in_the_words_of_french_news(process, text, killed):
     found = [e.quantities.get("killed") for e in process(fr(text)).events if e.type == "ASSAULT"]
     assert found and found[0] == killed, found
+
+
+@pytest.mark.parametrize("text, etype, absent", [
+    ("La Birmanie a officiellement aboli la censure.", "CONCEDE", "COERCE"),
+    ("Les dernières restrictions ont été levées par le gouvernement birman.", "CONCEDE", "COERCE"),
+    ("L'Union européenne a suspendu les sanctions contre la Birmanie.", "CONCEDE", "SANCTION"),
+    ("L'Union européenne a suspendu son aide à la Birmanie.", "SANCTION", "CONCEDE"),
+    ("L'armée birmane a imposé le couvre-feu à Rangoun.", "COERCE", "CONCEDE"),
+])
+def test_the_end_of_a_restraint_is_a_concession(process, text, etype, absent):
+    found = types(process(fr(text)))
+    assert etype in found and absent not in found, found

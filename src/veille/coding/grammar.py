@@ -6,7 +6,7 @@ import re
 
 from veille.coding import arguments
 from veille.coding.modality import negated
-from veille.coding.lexicon import EventLexicon
+from veille.coding.lexicon import EventLexicon, Trigger
 from veille.lexicon import fold
 
 LIST_MARKS = ("-", "–", "—", "•", "*", "·")
@@ -65,6 +65,23 @@ def quoted_clause(tok) -> bool:
     if span is None:
         return False
     return any(w.pos_ in ("VERB", "AUX") and "Fin" in w.morph.get("VerbForm") for w in tok.doc[span[0]:span[1]])
+
+
+RESTRAINTS = ("COERCE", "SANCTION")
+
+
+def eased(verb, lex: EventLexicon) -> Trigger | None:
+    """A verb of ending (cue ``ease``) whose object is a restraint tells a concession: "a levé
+    le blocus", "abolit la censure", "les sanctions ont été suspendues" (the restraint itself
+    is not told: its end is)."""
+    if not (lex.is_cue("ease", fold(verb.lemma_)) or lex.is_cue("ease", fold(verb.text))):
+        return None
+    for c in verb.children:
+        if c.dep_ in ("obj", "nsubj:pass") and c.pos_ == "NOUN":
+            found = lex.trigger((fold(c.lemma_),), "NOUN") or lex.trigger((fold(c.text),), "NOUN")
+            if found and found.type in RESTRAINTS:
+                return Trigger("CONCEDE", None, "VERB")
+    return None
 
 
 def _inverted_subject(tok) -> bool:

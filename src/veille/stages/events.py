@@ -114,6 +114,8 @@ def triggers(sent, lex: EventLexicon, parsed: bool):
                     trig = next(filter(None, (lex.trigger((k,), want) for k in grammar.verb_lemmas(t))), None)
                 if trig is None and parsed and pos == "VERB" and (lex.verbs or lex.patterns):
                     trig = cameo_trigger(t, lex)
+                if parsed and pos == "VERB":
+                    trig = grammar.eased(t, lex) or trig  # "a levé le blocus": a concession
                 if trig:
                     hit = (t, trig)
         if hit:
