@@ -73,6 +73,7 @@ def test_a_gerund_tells_the_reaction_it_names(process, text, etype, done):
     ("Les syndicats de la Grèce ont annoncé le boycott des élections.", "REJECT", True),
     ("Le gouvernement de la Serbie a confirmé l'arrestation de deux espions à Belgrade.", "COERCE", True),
     ("Les syndicats de la Grèce ont évoqué la grève de 1980.", "PROTEST", False),
+    ("Le ministre grec est resté en retrait lors du débat à Athènes.", "RETREAT", False),
 ])
 def test_an_event_noun_in_a_state_or_an_announcement_is_told(process, text, etype, done):
     found = types(process(fr(text)))
@@ -189,3 +190,17 @@ def test_the_dead_are_counted_in_the_words_of_french_news(process, text, killed)
 def test_the_end_of_a_restraint_is_a_concession(process, text, etype, absent):
     found = types(process(fr(text)))
     assert etype in found and absent not in found, found
+
+
+@pytest.mark.parametrize("text, country", [
+    ("Des hommes armés ont attaqué un village dans le nord du Mali.", "ML"),
+    ("Un attentat a tué douze personnes au nord-est du Nigeria.", "NG"),
+])
+def test_a_part_of_a_country_places_the_event_in_it(process, text, country):
+    found = [e.place for e in process(fr(text)).events if e.type == "ASSAULT"]
+    assert found and found[0] is not None and found[0]["country"] == country, found
+
+
+def test_a_country_named_as_an_actor_is_still_no_place(process):
+    found = [e.place for e in process(fr("Le Mali a attaqué des positions rebelles.")).events if e.type == "ASSAULT"]
+    assert found and found[0] is None, found

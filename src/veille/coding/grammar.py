@@ -135,7 +135,8 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
         if case == "en" and not any(c.dep_ == "det" for c in tok.children) and (
                 (tok.dep_.startswith("obl") and lex.is_cue("state", hkey))
                 or any(c.dep_ == "cop" and lex.is_cue("state", fold(c.lemma_)) for c in tok.children)):
-            return True  # "est en grève", "entrent en grève", "placés en détention"
+            return trig.type != "RETREAT"  # "est en grève", "entrent en grève", "placés en détention"; but
+            # "est resté en retrait", "la Bourse est en repli": a way of being, no withdrawal
         if tok.dep_ == "ROOT":  # a line without a verb: "Suspension par l'Allemagne du processus …"
             return not any(t.pos_ in ("VERB", "AUX") and "Fin" in t.morph.get("VerbForm") for t in tok.sent)
         if tok.dep_ in ("nsubj", "nsubj:pass"):
@@ -201,7 +202,9 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
         if base.dep_ == "xcomp" and negated(base.head, lex):
             return False  # "n'est pas parvenue à arrêter", "on ne peut pas interdire": not done
         # "affirme avoir été agressée", "dément avoir bombardé": what the subject says of itself
-        return any(lex.is_cue(cue, hkey) for cue in ("aspect", "plan", "commit", "threat", "report", "deny"))
+        return any(lex.is_cue(cue, hkey) for cue in ("aspect", "plan", "commit", "threat", "report", "deny")) or any(
+            lex.is_cue("deny", fold(c.lemma_)) or lex.is_cue("deny", fold(c.text)) for c in tok.children)
+        # (the parser may hang "dément" below the verb it governs)
     subj = [c for c in tok.children if c.dep_ == "nsubj"]
     if subj and subj[0].pos_ == "PRON" and set(subj[0].morph.get("PronType")) & {"Dem", "Ind"}:
         return False  # "cela soutient …": an argument, not an actor
