@@ -15,7 +15,8 @@
   fatalité", "suspendre la séance", "une suspension de séance") makes no event.
 - The words a speaker is quoted saying tell no act but the saying: « nous ne céderons pas » is
   no concession; « nous demandons … » is a request.
-- Going to a place is a visit ("s'est rendu à Kiev", "est attendu à Alger").
+- Going to a place is a visit ("s'est rendu à Kiev", "est attendu à Alger"); taking control of a
+  place is an assault ("ont pris le contrôle de Kidal"), of a company a takeover.
 - Ending a restraint is a concession ("a levé le blocus", "a aboli la censure", "a suspendu les
   sanctions"); suspending aid stays a sanction.
 - A clause joined by "et" to a promise or an offer is not under it ("lui ont offert X et elle l'a
@@ -204,3 +205,14 @@ def test_a_part_of_a_country_places_the_event_in_it(process, text, country):
 def test_a_country_named_as_an_actor_is_still_no_place(process):
     found = [e.place for e in process(fr("Le Mali a attaqué des positions rebelles.")).events if e.type == "ASSAULT"]
     assert found and found[0] is None, found
+
+
+@pytest.mark.parametrize("text, done", [
+    ("Les rebelles touaregs ont pris le contrôle de Kidal.", True),
+    ("L'armée malienne a repris le contrôle de Tombouctou.", True),
+    ("Le groupe français Renault a pris le contrôle du constructeur Dacia.", False),
+    ("La prise de contrôle de Dacia par Renault est achevée.", False),
+])
+def test_taking_control_of_a_place_is_an_assault(process, text, done):
+    found = types(process(fr(text)))
+    assert ("ASSAULT" in found) == done, found

@@ -95,6 +95,12 @@ def infinitive_aux(tok) -> bool:
     return any(c.dep_.startswith("aux") and "Part" in c.morph.get("VerbForm") for c in tok.children)
 
 
+def _named_place_under(tok) -> bool:
+    """A place name among the trigger's complements and theirs ("le contrôle de Goma")."""
+    return any(t.ent_type_ in ("LOC", "GPE") for c in tok.children if c.dep_ in ("obj", "obl", "obl:arg", "obl:mod", "nmod")
+               for t in arguments.subtree(c))
+
+
 def _reflexive(tok) -> bool:
     return any(c.pos_ == "PRON" and "Yes" in c.morph.get("Reflex") for c in tok.children if c.i < tok.i)
 
@@ -123,6 +129,8 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
     types the document has told already (a definite noun then refers back to one)."""
     if trig.type not in SPOKEN and quoted_clause(tok):
         return False
+    if trig.mode == "occupy" and not _named_place_under(tok):
+        return False  # "ont pris le contrôle de Goma"; "a pris le contrôle du groupe" is a takeover
     head = tok.head
     hkey = fold(head.lemma_)
     if lex.is_cue("light", fold(head.text)) or lex.is_cue("occur", fold(head.text)):
