@@ -15,6 +15,7 @@
   fatalité", "suspendre la séance", "une suspension de séance") makes no event.
 - The words a speaker is quoted saying tell no act but the saying: « nous ne céderons pas » is
   no concession; « nous demandons … » is a request.
+- Receiving a counterpart is a meeting ("a reçu son homologue"); receiving calls or a prize is not.
 - Going to a place is a visit ("s'est rendu à Kiev", "est attendu à Alger"); taking control of a
   place is an assault ("ont pris le contrôle de Kidal"), of a company a takeover.
 - Ending a restraint is a concession ("a levé le blocus", "a aboli la censure", "a suspendu les
@@ -216,3 +217,15 @@ def test_a_country_named_as_an_actor_is_still_no_place(process):
 def test_taking_control_of_a_place_is_an_assault(process, text, done):
     found = types(process(fr(text)))
     assert ("ASSAULT" in found) == done, found
+
+
+@pytest.mark.parametrize("text, etype, done", [
+    ("Le Premier ministre japonais a reçu son homologue indien à Tokyo.", "CONSULT", True),
+    ("Le président sénégalais a reçu Emmanuel Macron à Dakar.", "CONSULT", True),
+    ("Le président sénégalais a reçu le prix de la paix à Dakar.", "CONSULT", False),
+    ("La Turquie a accueilli des milliers de réfugiés syriens.", "CONSULT", False),
+    ("Les pompiers de Dakar ont reçu des appels au sujet d'un incendie.", "REQUEST", False),
+])
+def test_receiving_a_counterpart_is_a_meeting(process, text, etype, done):
+    found = types(process(fr(text)))
+    assert (etype in found) == done, found

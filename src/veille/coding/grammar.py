@@ -129,6 +129,10 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
     types the document has told already (a definite noun then refers back to one)."""
     if trig.type not in SPOKEN and quoted_clause(tok):
         return False
+    if trig.mode == "host" and not any(
+            c.dep_ == "obj" and (c.ent_type_ == "PER" or fold(c.lemma_) in lex.cue_words("counterpart")
+                                 or fold(c.text) in lex.cue_words("counterpart")) for c in tok.children):
+        return False  # "a reçu son homologue", "a accueilli le président": a meeting; "a reçu des menaces": none
     if trig.mode == "occupy" and not _named_place_under(tok):
         return False  # "ont pris le contrôle de Goma"; "a pris le contrôle du groupe" is a takeover
     head = tok.head
