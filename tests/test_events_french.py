@@ -76,6 +76,7 @@ def test_a_gerund_tells_the_reaction_it_names(process, text, etype, done):
     ("Le gouvernement de la Serbie a confirmé l'arrestation de deux espions à Belgrade.", "COERCE", True),
     ("Les syndicats de la Grèce ont évoqué la grève de 1980.", "PROTEST", False),
     ("Le ministre grec est resté en retrait lors du débat à Athènes.", "RETREAT", False),
+    ("Le processus de paix est en marche à Athènes, selon le gouvernement de la Grèce.", "PROTEST", False),
 ])
 def test_an_event_noun_in_a_state_or_an_announcement_is_told(process, text, etype, done):
     found = types(process(fr(text)))

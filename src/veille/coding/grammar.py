@@ -145,10 +145,11 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
                and fold(c.lemma_) in lex.cue_words("figurative") for c in tok.children):
             return False  # "une suspension de séance", "l'envoi d'une lettre": not the act the word names
         if case == "en" and not any(c.dep_ == "det" for c in tok.children) and (
-                (tok.dep_.startswith("obl") and lex.is_cue("state", hkey))
-                or any(c.dep_ == "cop" and lex.is_cue("state", fold(c.lemma_)) for c in tok.children)):
-            return trig.type != "RETREAT"  # "est en grève", "entrent en grève", "placés en détention"; but
-            # "est resté en retrait", "la Bourse est en repli": a way of being, no withdrawal
+                (tok.dep_.startswith("obl") and lex.is_cue("enter", hkey))
+                or any(c.dep_ == "cop" and lex.is_cue("enter", fold(c.lemma_)) for c in tok.children)):
+            # "est en grève", "entrent en grève", "placés en détention"; but "est resté en retrait",
+            # "la Bourse est en repli", "le processus est en marche": ways of being, no events
+            return lex.is_cue("state", fold(tok.lemma_)) or lex.is_cue("state", fold(tok.text))
         if tok.dep_ == "ROOT":  # a line without a verb: "Suspension par l'Allemagne du processus …"
             return not any(t.pos_ in ("VERB", "AUX") and "Fin" in t.morph.get("VerbForm") for t in tok.sent)
         if tok.dep_ in ("nsubj", "nsubj:pass"):
