@@ -230,3 +230,14 @@ def test_taking_control_of_a_place_is_an_assault(process, text, done):
 def test_receiving_a_counterpart_is_a_meeting(process, text, etype, done):
     found = types(process(fr(text)))
     assert (etype in found) == done, found
+
+
+@pytest.mark.parametrize("text, etype, done", [
+    ("La France demande des explications à la Russie.", "REQUEST", True),
+    ("L'opposition ivoirienne rejette les résultats de l'élection.", "REJECT", True),
+    ("Le président ivoirien a accordé un entretien au journal Le Monde.", "AID", False),
+    ("La Côte d'Ivoire a fourni des chiffres sur la croissance.", "AID", False),
+])
+def test_an_idiom_is_a_trigger_and_its_object_together(process, text, etype, done):
+    found = types(process(fr(text)))
+    assert (etype in found) == done, found

@@ -95,6 +95,11 @@ def infinitive_aux(tok) -> bool:
     return any(c.dep_.startswith("aux") and "Part" in c.morph.get("VerbForm") for c in tok.children)
 
 
+def _idiom(tok, complement, lex: EventLexicon) -> bool:
+    """A trigger and its complement that together mean something else (cue ``idiom``)."""
+    return any(lex.is_cue("idiom", fold(tok.lemma_), k) for k in (fold(complement.lemma_), fold(complement.text)))
+
+
 def _named_place_under(tok) -> bool:
     """A place name among the trigger's complements and theirs ("le contrôle de Goma")."""
     return any(t.ent_type_ in ("LOC", "GPE") for c in tok.children if c.dep_ in ("obj", "obl", "obl:arg", "obl:mod", "nmod")
@@ -142,7 +147,7 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
     if tok.pos_ == "NOUN":
         case = arguments.case_of(tok)
         if any(c.dep_ == "nmod" and arguments.case_of(c) in ("de", "d", "du", "des")
-               and fold(c.lemma_) in lex.cue_words("figurative") for c in tok.children):
+               and (fold(c.lemma_) in lex.cue_words("figurative") or _idiom(tok, c, lex)) for c in tok.children):
             return False  # "une suspension de séance", "l'envoi d'une lettre": not the act the word names
         if case == "en" and not any(c.dep_ == "det" for c in tok.children) and (
                 (tok.dep_.startswith("obl") and lex.is_cue("enter", hkey))
@@ -226,7 +231,7 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
         return False  # "visant à remettre en question": aiming, not striking
     objects += [c for c in tok.children if c.dep_ == "obl:arg"]
     if any(fold(o.lemma_) in lex.cue_words("figurative") or fold(o.text) in lex.cue_words("figurative")
-           for o in objects):
+           or _idiom(tok, o, lex) for o in objects):
         return False  # "il envoie un signal", "accuse une baisse", "ne cèdent pas à la fatalité"
     if trig.mode == "visit" and not any(c.dep_ in ("obj", "obl", "obl:arg", "obl:mod")
                                         and (c.ent_type_ in ("LOC", "GPE") or c.pos_ == "PROPN") for c in tok.children):
