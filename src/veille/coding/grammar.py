@@ -90,7 +90,7 @@ def _inverted_subject(tok) -> bool:
     return any(c.pos_ == "PRON" and c.i > tok.i and c.text.startswith("-") for c in tok.children)
 
 
-def infinitive_aux(tok) -> bool:
+def _compound_participle(tok) -> bool:
     """A compound participle ("ayant fourni", "ayant été arrêté")."""
     return any(c.dep_.startswith("aux") and "Part" in c.morph.get("VerbForm") for c in tok.children)
 
@@ -102,12 +102,15 @@ def _idiom(tok, complement, lex: EventLexicon) -> bool:
 
 def _named_place_under(tok) -> bool:
     """A place name among the trigger's complements and theirs ("le contrôle de Goma")."""
-    return any(t.ent_type_ in ("LOC", "GPE") for c in tok.children if c.dep_ in ("obj", "obl", "obl:arg", "obl:mod", "nmod")
-               for t in arguments.subtree(c))
+    return any(t.ent_type_ in ("LOC", "GPE") for c in tok.children
+               if c.dep_ in ("obj", "obl", "obl:arg", "obl:mod", "nmod") for t in arguments.subtree(c))
 
 
 def _reflexive(tok) -> bool:
     return any(c.pos_ == "PRON" and "Yes" in c.morph.get("Reflex") for c in tok.children if c.i < tok.i)
+
+
+COMPLEMENTS = ("obl", "obl:arg", "obl:mod", "xcomp", "ccomp", "iobj", "obj", "advcl")
 
 
 def _needs(tok, lex: EventLexicon) -> bool:
@@ -124,8 +127,6 @@ def _needs(tok, lex: EventLexicon) -> bool:
         return False
     return not wanted or bool(cases & set(wanted))
 
-
-COMPLEMENTS = ("obl", "obl:arg", "obl:mod", "xcomp", "ccomp", "iobj", "obj", "advcl")
 
 
 def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
@@ -185,8 +186,9 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
     if any(c.dep_ == "acl:relcl" for c in chain) or relative:
         return False  # "au moment où la Russie commence à cibler …": background to another statement
     auxes = [c for c in tok.children if c.dep_.startswith("aux")]
-    if trig.mode != "visit" and any(a.dep_ == "aux:pass" for a in auxes) and not any(a.dep_ == "aux:tense" for a in auxes) and all(
-            "Pres" in a.morph.get("Tense") for a in auxes if a.dep_ == "aux:pass"):
+    if trig.mode != "visit" and any(a.dep_ == "aux:pass" for a in auxes) \
+            and not any(a.dep_ == "aux:tense" for a in auxes) \
+            and all("Pres" in a.morph.get("Tense") for a in auxes if a.dep_ == "aux:pass"):
         return False  # "sont stationnées", "est accusé", "n'est accordée": a state, not an event ("est attendu à
         # Alger" is the visit to come)
     subj = [c for c in tok.children if c.dep_.startswith("nsubj")]
@@ -207,7 +209,7 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
             and not (tok.dep_ == "advcl" and lex.is_cue("react", hkey)):
         return False  # "a aidé en envoyant du matériel": the manner of another event ("est intervenu en
         # demandant une suspension", "a réagi en condamnant": the reaction is the event the gerund names)
-    if "Part" in form and "Past" in tok.morph.get("Tense") and tok.dep_ == "acl" and infinitive_aux(tok):
+    if "Part" in form and "Past" in tok.morph.get("Tense") and tok.dep_ == "acl" and _compound_participle(tok):
         return False  # "l'étude ayant fourni ces résultats": a description of the noun
     if not _needs(tok, lex):
         return False
