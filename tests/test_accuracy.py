@@ -39,8 +39,10 @@ FLOORS = {
         "meta.truncated": 1.00,
         "entities.recall": 0.91, "entities.type": 0.98, "entities.actor": 0.89,
         "places.recall": 0.90, "places.accuracy": 0.98,
-        "events.recall": 0.62, "events.precision": 0.72, "events.actors": 0.64, "events.date": 0.90,
-        "events.place": 0.88, "events.quantities": 1.00,
+        # events.place went 8/9 -> 10/12: more events found, two of them placed by the story's context
+        # wrongly or not at all (44550 'Louisiana' for Quebec, 45625 no place for Madrid)
+        "events.recall": 0.84, "events.precision": 0.95, "events.actors": 0.69, "events.date": 0.92,
+        "events.place": 0.83, "events.quantities": 1.00,
     },
     "voa-en": {
         "clean.keep": 1.00, "meta.title": 1.00, "meta.published": 1.00, "meta.language": 1.00,

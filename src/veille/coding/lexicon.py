@@ -74,6 +74,11 @@ def load(lang: str, user_dir: str = "") -> EventLexicon:
                 lex.triggers[k].append(t)
             lex.longest = max(lex.longest, len(k))
             plain = tuple(x for x in k if x != "'")
+            bare = tuple(x.rstrip("'") for x in plain)  # as the sentence's words are looked up: "d'" is "d"
+            if bare != k:
+                lex.triggers.setdefault(bare, [])
+                if t not in lex.triggers[bare]:
+                    lex.triggers[bare].append(t)
             for key in {k, plain}:
                 if len(key) > 1:
                     sizes = lex.phrase_sizes.setdefault(key[0].rstrip("'"), [])

@@ -42,8 +42,13 @@ def french(trigger, lex: EventLexicon) -> tuple[str, object | None]:
     subj = [c for c in verb.children if c.dep_.startswith("nsubj")]
     if any(fold(d.text) in lex.cue_words("negation") for s in subj for d in s.children if d.dep_ == "det"):
         return "denied", None  # "aucun pays ne reconnaît"
+    below = trigger
     for a in ancestors(trigger):
         k = _key(a)
+        if below.dep_ == "conj" and below.head.i == a.i:
+            below = a
+            continue  # "ils lui avaient offert X et elle l'avait refusé": a clause joined to the cue, not under it
+        below = a
         if lex.is_cue("deny", k):
             return "denied", a
         if lex.is_cue("threat", k):

@@ -24,6 +24,9 @@ from veille.pipeline import Context, Stage
 
 QUOTES = ('"', "«", "»", "“", "”")
 LOCATIVE = re.compile(r"(?:\b(?:à|en|dans|près de|vers|sur|au|aux|depuis|in|at|near|from)\s*)$", re.I)
+# a part of a country named as where something is: "au nord-est du Nigeria", "dans le sud du Liban"
+QUARTER = re.compile(r"\b(?:au|à l['’]|dans l['’]|dans le|in the)\s*(?:extrême[- ])?(?:nord|sud|est|ouest|centre|north|south|"
+                     r"east|west)(?:[- ](?:est|ouest|east|west))?\s+(?:du|de la|de l['’]|des|de|of)\s*$", re.I)
 ORIGIN = re.compile(r"\b(?:depuis|from)\s*$", re.I)
 DIRECTION = {w: 0 for w in ("a", "en", "dans", "vers", "sur", "pres", "au", "aux", "in", "at", "to", "toward", "towards",
                              "into", "near", "on")} | {w: 2 for w in ("depuis", "from")}
@@ -111,8 +114,13 @@ def triggers(sent, lex: EventLexicon, parsed: bool):
                 trig = lex.trigger(key1, want)
                 if trig is None and parsed:
                     trig = lex.trigger((fold(t.text),), want)
+                if trig is None and parsed and pos == "VERB" and lex.lang == "fr" and lex.trigger(key1, "NOUN"):
+                    # a verb the lemmatizer read as its event noun ("reproche")
+                    trig = next(filter(None, (lex.trigger((k,), want) for k in grammar.verb_lemmas(t))), None)
                 if trig is None and parsed and pos == "VERB" and (lex.verbs or lex.patterns):
                     trig = cameo_trigger(t, lex)
+                if parsed and pos == "VERB":
+                    trig = grammar.eased(t, lex) or trig  # "a levé le blocus": a concession
                 if trig:
                     hit = (t, trig)
         if hit:
@@ -408,7 +416,8 @@ class Coder:
         # the text puts the event in it ("en Ukraine")
         speaker = self._speaker_spans(tok, offset)
         here = [(s, e, p) for s, e, p, how, _ in _between(self.places, self.place_starts, s0, s1)
-                if ((how != "metonym" and p.kind != "country") or LOCATIVE.search(self.doc.text[max(0, s - 12):s]))
+                if ((how != "metonym" and p.kind != "country") or LOCATIVE.search(self.doc.text[max(0, s - 12):s])
+                    or QUARTER.search(self.doc.text[max(0, s - 30):s]))
                 and not any(a <= s < b for a, b in speaker)]
         if here:  # where the event goes rather than where it comes from, the most precise, the nearest
             s, e, p = min(here, key=lambda x: (self._direction(x[0], sent, offset), KIND_RANK.get(x[2].kind, 2),
