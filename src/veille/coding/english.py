@@ -30,6 +30,13 @@ def _cue(lex: EventLexicon, cue: str, tok) -> bool:
     return lex.is_cue(cue, _key(tok)) or lex.is_cue(cue, fold(tok.text))
 
 
+def _cue_verb(lex: EventLexicon, cue: str, verb) -> bool:
+    """The verb, alone or with its particle ("carried out"), is a word of the cue."""
+    return _cue(lex, cue, verb) or any(
+        c.dep_ == "prt" and (lex.is_cue(cue, _key(verb), fold(c.text)) or lex.is_cue(cue, fold(verb.text), fold(c.text)))
+        for c in verb.children)
+
+
 def _pobj(prep):
     return [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
 
@@ -75,7 +82,10 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
     if tok.pos_ in ("NOUN", "PROPN"):
         if tok.dep_ == "ROOT":  # a line without a verb: "Suspension of talks with ..."
             return not _finite_verbs(tok.sent)
-        if tok.dep_ in ("nsubj", "nsubjpass"):
+        if tok.dep_ == "nsubjpass":  # "their demands are met", "the attack was condemned": it undergoes another act
+            return any(_cue_verb(lex, cue, head) for cue in ("light", "occur", "aspect")) and not (
+                _definite(tok) and trig.type in known)
+        if tok.dep_ == "nsubj":
             happens = _cue(lex, "occur", head) or lex.trigger((_key(head),), "VERB") is not None \
                 or _cue(lex, "aspect", head)
             # "the attack killed 15": a definite noun tells the event at its first mention only
@@ -86,7 +96,8 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
                 and _cue(lex, "responsibility", head.head.head):
             return True  # "claimed responsibility for the attack": the claimer did it
         if tok.dep_ in ("dobj", "attr") and _cue(lex, "light", head):
-            return True  # "launched an attack", "held talks", "imposed sanctions"
+            modal = _modal(head)  # "must reach an agreement", "could launch an attack": not done
+            return modal is None or not (lex.is_cue("hypothetical", modal) or modal in ("would", "could", "might", "may", "must"))
         if tok.dep_ == "pobj" and _cue(lex, "frame", head):
             return True  # "during a phone call"
         if tok.dep_ == "conj":  # "talks and an agreement": as the first of the pair
@@ -103,6 +114,9 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
         chain.append(c)
     if any(x.dep_ == "relcl" for x in chain):
         return False  # "the rebels who attacked the town": background to another statement
+    if tok.dep_ == "acl" and tok.tag_ == "VBG" and trig.type in SPEECH_ACTS + ("THREATEN", "SUPPORT") \
+            and head.dep_ in ("dobj", "attr") and _cue(lex, "light", head.head):
+        return True  # "issued a declaration demanding …", "released a statement condemning …": what it says is told
     if tok.dep_ == "acl" and tok.tag_ in ("VBN", "VBG"):
         return False  # "troops deployed in the region", "a group fighting the army": a description
     if tok.tag_ == "VBG" and (tok.dep_ in ("pcomp", "csubj", "nsubj", "pobj")
@@ -120,7 +134,7 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
     modal = _modal(tok)
     if modal == "would" and _reported(tok, lex):
         modal = "will"  # "said they would blockade Paris": the future of the day it was said
-    if modal is not None and lex.is_cue("hypothetical", modal) or modal in ("would", "could", "might", "may") \
+    if modal is not None and lex.is_cue("hypothetical", modal) or modal in ("would", "could", "might", "may", "must") \
             and not any(fold(a.text) == "have" for a in auxes):
         return False  # "would attack", "should strike": not done
     base = tok  # a verb joined to another ("to unite and mobilize") stands where the first one stands
@@ -131,7 +145,9 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
             return False  # "did not manage to arrest", "cannot ban": not done
         return any(_cue(lex, cue, base.head) for cue in ("aspect", "plan", "commit", "threat"))
     if base.tag_ == "VB" and base.dep_ in ("acl", "advcl", "relcl") and any(
-            c.dep_ in ("aux", "mark") and fold(c.text) == "to" for c in base.children):
+            c.dep_ in ("aux", "mark") and fold(c.text) == "to" for c in base.children) and not (
+            base.dep_ == "advcl" and any(_cue(lex, cue, base.head) for cue in ("commit", "threat"))):
+        # (a promise's or a threat's infinitive the parser hangs as a purpose is still its content: "sworn to fight")
         return False  # "an offer to host talks", "resigned to allow elections": what is meant, not done
     if base.dep_ in ("ccomp", "xcomp") and _speech_act(base.head, lex):
         return False  # "demanded that the US cancel", "refused to hand over", "accused him of …": the act is the demand
@@ -177,6 +193,8 @@ def modality(trigger, lex: EventLexicon) -> tuple[str, object | None]:
     for a in ancestors(trigger):
         if _cue(lex, "deny", a):
             return "denied", a
+        if lex.is_cue("negation", fold(a.text), "to") and any(c.dep_ == "xcomp" for c in a.children):
+            return "denied", None  # "failed to reach agreement": not done
         if _cue(lex, "threat", a):
             return "threatened", a
         if (_cue(lex, "plan", a) or _cue(lex, "commit", a)) and a.pos_ in ("VERB", "AUX", "ADJ", "NOUN"):

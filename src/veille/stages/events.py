@@ -89,8 +89,7 @@ def triggers(sent, lex: EventLexicon, parsed: bool):
             found = lex.triggers.get(words) if len(words) == size else None
             if found:
                 covered = toks[j:flat[i + size - 1][1] + 1]
-                head = max(covered, key=lambda t: t.pos_ in ("NOUN", "VERB"))
-                hit = (head, found[0])
+                hit = _phrase_head(covered, found, parsed)
                 i += size
                 done = flat[i - 1][1]
                 break
@@ -106,7 +105,8 @@ def triggers(sent, lex: EventLexicon, parsed: bool):
             if not parsed or pos in ("VERB", "NOUN", "PROPN"):
                 want = ("NOUN" if pos == "PROPN" else pos) if parsed else None
                 key1 = (fold(t.lemma_ or t.text),) if parsed else (fold(t.text),)
-                trig = lex.trigger(key1, want)
+                trig = frame_trigger(t, lex) if parsed and pos == "VERB" and lex.frames else None
+                trig = trig or lex.trigger(key1, want)
                 if trig is None and parsed:
                     trig = lex.trigger((fold(t.text),), want)
                 if trig is None and parsed and pos == "VERB" and (lex.verbs or lex.patterns):
@@ -116,6 +116,37 @@ def triggers(sent, lex: EventLexicon, parsed: bool):
         if hit:
             out.append(hit)
     return out
+
+
+def _phrase_head(covered: list, found: list[Trigger], parsed: bool):
+    """(word the grammar reads, trigger) of a phrase: the phrase's own head ("a 24-hour hunger
+    strike": "strike", not "hunger"), with the trigger of its part of speech ("a build-up": the
+    noun); for a prepositional phrase ("on strike", "on alert"), the verb it hangs on."""
+    if not parsed:
+        return max(covered, key=lambda t: t.pos_ in ("NOUN", "VERB")), found[0]
+    inside = {t.i for t in covered}
+    heads = [t for t in covered if t.head.i not in inside or t.head.i == t.i]
+    head = next((t for t in heads if t.pos_ in ("NOUN", "VERB", "PROPN", "ADP")), None) \
+        or max(covered, key=lambda t: t.pos_ in ("NOUN", "VERB"))
+    if head.pos_ == "ADP" and any(t.pos == "VERB" for t in found):
+        for h in (head.head, head.head.head):
+            if h.pos_ in ("VERB", "AUX"):
+                return h, next(t for t in found if t.pos == "VERB")
+    pos = "VERB" if head.pos_ in ("VERB", "AUX") else "NOUN"
+    return head, next((t for t in found if t.pos == pos), found[0])
+
+
+def frame_trigger(verb, lex: EventLexicon) -> Trigger | None:
+    """A verb of ``frames.tsv`` with one of its objects (the object's head or a word compounded
+    with it; the subject of a passive): "lifted the blockade", "ended mediation efforts"."""
+    found = lex.frames.get(fold(verb.lemma_)) or lex.frames.get(fold(verb.text))
+    if not found:
+        return None
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "obj", "nsubjpass", "nsubj:pass")]
+    objects += [o for c in objects for o in c.children if o.dep_ == "conj"]
+    words = {w for o in objects for t in [o] + [c for c in o.children if c.dep_ in ("compound", "amod")]
+             for w in (fold(t.lemma_), fold(t.text))}
+    return next((t for needs, t in found if needs & words), None)
 
 
 # what a CAMEO pattern does not read: the subject, and the clauses that tell events of their own
@@ -304,14 +335,48 @@ class Coder:
         mode = trig.mode or self.mode(trig.type, tok, sent)
         etype = trig.type
         committed = governor is None or lex.is_cue("commit", fold(governor.lemma_)) or lex.is_cue("commit", fold(governor.text))
+        if etype == "ASSAULT" and mod == "planned" and governor is not None and (
+                lex.is_cue("prepare", fold(governor.lemma_)) or lex.is_cue("prepare", fold(governor.text))):
+            etype, mode, mod = "MOBILIZE", self.mode("MOBILIZE", tok, sent), "asserted"  # readiness short of force
+        if etype == "PROTEST" and tok.pos_ == "NOUN" and (lex.is_cue("written", fold(tok.head.lemma_))
+                                                          or lex.is_cue("written", fold(tok.head.text))):
+            etype, mode = "ACCUSE", None  # "lodged a protest with Iraq": a written protest (PLOVER: ACCUSE)
+        if etype == "AGREE" and mod == "denied" and governor is None and (
+                lex.is_cue("consent", fold(tok.lemma_)) or lex.is_cue("consent", fold(tok.text))):
+            etype, mod = "REJECT", "asserted"  # "will not accept", "failed to reach agreement": a refusal
+        if etype == "COERCE" and self.civil_obstruction(tok, actors):
+            etype, mode = "PROTEST", "obstruct"  # workers blocking a bridge protest; police blocking it coerce
         if mod == "planned" and committed and (etype in THREATS or _conditional(tok, lex)):
             etype, mode, mod = "THREATEN", None, "asserted"  # "will blockade Paris", "will withdraw unless …"
-        elif mod == "planned" and etype in INTENT and committed:
+        elif mod == "planned" and etype in INTENT and (committed or lex.is_cue("prepare", fold(governor.lemma_))
+                                                       or lex.is_cue("prepare", fold(governor.text))):
             etype, mode, mod = "AGREE", None, "asserted"  # a promise (or a future) is told: an agreement
         return Event(type=etype, mode=mode, source=source, target=target, date=None, date_precision=None,
                      date_from=None, place=None, quantities={}, attributed_to=g.source(tok, lex),
                      modality=mod, evidence="", start=0, end=0, trigger="", trigger_start=0, trigger_end=0,
                      confidence=_confidence(tok.pos_ == "VERB", source, target, borrowed))
+
+    def civil_obstruction(self, tok, actors) -> bool:
+        """Civilians obstruct passage (PLOVER: a PROTEST, mode obstruct): a blocking verb whose
+        subject is people who carry no force ("workers", "young Algerians"), or whose purpose is
+        a protest or a demand ("blocked roads to press their demands"). Forces and police coerce."""
+        lex = self.lex
+        if tok.pos_ != "VERB" or not (lex.is_cue("obstruct", fold(tok.text)) or lex.is_cue("obstruct", fold(tok.lemma_))):
+            return False
+        frame = self._agent_tokens(tok)
+        words = {w for t in frame for w in (fold(t.text), fold(t.lemma_))}
+        if not frame or words & lex.cue_words("perpetrator") or any(
+                t.i in actors.proper and t.i not in actors.unarmed for t in frame):
+            return False
+        if words & lex.cue_words("civilian") or any(t.i in actors.unarmed for t in frame):
+            return True
+        for c in tok.children:  # the purpose: "to protest", "to demand", "to press their demands"
+            if c.dep_ in ("advcl", "xcomp") and c.pos_ == "VERB":
+                said = [lex.trigger((fold(x.lemma_),), x.pos_) or lex.trigger((fold(x.text),), x.pos_)
+                        for x in [c] + [o for o in c.children if o.dep_ in ("dobj", "obj")]]
+                if any(t is not None and t.type in ("PROTEST", "REQUEST", "ACCUSE") for t in said):
+                    return True
+        return False
 
     def can_act(self, ev: Event, tok, trig, actors, sent) -> bool:
         """Is there someone who attacks, kills or arrests? An actor with a code, a person, group
