@@ -141,3 +141,42 @@ def test_a_prepositional_phrase_is_read_at_its_verb_and_a_noun_phrase_at_its_nou
     assert not typed(process(en("The G20 remains worried about China's naval build-up in Asia.")), "MOBILIZE")
     ev = typed(process(en("Russian jets launched air strikes on Idlib.")), "ASSAULT")
     assert ev and ev[0].mode == "aerial"
+
+
+@pytest.mark.parametrize("text, etype, mode", [
+    ("Armed inmates exchanged gunfire with guards in a prison near Kampala.", "ASSAULT", "firearms"),
+    ("The Rwandan authorities closed six radio stations and websites.", "COERCE", "censor"),
+    ("Turkey sealed its border with Syria.", "COERCE", "restrict"),
+    ("Sudanese paramilitaries occupied at least a dozen hospitals in Khartoum.", "COERCE", "seize"),
+    ("UNICEF distributed food and blankets to displaced families in Somalia.", "AID", "humanitarian"),
+    ("Dozens of pupils abducted in Niger were freed by their kidnappers.", "RETREAT", "release"),
+])
+def test_more_verbs_typed_by_their_object(process, text, etype, mode):
+    ev = typed(process(en(text)), etype)
+    assert ev and ev[0].mode == mode, [(e.type, e.mode) for e in process(en(text)).events]
+
+
+def test_speaking_with_someone_is_a_consultation(process):
+    assert typed(process(en("The Qatari emir spoke with Iranian President Pezeshkian on Monday.")), "CONSULT")
+
+
+def test_a_question_is_no_request(process):
+    assert not process(en("Who will feed my children now, the Afghan widow asked.")).events
+    assert typed(process(en("Chad asked Niger to extradite the two suspects.")), "REQUEST")
+
+
+def test_a_caution_is_no_threat(process):
+    assert not typed(process(en("Doctors in Ghana warn that cholera could spread to the capital.")), "THREATEN")
+    assert not typed(process(en("French officials warned of a possible return of the Islamic State in Mali.")), "THREATEN")
+    assert typed(process(en("Iran warned that it would strike Israeli bases.")), "THREATEN")
+    assert typed(process(en("China warned Taiwan against any move toward independence.")), "THREATEN")
+
+
+def test_the_acts_of_a_charge_are_not_done(process):
+    doc = process(en("The Haitian gang leader was charged with robbing trucks, kidnapping and attacking drivers."))
+    assert "ASSAULT" not in types(doc) and "ACCUSE" in types(doc), types(doc)
+
+
+def test_a_hazard_says_and_does_nothing(process):
+    assert not process(en("Cyclone Freddy slammed into Malawi this week.")).events
+    assert typed(process(en("Brazil slammed Venezuela over the border closure.")), "ACCUSE")

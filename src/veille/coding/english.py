@@ -119,9 +119,18 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
         return True  # "issued a declaration demanding …", "released a statement condemning …": what it says is told
     if tok.dep_ == "acl" and tok.tag_ in ("VBN", "VBG"):
         return False  # "troops deployed in the region", "a group fighting the army": a description
-    if tok.tag_ == "VBG" and (tok.dep_ in ("pcomp", "csubj", "nsubj", "pobj")
-                              or any(c.dep_ == "mark" and fold(c.text) in CLAUSE_MARKS for c in tok.children)):
+    first = tok  # "charged with robbing, raping and attacking": the gerunds of a list stand where the first stands
+    while first.dep_ == "conj" and first.tag_ == "VBG" and first.head.i != first.i and first.head.tag_ == "VBG":
+        first = first.head
+    if first.tag_ == "VBG" and (first.dep_ in ("pcomp", "csubj", "nsubj", "pobj")
+                                or any(c.dep_ == "mark" and fold(c.text) in CLAUSE_MARKS for c in first.children)):
         return False  # "after attacking the base", "by sending troops": the manner or time of something else
+    if _cue(lex, "question", tok) and not any(c.dep_ in ("dobj", "xcomp", "dative") or (
+            c.dep_ == "prep" and fold(c.text) == "for") for c in tok.children):
+        return False  # "what does he want, she asked", "asked whether …": a question, not a request
+    if _cue(lex, "caution", tok) and not any(c.dep_ in ("dobj", "xcomp", "dative") for c in tok.children) \
+            and not any(_threat_in(c, lex) for c in tok.children if c.dep_ in ("ccomp", "prep")):
+        return False  # "warned that diabetes could spread", "warned of a resurgence": a caution, not a threat
     auxes = _auxes(tok)
     if _passive(tok) and all(a.tag_ in ("VBP", "VBZ") for a in auxes if a.dep_ == "auxpass") \
             and not any(a.dep_ == "aux" for a in auxes):
@@ -159,6 +168,21 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
     if any(_key(o) in lex.cue_words("figurative") for o in objects):
         return False  # "sent a signal"
     return True
+
+
+def _threat_in(clause, lex: EventLexicon) -> bool:
+    """A warning's content is a threat when it names a coercive act ("warned it would strike",
+    "warned of sanctions")."""
+    heads = _pobj(clause) if clause.dep_ == "prep" else [clause]
+    for t in (t for h in heads for t in subtree(h)):
+        trig = lex.trigger((_key(t),), t.pos_ if t.pos_ in ("NOUN", "VERB") else None) \
+            or lex.trigger((fold(t.text),), t.pos_ if t.pos_ in ("NOUN", "VERB") else None)
+        if trig is not None and trig.type in THREATENING:
+            return True
+    return False
+
+
+THREATENING = ("ASSAULT", "COERCE", "SANCTION", "REJECT", "PROTEST", "MOBILIZE", "THREATEN")
 
 
 # ------------------------------------------------------------------ modality

@@ -144,6 +144,8 @@ def frame_trigger(verb, lex: EventLexicon) -> Trigger | None:
         return None
     objects = [c for c in verb.children if c.dep_ in ("dobj", "obj", "nsubjpass", "nsubj:pass")]
     objects += [o for c in objects for o in c.children if o.dep_ == "conj"]
+    objects += [o for c in objects for p in c.children if p.dep_ == "prep" and fold(p.text) == "of"
+                for o in p.children if o.dep_ == "pobj"]  # "freed dozens of pupils", "ended the siege of the town"
     words = {w for o in objects for t in [o] + [c for c in o.children if c.dep_ in ("compound", "amod")]
              for w in (fold(t.lemma_), fold(t.text))}
     return next((t for needs, t in found if needs & words), None)
@@ -276,6 +278,8 @@ class Coder:
                 self.sentence_fallbacks(ev, tok, actors, sent, trig.type)
                 if ev.type in FORCE and not self.can_act(ev, tok, trig, actors, sent):
                     continue  # a storm, a crash or a disease touches, kills and stops: no one attacks
+                if ev.type not in FORCE and self._by_hazard(tok):
+                    continue  # "the cyclone slammed into Mozambique": no one speaks or acts
             if ev is None:
                 continue
             ev.evidence, ev.start, ev.end = evidence, s0, s1
@@ -408,6 +412,12 @@ class Coder:
         if ev.type == "ASSAULT" and not frame and self._undergoer_is_force(tok):
             return True  # "16 militants were killed", "deux soldats ont été tués": fighters fall to someone
         return not frame and any(e.type == "ASSAULT" and e.source and ev.start - e.end < 400 for e in self.events[-3:])
+
+    def _by_hazard(self, tok) -> bool:
+        """Whoever acts in the trigger's frame is a natural hazard, an accident, an illness or a market."""
+        frame = self._agent_tokens(tok)
+        words = {w for t in frame for w in (fold(t.text), fold(t.lemma_))}
+        return bool(words & self.lex.cue_words("hazard")) or self._phrase_in(frame, "hazard")
 
     def _undergoer_is_human(self, tok, actors) -> bool:
         """Who undergoes the act (a passive subject, an object) is a person or people."""
