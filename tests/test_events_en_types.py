@@ -180,3 +180,36 @@ def test_the_acts_of_a_charge_are_not_done(process):
 def test_a_hazard_says_and_does_nothing(process):
     assert not process(en("Cyclone Freddy slammed into Malawi this week.")).events
     assert typed(process(en("Brazil slammed Venezuela over the border closure.")), "ACCUSE")
+
+
+def test_a_participle_standing_for_people_is_no_event(process):
+    doc = process(en("Red Cross ambulances evacuated the injured from the Lebanese town of Tyre."))
+    assert "ASSAULT" not in types(doc) and typed(doc, "AID"), types(doc)
+
+
+@pytest.mark.parametrize("text, etype", [
+    ("The Kenyan doctors' union said it has called off its strike.", "CONCEDE"),
+    ("The Georgian court revoked restrictions on Russian broadcasts.", "CONCEDE"),
+    ("Egyptian intelligence officials shared evidence with Israel about the plot.", "COOPERATE"),
+    ("The Malian junta declared a state of emergency in Bamako.", "COERCE"),
+])
+def test_concessions_cooperation_and_emergency_rule(process, text, etype):
+    assert typed(process(en(text)), etype), types(process(en(text)))
+
+
+def test_a_particle_verb_of_cameo_needs_its_particle(process):
+    # CAMEO's "call off … strike" is a concession; "called a strike" is not one
+    assert "CONCEDE" not in types(process(en("Nigerian nurses called a strike in Abuja.")))
+
+
+def test_a_duty_said_of_someone_is_a_demand(process):
+    doc = process(en("The German foreign minister said Serbia must withdraw its police from Kosovo."))
+    ev = typed(doc, "REQUEST")
+    assert ev and ev[0].source == ["DEU"] and "SRB" in ev[0].target, [(e.type, e.source, e.target) for e in doc.events]
+    assert "RETREAT" not in types(doc) and "AGREE" not in types(doc), types(doc)
+    assert not typed(process(en("Ghanaian economists said the economy must grow faster.")), "REQUEST")
+
+
+def test_the_content_of_a_demand_noun_is_not_done(process):
+    doc = process(en("The Sudanese rebels repeated their demands that the government grant Darfur autonomy."))
+    assert "AID" not in types(doc), types(doc)

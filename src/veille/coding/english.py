@@ -108,6 +108,8 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
         return False
     if tok.dep_ == "amod":
         return False  # "the attacked convoy": a participle describes a noun
+    if tok.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass") and any(c.dep_ == "det" for c in tok.children):
+        return False  # "evacuated the wounded": a participle standing for people
     chain, c = [tok], tok
     while c.dep_ in ("xcomp", "ccomp", "conj") and c.head.i != c.i and len(chain) < 4:
         c = c.head
@@ -158,7 +160,7 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
             base.dep_ == "advcl" and any(_cue(lex, cue, base.head) for cue in ("commit", "threat"))):
         # (a promise's or a threat's infinitive the parser hangs as a purpose is still its content: "sworn to fight")
         return False  # "an offer to host talks", "resigned to allow elections": what is meant, not done
-    if base.dep_ in ("ccomp", "xcomp") and _speech_act(base.head, lex):
+    if base.dep_ in ("ccomp", "xcomp", "acl") and _speech_act(base.head, lex):
         return False  # "demanded that the US cancel", "refused to hand over", "accused him of …": the act is the demand
     if subj and subj[0].pos_ == "PRON" and fold(subj[0].text) in ("this", "that", "something", "what", "which"):
         return False  # "this targets ...": an argument, not an actor
@@ -190,9 +192,10 @@ SPEECH_ACTS = ("REQUEST", "REJECT", "ACCUSE")  # acts whose content is not done
 
 
 def _speech_act(verb, lex: EventLexicon) -> bool:
-    """Is the verb a demand, a refusal or an accusation (in our lexicon or CAMEO's)?"""
+    """Is the verb (or noun: "its demands that …") a demand, a refusal or an accusation (in our
+    lexicon or CAMEO's)?"""
     key = _key(verb)
-    trig = lex.trigger((key,), "VERB")
+    trig = lex.trigger((key,), "NOUN" if verb.pos_ == "NOUN" else "VERB")
     if trig is not None:
         return trig.type in SPEECH_ACTS
     return any(t.type in SPEECH_ACTS and not words for words, t in lex.verbs.get(key, ()))

@@ -121,14 +121,14 @@ def _load_cameo(lex: EventLexicon, user_dir: str) -> None:
     table = rows("events/cameo_verbs.tsv", user_dir)
     synsets = {r["block"]: frozenset(fold(m.rstrip("_").replace("_", " ")) for m in split(r["forms"]))
                for r in table if r["kind"] == "synset"}
-    blocks: dict[str, list[str]] = {}
+    blocks: dict[str, list[list[str]]] = {}
     for r in table:
         if r["kind"] != "verb":
             continue
         words = fold(r["lemma"]).split()
         if not words:
             continue
-        blocks.setdefault(r["block"], []).append(words[0])
+        blocks.setdefault(r["block"], []).append(words)
         if r["plover"] and r["code"] != "---":
             t = Trigger(r["plover"].upper(), r.get("mode") or None, "VERB", "cameo")
             lex.verbs.setdefault(words[0], []).append((tuple(words[1:]), t))
@@ -140,5 +140,5 @@ def _load_cameo(lex: EventLexicon, user_dir: str) -> None:
         if not needs:
             continue
         t = Trigger(r["plover"].upper(), r.get("mode") or None, "VERB", "cameo")
-        for verb in blocks.get(r["block"], ()):
-            lex.patterns.setdefault(verb, []).append((needs, t))
+        for verb in blocks.get(r["block"], ()):  # a verb's particle is one more word the pattern needs ("call off")
+            lex.patterns.setdefault(verb[0], []).append((needs + tuple(frozenset((w,)) for w in verb[1:]), t))

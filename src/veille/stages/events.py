@@ -115,6 +115,28 @@ def triggers(sent, lex: EventLexicon, parsed: bool):
                     hit = (t, trig)
         if hit:
             out.append(hit)
+    if parsed and lex.cues.get("obligation"):
+        out += obligations(toks, lex)
+    return out
+
+
+def _can_be_asked(subj, lex: EventLexicon) -> bool:
+    """Someone a demand can be made of: a name, people, a force ("the rebels"), not "the economy"."""
+    words = {w for t in arguments.subtree(subj) for w in (fold(t.text), fold(t.lemma_))}
+    return any(t.pos_ == "PROPN" for t in arguments.subtree(subj)) or bool(
+        words & (lex.cue_words("perpetrator") | lex.cue_words("person") | lex.cue_words("office")))
+
+
+def obligations(toks, lex: EventLexicon) -> list:
+    """A duty said of someone ("the minister said the rebels must disarm") is the speaker's demand
+    on them: a REQUEST, whose word is the verb of saying."""
+    out = []
+    for t in toks:
+        verb, said = t.head, t.head.head
+        if t.dep_ == "aux" and lex.is_cue("obligation", fold(t.text)) and verb.dep_ == "ccomp" and said.i != verb.i \
+                and (lex.is_cue("report", fold(said.lemma_)) or lex.is_cue("report", fold(said.text))) \
+                and any(_can_be_asked(s, lex) for s in verb.children if s.dep_ == "nsubj"):
+            out.append((said, Trigger("REQUEST", None, "VERB", "obligation")))
     return out
 
 
@@ -139,7 +161,9 @@ def _phrase_head(covered: list, found: list[Trigger], parsed: bool):
 def frame_trigger(verb, lex: EventLexicon) -> Trigger | None:
     """A verb of ``frames.tsv`` with one of its objects (the object's head or a word compounded
     with it; the subject of a passive): "lifted the blockade", "ended mediation efforts"."""
-    found = lex.frames.get(fold(verb.lemma_)) or lex.frames.get(fold(verb.text))
+    prt = [fold(c.text) for c in verb.children if c.dep_ == "prt"]
+    keys = [f"{k} {p}" for p in prt for k in (fold(verb.lemma_), fold(verb.text))] + [fold(verb.lemma_), fold(verb.text)]
+    found = next((lex.frames[k] for k in keys if k in lex.frames), None)  # "called off" before "called"
     if not found:
         return None
     objects = [c for c in verb.children if c.dep_ in ("dobj", "obj", "nsubjpass", "nsubj:pass")]
@@ -168,7 +192,8 @@ def cameo_trigger(verb, lex: EventLexicon):
     if lex.is_cue("responsibility", key) and any(fold(c.lemma_) == "responsibility" for c in verb.children):
         return None  # "claimed responsibility for the attack": the attack is the event
     if (lex.is_cue("light", key) or lex.is_cue("light", fold(verb.text))) and any(
-            c.dep_ == "dobj" and (lex.trigger((fold(c.lemma_),), "NOUN") or lex.trigger((fold(c.text),), "NOUN"))
+            c.dep_ == "dobj" and (lex.trigger((fold(c.lemma_),), "NOUN") or lex.trigger((fold(c.text),), "NOUN") or any(
+                lex.trigger((fold(m.text), fold(c.text)), "NOUN") for m in c.children if m.dep_ == "compound"))
             for c in verb.children):
         return None  # "imposed sanctions", "staged rallies": the noun tells the event, the verb carries it
     if key in lex.patterns:
