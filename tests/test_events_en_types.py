@@ -213,3 +213,23 @@ def test_a_duty_said_of_someone_is_a_demand(process):
 def test_the_content_of_a_demand_noun_is_not_done(process):
     doc = process(en("The Sudanese rebels repeated their demands that the government grant Darfur autonomy."))
     assert "AID" not in types(doc), types(doc)
+
+
+def test_signing_is_support_and_a_promise_to_sign_an_agreement(process):
+    doc = process(en("Kenya and Ethiopia signed a treaty of friendship in Addis Ababa."))
+    assert typed(doc, "SUPPORT") and "AGREE" not in types(doc), types(doc)
+    assert typed(process(en("Kenya said it will sign the border agreement with Ethiopia next week.")), "AGREE")
+
+
+@pytest.mark.parametrize("text, etype", [
+    ("Iraqi officials said their troops had completed the withdrawal from the Syrian town of Qaim.", "RETREAT"),
+    ("Egypt announced a suspension of flights to Libya.", "SANCTION"),
+    ("Shiite riots against Bahraini policies are continuing in Manama.", "PROTEST"),
+    ("Burmese troops were engaged in ethnic cleansing in Rakhine.", "ASSAULT"),
+    ("The Malawian president reneged on his promise to hold a referendum.", "REJECT"),
+    ("The Tajik government received a team of observers from the OSCE.", "RETREAT"),
+    ("Austrian doctors handed over 300 kg of medicine to the Syrian Red Crescent.", "AID"),
+])
+def test_more_told_events(process, text, etype):
+    assert etype in types(process(en(text))), types(process(en(text)))
+

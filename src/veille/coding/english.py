@@ -98,6 +98,9 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
         if tok.dep_ in ("dobj", "attr") and _cue(lex, "light", head):
             modal = _modal(head)  # "must reach an agreement", "could launch an attack": not done
             return modal is None or not (lex.is_cue("hypothetical", modal) or modal in ("would", "could", "might", "may", "must"))
+        if tok.dep_ == "pobj" and fold(head.text) == "in" and head.dep_ == "prep" and _cue(lex, "light", head.head) \
+                and head.head.pos_ == "VERB":
+            return True  # "engaged in ethnic cleansing", "took part in the talks"
         if tok.dep_ == "pobj" and _cue(lex, "frame", head):
             return True  # "during a phone call"
         if tok.dep_ == "conj":  # "talks and an agreement": as the first of the pair
