@@ -233,3 +233,14 @@ def test_signing_is_support_and_a_promise_to_sign_an_agreement(process):
 def test_more_told_events(process, text, etype):
     assert etype in types(process(en(text))), types(process(en(text)))
 
+
+
+def test_a_promise_is_an_agreement_of_one_party(process):
+    # PLOVER's AGREE needs no recipient: a promise or a commitment told by a verb stands alone
+    doc = process(en("The new Bolivian president promised to democratize Bolivia."))
+    ev = typed(doc, "AGREE")
+    assert ev and ev[0].source == ["BOL"], [(e.type, e.source, e.target) for e in doc.events]
+    assert typed(process(en("Israel will evacuate all its settlements in Gaza in August.")), "AGREE")
+    # an agreement named by a noun needs its two parties; an offer not made is none
+    assert not typed(process(en("Kenya reached an agreement in Nairobi on Monday.")), "AGREE")
+    assert not [e for e in process(en("Chad did not offer any help.")).events if e.type == "AGREE"]

@@ -234,6 +234,9 @@ class Coder:
         self.this_week = f"{week[0]}-W{week[1]:02d}" if week else None
         self.breaks = [m.start() for m in re.finditer("(?=\n\n)", doc.text)]  # where paragraphs end
         self.events: list[Event] = []
+        # AGREE events a verb tells of one actor ("promised to democratize", "will evacuate", "accepted
+        # the plan"): PLOVER's AGREE needs no recipient; a noun ("an agreement") still needs two parties
+        self.one_sided: set[int] = set()
         self.last_of_type: dict[str, int] = {}  # type → index in self.events of its last event
         self.by_key: dict[tuple, list[Event]] = {}  # (type, source, modality) → events, in list order
         self.topic: list[str] = []  # the actor the previous sentence was about (its subject)
@@ -316,6 +319,9 @@ class Coder:
                 same.mode = same.mode or ev.mode
                 continue
             made.append(ev)
+            if ev.type == "AGREE" and tok.pos_ == "VERB" and ev.source and ev.modality == "asserted" \
+                    and trig.origin != "cameo":
+                self.one_sided.add(id(ev))
             tokens_of.append(tok)
         for ev, tok in zip(made, tokens_of):
             self.place_and_date(ev, sent, offset, tok)
@@ -805,9 +811,11 @@ def _confidence(verb: bool, source, target, borrowed: bool) -> float:
 
 def events(doc: Document, ctx: Context) -> Document:
     lang = doc.work.get("nlp_lang", "fr")
-    doc.events = Coder(doc, load(lang, ctx.options.kb_dir)).run()
+    coder = Coder(doc, load(lang, ctx.options.kb_dir))
+    doc.events = coder.run()
     doc.events = [e for e in doc.events if (e.source or e.target or e.place)
-                  and (e.type not in SYMMETRIC or len(set(e.source) | set(e.target)) > 1)]  # a meeting needs two
+                  and (e.type not in SYMMETRIC or len(set(e.source) | set(e.target)) > 1
+                       or id(e) in coder.one_sided)]  # a meeting needs two; a promise one
     return doc
 
 
