@@ -244,3 +244,14 @@ def test_a_promise_is_an_agreement_of_one_party(process):
     # an agreement named by a noun needs its two parties; an offer not made is none
     assert not typed(process(en("Kenya reached an agreement in Nairobi on Monday.")), "AGREE")
     assert not [e for e in process(en("Chad did not offer any help.")).events if e.type == "AGREE"]
+
+
+def test_seizing_property_is_coercion_and_seizing_a_town_an_assault(process):
+    doc = process(en("Ethiopian police seized computers and documents from the offices of an opposition newspaper."))
+    assert typed(doc, "COERCE") and "ASSAULT" not in types(doc), types(doc)
+    assert typed(process(en("Rebels seized the Congolese town of Goma.")), "ASSAULT")
+
+
+def test_a_disease_is_no_party_warned(process):
+    doc = process(en("Kenyan doctors warn measles could kill thousands of children this year."))
+    assert not typed(doc, "THREATEN"), types(doc)

@@ -125,17 +125,21 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
     if tok.dep_ == "acl" and tok.tag_ in ("VBN", "VBG"):
         return False  # "troops deployed in the region", "a group fighting the army": a description
     first = tok  # "charged with robbing, raping and attacking": the gerunds of a list stand where the first stands
-    while first.dep_ == "conj" and first.tag_ == "VBG" and first.head.i != first.i and first.head.tag_ == "VBG":
+    while tok.tag_ == "VBG" and first.dep_ == "conj" and first.head.i != first.i:
         first = first.head
-    if first.tag_ == "VBG" and (first.dep_ in ("pcomp", "csubj", "nsubj", "pobj")
+    if tok.tag_ == "VBG" and (first.dep_ in ("pcomp", "csubj", "nsubj", "pobj")
                                 or any(c.dep_ == "mark" and fold(c.text) in CLAUSE_MARKS for c in first.children)):
         return False  # "after attacking the base", "by sending troops": the manner or time of something else
     if _cue(lex, "question", tok) and not any(c.dep_ in ("dobj", "xcomp", "dative") or (
             c.dep_ == "prep" and fold(c.text) == "for") for c in tok.children):
         return False  # "what does he want, she asked", "asked whether …": a question, not a request
-    if _cue(lex, "caution", tok) and not any(c.dep_ in ("dobj", "xcomp", "dative") for c in tok.children) \
+    if _cue(lex, "caution", tok) and not any(c.dep_ == "xcomp" or (c.dep_ in ("dobj", "dative") and _party(c, lex))
+                                             for c in tok.children) \
             and not any(_threat_in(c, lex) for c in tok.children if c.dep_ in ("ccomp", "prep")):
         return False  # "warned that diabetes could spread", "warned of a resurgence": a caution, not a threat
+    if _cue(lex, "caution", tok) and any(_key(t) in lex.cue_words("hazard") or fold(t.text) in lex.cue_words("hazard")
+                                         for c in tok.children if c.dep_ not in SUBJECTS for t in subtree(c)):
+        return False  # "warned measles could kill thousands": the danger is a hazard's
     auxes = _auxes(tok)
     if _passive(tok) and all(a.tag_ in ("VBP", "VBZ") for a in auxes if a.dep_ == "auxpass") \
             and not any(a.dep_ == "aux" for a in auxes):
@@ -173,6 +177,13 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
     if any(_key(o) in lex.cue_words("figurative") for o in objects):
         return False  # "sent a signal"
     return True
+
+
+def _party(tok, lex: EventLexicon) -> bool:
+    """A word that can stand for someone warned or asked: a name, a pronoun, people, a force, an office."""
+    return tok.pos_ in ("PROPN", "PRON") or any(
+        _key(t) in words or fold(t.text) in words for t in [tok] + [c for c in tok.children if c.dep_ == "compound"]
+        for words in (lex.cue_words("person"), lex.cue_words("perpetrator"), lex.cue_words("office")))
 
 
 def _threat_in(clause, lex: EventLexicon) -> bool:
