@@ -255,3 +255,15 @@ def test_seizing_property_is_coercion_and_seizing_a_town_an_assault(process):
 def test_a_disease_is_no_party_warned(process):
     doc = process(en("Kenyan doctors warn measles could kill thousands of children this year."))
     assert not typed(doc, "THREATEN"), types(doc)
+
+
+def test_a_gathering_for_a_rally_is_a_protest(process):
+    doc = process(en("Thousands of Malians gathered for a rally in Bamako against the Malian junta."))
+    assert typed(doc, "PROTEST") and "SUPPORT" not in types(doc), types(doc)
+    assert typed(process(en("Iranian negotiators arrived in Oman for talks with the United States.")), "CONSULT")
+    assert not process(en("Kenyan police were punished for the attack on the Somali village.")).events
+
+
+def test_what_a_noun_is_about_is_not_done(process):
+    doc = process(en("Chile said it will back a UN resolution that aims to impose an arms embargo on Sudan."))
+    assert "SANCTION" not in types(doc) and "COERCE" not in types(doc), types(doc)

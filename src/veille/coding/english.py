@@ -96,11 +96,16 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
                 and _cue(lex, "responsibility", head.head.head):
             return True  # "claimed responsibility for the attack": the claimer did it
         if tok.dep_ in ("dobj", "attr") and _cue(lex, "light", head):
+            if _in_relative(head):
+                return False  # "a resolution that aims to impose a blockade": what a noun is about
             modal = _modal(head)  # "must reach an agreement", "could launch an attack": not done
             return modal is None or not (lex.is_cue("hypothetical", modal) or modal in ("would", "could", "might", "may", "must"))
         if tok.dep_ == "pobj" and fold(head.text) == "in" and head.dep_ == "prep" and _cue(lex, "light", head.head) \
                 and head.head.pos_ == "VERB":
             return True  # "engaged in ethnic cleansing", "took part in the talks"
+        if tok.dep_ == "pobj" and fold(head.text) == "for" and head.head.pos_ == "VERB" \
+                and trig.type in ("PROTEST", "CONSULT") and not _in_relative(head.head):
+            return True  # "gathered for a rally", "arrived in Geneva for talks": the purpose of the coming
         if tok.dep_ == "pobj" and _cue(lex, "frame", head):
             return True  # "during a phone call"
         if tok.dep_ == "conj":  # "talks and an agreement": as the first of the pair
@@ -177,6 +182,18 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
     if any(_key(o) in lex.cue_words("figurative") for o in objects):
         return False  # "sent a signal"
     return True
+
+
+def _in_relative(verb) -> bool:
+    """The verb stands in a relative clause, or in a clause hanging on one ("that aims to impose")."""
+    c = verb
+    for _ in range(4):
+        if c.dep_ in ("relcl", "acl"):
+            return True
+        if c.dep_ not in ("xcomp", "ccomp", "conj") or c.head.i == c.i:
+            return False
+        c = c.head
+    return False
 
 
 def _party(tok, lex: EventLexicon) -> bool:

@@ -196,6 +196,10 @@ def cameo_trigger(verb, lex: EventLexicon):
                 lex.trigger((fold(m.text), fold(c.text)), "NOUN") for m in c.children if m.dep_ == "compound"))
             for c in verb.children):
         return None  # "imposed sanctions", "staged rallies": the noun tells the event, the verb carries it
+    purposes = [o for c in verb.children if c.dep_ == "prep" and fold(c.text) == "for" for o in c.children]
+    if any(t is not None and t.type in ("PROTEST", "CONSULT") for o in purposes
+           for t in (lex.trigger((fold(o.lemma_),), "NOUN"), lex.trigger((fold(o.text),), "NOUN"))):
+        return None  # "gathered for a rally", "arrived for talks": the noun tells the event
     if key in lex.patterns:
         around = {w for c in verb.children if c.dep_ not in OUTSIDE_PATTERN
                   for t in arguments.subtree(c) for w in (fold(t.lemma_), fold(t.text))}
