@@ -42,7 +42,8 @@ def test_a_conflict_said_to_come_is_a_threat(process, text):
 
 
 @pytest.mark.parametrize("text, etype", [
-    ("French farmers blockaded Paris on Monday.", "COERCE"),
+    ("French farmers blockaded Paris on Monday.", "PROTEST"),  # civilians obstructing passage (PLOVER)
+    ("The French army blockaded the port of Calais on Monday.", "COERCE"),
     ("Nigeria withdrew its troops from Chad.", "RETREAT"),
 ])
 def test_a_conflict_done_is_no_threat(process, text, etype):

@@ -30,6 +30,13 @@ def _cue(lex: EventLexicon, cue: str, tok) -> bool:
     return lex.is_cue(cue, _key(tok)) or lex.is_cue(cue, fold(tok.text))
 
 
+def _cue_verb(lex: EventLexicon, cue: str, verb) -> bool:
+    """The verb, alone or with its particle ("carried out"), is a word of the cue."""
+    return _cue(lex, cue, verb) or any(
+        c.dep_ == "prt" and (lex.is_cue(cue, _key(verb), fold(c.text)) or lex.is_cue(cue, fold(verb.text), fold(c.text)))
+        for c in verb.children)
+
+
 def _pobj(prep):
     return [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
 
@@ -75,7 +82,10 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
     if tok.pos_ in ("NOUN", "PROPN"):
         if tok.dep_ == "ROOT":  # a line without a verb: "Suspension of talks with ..."
             return not _finite_verbs(tok.sent)
-        if tok.dep_ in ("nsubj", "nsubjpass"):
+        if tok.dep_ == "nsubjpass":  # "their demands are met", "the attack was condemned": it undergoes another act
+            return any(_cue_verb(lex, cue, head) for cue in ("light", "occur", "aspect")) and not (
+                _definite(tok) and trig.type in known)
+        if tok.dep_ == "nsubj":
             happens = _cue(lex, "occur", head) or lex.trigger((_key(head),), "VERB") is not None \
                 or _cue(lex, "aspect", head)
             # "the attack killed 15": a definite noun tells the event at its first mention only
@@ -86,7 +96,16 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
                 and _cue(lex, "responsibility", head.head.head):
             return True  # "claimed responsibility for the attack": the claimer did it
         if tok.dep_ in ("dobj", "attr") and _cue(lex, "light", head):
-            return True  # "launched an attack", "held talks", "imposed sanctions"
+            if _in_relative(head):
+                return False  # "a resolution that aims to impose a blockade": what a noun is about
+            modal = _modal(head)  # "must reach an agreement", "could launch an attack": not done
+            return modal is None or not (lex.is_cue("hypothetical", modal) or modal in ("would", "could", "might", "may", "must"))
+        if tok.dep_ == "pobj" and fold(head.text) == "in" and head.dep_ == "prep" and _cue(lex, "light", head.head) \
+                and head.head.pos_ == "VERB":
+            return True  # "engaged in ethnic cleansing", "took part in the talks"
+        if tok.dep_ == "pobj" and fold(head.text) == "for" and head.head.pos_ == "VERB" \
+                and trig.type in ("PROTEST", "CONSULT") and not _in_relative(head.head):
+            return True  # "gathered for a rally", "arrived in Geneva for talks": the purpose of the coming
         if tok.dep_ == "pobj" and _cue(lex, "frame", head):
             return True  # "during a phone call"
         if tok.dep_ == "conj":  # "talks and an agreement": as the first of the pair
@@ -97,17 +116,35 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
         return False
     if tok.dep_ == "amod":
         return False  # "the attacked convoy": a participle describes a noun
+    if tok.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass") and any(c.dep_ == "det" for c in tok.children):
+        return False  # "evacuated the wounded": a participle standing for people
     chain, c = [tok], tok
     while c.dep_ in ("xcomp", "ccomp", "conj") and c.head.i != c.i and len(chain) < 4:
         c = c.head
         chain.append(c)
     if any(x.dep_ == "relcl" for x in chain):
         return False  # "the rebels who attacked the town": background to another statement
+    if tok.dep_ == "acl" and tok.tag_ == "VBG" and trig.type in SPEECH_ACTS + ("THREATEN", "SUPPORT") \
+            and head.dep_ in ("dobj", "attr") and _cue(lex, "light", head.head):
+        return True  # "issued a declaration demanding …", "released a statement condemning …": what it says is told
     if tok.dep_ == "acl" and tok.tag_ in ("VBN", "VBG"):
         return False  # "troops deployed in the region", "a group fighting the army": a description
-    if tok.tag_ == "VBG" and (tok.dep_ in ("pcomp", "csubj", "nsubj", "pobj")
-                              or any(c.dep_ == "mark" and fold(c.text) in CLAUSE_MARKS for c in tok.children)):
+    first = tok  # "charged with robbing, raping and attacking": the gerunds of a list stand where the first stands
+    while tok.tag_ == "VBG" and first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head
+    if tok.tag_ == "VBG" and (first.dep_ in ("pcomp", "csubj", "nsubj", "pobj")
+                                or any(c.dep_ == "mark" and fold(c.text) in CLAUSE_MARKS for c in first.children)):
         return False  # "after attacking the base", "by sending troops": the manner or time of something else
+    if _cue(lex, "question", tok) and not any(c.dep_ in ("dobj", "xcomp", "dative") or (
+            c.dep_ == "prep" and fold(c.text) == "for") for c in tok.children):
+        return False  # "what does he want, she asked", "asked whether …": a question, not a request
+    if _cue(lex, "caution", tok) and not any(c.dep_ == "xcomp" or (c.dep_ in ("dobj", "dative") and _party(c, lex))
+                                             for c in tok.children) \
+            and not any(_threat_in(c, lex) for c in tok.children if c.dep_ in ("ccomp", "prep")):
+        return False  # "warned that diabetes could spread", "warned of a resurgence": a caution, not a threat
+    if _cue(lex, "caution", tok) and any(_key(t) in lex.cue_words("hazard") or fold(t.text) in lex.cue_words("hazard")
+                                         for c in tok.children if c.dep_ not in SUBJECTS for t in subtree(c)):
+        return False  # "warned measles could kill thousands": the danger is a hazard's
     auxes = _auxes(tok)
     if _passive(tok) and all(a.tag_ in ("VBP", "VBZ") for a in auxes if a.dep_ == "auxpass") \
             and not any(a.dep_ == "aux" for a in auxes):
@@ -120,7 +157,7 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
     modal = _modal(tok)
     if modal == "would" and _reported(tok, lex):
         modal = "will"  # "said they would blockade Paris": the future of the day it was said
-    if modal is not None and lex.is_cue("hypothetical", modal) or modal in ("would", "could", "might", "may") \
+    if modal is not None and lex.is_cue("hypothetical", modal) or modal in ("would", "could", "might", "may", "must") \
             and not any(fold(a.text) == "have" for a in auxes):
         return False  # "would attack", "should strike": not done
     base = tok  # a verb joined to another ("to unite and mobilize") stands where the first one stands
@@ -131,9 +168,11 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
             return False  # "did not manage to arrest", "cannot ban": not done
         return any(_cue(lex, cue, base.head) for cue in ("aspect", "plan", "commit", "threat"))
     if base.tag_ == "VB" and base.dep_ in ("acl", "advcl", "relcl") and any(
-            c.dep_ in ("aux", "mark") and fold(c.text) == "to" for c in base.children):
+            c.dep_ in ("aux", "mark") and fold(c.text) == "to" for c in base.children) and not (
+            base.dep_ == "advcl" and any(_cue(lex, cue, base.head) for cue in ("commit", "threat"))):
+        # (a promise's or a threat's infinitive the parser hangs as a purpose is still its content: "sworn to fight")
         return False  # "an offer to host talks", "resigned to allow elections": what is meant, not done
-    if base.dep_ in ("ccomp", "xcomp") and _speech_act(base.head, lex):
+    if base.dep_ in ("ccomp", "xcomp", "acl") and _speech_act(base.head, lex):
         return False  # "demanded that the US cancel", "refused to hand over", "accused him of …": the act is the demand
     if subj and subj[0].pos_ == "PRON" and fold(subj[0].text) in ("this", "that", "something", "what", "which"):
         return False  # "this targets ...": an argument, not an actor
@@ -145,14 +184,49 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
     return True
 
 
+def _in_relative(verb) -> bool:
+    """The verb stands in a relative clause, or in a clause hanging on one ("that aims to impose")."""
+    c = verb
+    for _ in range(4):
+        if c.dep_ in ("relcl", "acl"):
+            return True
+        if c.dep_ not in ("xcomp", "ccomp", "conj") or c.head.i == c.i:
+            return False
+        c = c.head
+    return False
+
+
+def _party(tok, lex: EventLexicon) -> bool:
+    """A word that can stand for someone warned or asked: a name, a pronoun, people, a force, an office."""
+    return tok.pos_ in ("PROPN", "PRON") or any(
+        _key(t) in words or fold(t.text) in words for t in [tok] + [c for c in tok.children if c.dep_ == "compound"]
+        for words in (lex.cue_words("person"), lex.cue_words("perpetrator"), lex.cue_words("office")))
+
+
+def _threat_in(clause, lex: EventLexicon) -> bool:
+    """A warning's content is a threat when it names a coercive act ("warned it would strike",
+    "warned of sanctions")."""
+    heads = _pobj(clause) if clause.dep_ == "prep" else [clause]
+    for t in (t for h in heads for t in subtree(h)):
+        trig = lex.trigger((_key(t),), t.pos_ if t.pos_ in ("NOUN", "VERB") else None) \
+            or lex.trigger((fold(t.text),), t.pos_ if t.pos_ in ("NOUN", "VERB") else None)
+        if trig is not None and trig.type in THREATENING:
+            return True
+    return False
+
+
+THREATENING = ("ASSAULT", "COERCE", "SANCTION", "REJECT", "PROTEST", "MOBILIZE", "THREATEN")
+
+
 # ------------------------------------------------------------------ modality
 SPEECH_ACTS = ("REQUEST", "REJECT", "ACCUSE")  # acts whose content is not done
 
 
 def _speech_act(verb, lex: EventLexicon) -> bool:
-    """Is the verb a demand, a refusal or an accusation (in our lexicon or CAMEO's)?"""
+    """Is the verb (or noun: "its demands that …") a demand, a refusal or an accusation (in our
+    lexicon or CAMEO's)?"""
     key = _key(verb)
-    trig = lex.trigger((key,), "VERB")
+    trig = lex.trigger((key,), "NOUN" if verb.pos_ == "NOUN" else "VERB")
     if trig is not None:
         return trig.type in SPEECH_ACTS
     return any(t.type in SPEECH_ACTS and not words for words, t in lex.verbs.get(key, ()))
@@ -177,6 +251,8 @@ def modality(trigger, lex: EventLexicon) -> tuple[str, object | None]:
     for a in ancestors(trigger):
         if _cue(lex, "deny", a):
             return "denied", a
+        if lex.is_cue("negation", fold(a.text), "to") and any(c.dep_ == "xcomp" for c in a.children):
+            return "denied", None  # "failed to reach agreement": not done
         if _cue(lex, "threat", a):
             return "threatened", a
         if (_cue(lex, "plan", a) or _cue(lex, "commit", a)) and a.pos_ in ("VERB", "AUX", "ADJ", "NOUN"):

@@ -34,6 +34,9 @@ class EventLexicon:
     # lemma → [(object word sets, trigger)] for a verb with its objects ("speed up aid": AID)
     verbs: dict[str, list[tuple[tuple[str, ...], Trigger]]] = field(default_factory=dict)
     patterns: dict[str, list[tuple[tuple[frozenset, ...], Trigger]]] = field(default_factory=dict)
+    # verbs whose event depends on what they act on (kb/events/frames.tsv): verb form → [(object
+    # words, trigger)]; "lifted the blockade" is a retreat, "lifted the ban" a concession, "lifted weights" none
+    frames: dict[str, list[tuple[frozenset, Trigger]]] = field(default_factory=dict)
     _words: dict[str, set[str]] = field(default_factory=dict)
 
     def trigger(self, keys: tuple[str, ...], pos: str | None) -> Trigger | None:
@@ -97,9 +100,25 @@ def load(lang: str, user_dir: str = "") -> EventLexicon:
         if r.get("lang") == lang:
             for form in split(r.get("forms", "")):
                 lex.quantities[fold(form)] = r["key"]
+    for r in rows("events/frames.tsv", user_dir):
+        if r.get("lang") == lang:
+            _load_frame(lex, r)
     if lang == "en":
         _load_cameo(lex, user_dir)
     return lex
+
+
+def _load_frame(lex: EventLexicon, r: dict) -> None:
+    """A verb frame: its verbs, and the objects that make it an event ("@cue": a cue's words)."""
+    objects: set[str] = set()
+    for o in split(r.get("objects", "")):
+        if o.startswith("@"):
+            objects |= {" ".join(k) for k in lex.cues.get(o[1:], ()) if len(k) == 1}
+        else:
+            objects.add(fold(o))
+    t = Trigger(r["type"].upper(), r.get("mode") or None, "VERB", "frame")
+    for verb in split(r.get("verbs", "")):
+        lex.frames.setdefault(fold(verb), []).append((frozenset(objects), t))
 
 
 def _load_cameo(lex: EventLexicon, user_dir: str) -> None:
@@ -107,14 +126,14 @@ def _load_cameo(lex: EventLexicon, user_dir: str) -> None:
     table = rows("events/cameo_verbs.tsv", user_dir)
     synsets = {r["block"]: frozenset(fold(m.rstrip("_").replace("_", " ")) for m in split(r["forms"]))
                for r in table if r["kind"] == "synset"}
-    blocks: dict[str, list[str]] = {}
+    blocks: dict[str, list[list[str]]] = {}
     for r in table:
         if r["kind"] != "verb":
             continue
         words = fold(r["lemma"]).split()
         if not words:
             continue
-        blocks.setdefault(r["block"], []).append(words[0])
+        blocks.setdefault(r["block"], []).append(words)
         if r["plover"] and r["code"] != "---":
             t = Trigger(r["plover"].upper(), r.get("mode") or None, "VERB", "cameo")
             lex.verbs.setdefault(words[0], []).append((tuple(words[1:]), t))
@@ -126,5 +145,5 @@ def _load_cameo(lex: EventLexicon, user_dir: str) -> None:
         if not needs:
             continue
         t = Trigger(r["plover"].upper(), r.get("mode") or None, "VERB", "cameo")
-        for verb in blocks.get(r["block"], ()):
-            lex.patterns.setdefault(verb, []).append((needs, t))
+        for verb in blocks.get(r["block"], ()):  # a verb's particle is one more word the pattern needs ("call off")
+            lex.patterns.setdefault(verb[0], []).append((needs + tuple(frozenset((w,)) for w in verb[1:]), t))

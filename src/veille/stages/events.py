@@ -94,8 +94,7 @@ def triggers(sent, lex: EventLexicon, parsed: bool):
             found = lex.triggers.get(words) if len(words) == size else None
             if found:
                 covered = toks[j:flat[i + size - 1][1] + 1]
-                head = max(covered, key=lambda t: t.pos_ in ("NOUN", "VERB"))
-                hit = (head, found[0])
+                hit = _phrase_head(covered, found, parsed)
                 i += size
                 done = flat[i - 1][1]
                 break
@@ -111,7 +110,8 @@ def triggers(sent, lex: EventLexicon, parsed: bool):
             if not parsed or pos in ("VERB", "NOUN", "PROPN"):
                 want = ("NOUN" if pos == "PROPN" else pos) if parsed else None
                 key1 = (fold(t.lemma_ or t.text),) if parsed else (fold(t.text),)
-                trig = lex.trigger(key1, want)
+                trig = frame_trigger(t, lex) if parsed and pos == "VERB" and lex.frames else None
+                trig = trig or lex.trigger(key1, want)
                 if trig is None and parsed:
                     trig = lex.trigger((fold(t.text),), want)
                 if trig is None and parsed and pos == "VERB" and lex.lang == "fr" and lex.trigger(key1, "NOUN"):
@@ -125,7 +125,64 @@ def triggers(sent, lex: EventLexicon, parsed: bool):
                     hit = (t, trig)
         if hit:
             out.append(hit)
+    if parsed and lex.cues.get("obligation"):
+        out += obligations(toks, lex)
     return out
+
+
+def _can_be_asked(subj, lex: EventLexicon) -> bool:
+    """Someone a demand can be made of: a name, people, a force ("the rebels"), not "the economy"."""
+    words = {w for t in arguments.subtree(subj) for w in (fold(t.text), fold(t.lemma_))}
+    return any(t.pos_ == "PROPN" for t in arguments.subtree(subj)) or bool(
+        words & (lex.cue_words("perpetrator") | lex.cue_words("person") | lex.cue_words("office")))
+
+
+def obligations(toks, lex: EventLexicon) -> list:
+    """A duty said of someone ("the minister said the rebels must disarm") is the speaker's demand
+    on them: a REQUEST, whose word is the verb of saying."""
+    out = []
+    for t in toks:
+        verb, said = t.head, t.head.head
+        if t.dep_ == "aux" and lex.is_cue("obligation", fold(t.text)) and verb.dep_ == "ccomp" and said.i != verb.i \
+                and (lex.is_cue("report", fold(said.lemma_)) or lex.is_cue("report", fold(said.text))) \
+                and any(_can_be_asked(s, lex) for s in verb.children if s.dep_ == "nsubj"):
+            out.append((said, Trigger("REQUEST", None, "VERB", "obligation")))
+    return out
+
+
+def _phrase_head(covered: list, found: list[Trigger], parsed: bool):
+    """(word the grammar reads, trigger) of a phrase: the phrase's own head ("a 24-hour hunger
+    strike": "strike", not "hunger"), with the trigger of its part of speech ("a build-up": the
+    noun); for a prepositional phrase ("on strike", "on alert"), the verb it hangs on."""
+    if not parsed:
+        return max(covered, key=lambda t: t.pos_ in ("NOUN", "VERB")), found[0]
+    inside = {t.i for t in covered}
+    heads = [t for t in covered if t.head.i not in inside or t.head.i == t.i]
+    head = next((t for t in heads if t.pos_ in ("NOUN", "VERB", "PROPN", "ADP")), None) \
+        or max(covered, key=lambda t: t.pos_ in ("NOUN", "VERB"))
+    if head.pos_ == "ADP" and any(t.pos == "VERB" for t in found):
+        for h in (head.head, head.head.head):
+            if h.pos_ in ("VERB", "AUX"):
+                return h, next(t for t in found if t.pos == "VERB")
+    pos = "VERB" if head.pos_ in ("VERB", "AUX") else "NOUN"
+    return head, next((t for t in found if t.pos == pos), found[0])
+
+
+def frame_trigger(verb, lex: EventLexicon) -> Trigger | None:
+    """A verb of ``frames.tsv`` with one of its objects (the object's head or a word compounded
+    with it; the subject of a passive): "lifted the blockade", "ended mediation efforts"."""
+    prt = [fold(c.text) for c in verb.children if c.dep_ == "prt"]
+    keys = [f"{k} {p}" for p in prt for k in (fold(verb.lemma_), fold(verb.text))] + [fold(verb.lemma_), fold(verb.text)]
+    found = next((lex.frames[k] for k in keys if k in lex.frames), None)  # "called off" before "called"
+    if not found:
+        return None
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "obj", "nsubjpass", "nsubj:pass")]
+    objects += [o for c in objects for o in c.children if o.dep_ == "conj"]
+    objects += [o for c in objects for p in c.children if p.dep_ == "prep" and fold(p.text) == "of"
+                for o in p.children if o.dep_ == "pobj"]  # "freed dozens of pupils", "ended the siege of the town"
+    words = {w for o in objects for t in [o] + [c for c in o.children if c.dep_ in ("compound", "amod")]
+             for w in (fold(t.lemma_), fold(t.text))}
+    return next((t for needs, t in found if needs & words), None)
 
 
 # what a CAMEO pattern does not read: the subject, and the clauses that tell events of their own
@@ -145,9 +202,14 @@ def cameo_trigger(verb, lex: EventLexicon):
     if lex.is_cue("responsibility", key) and any(fold(c.lemma_) == "responsibility" for c in verb.children):
         return None  # "claimed responsibility for the attack": the attack is the event
     if (lex.is_cue("light", key) or lex.is_cue("light", fold(verb.text))) and any(
-            c.dep_ == "dobj" and (lex.trigger((fold(c.lemma_),), "NOUN") or lex.trigger((fold(c.text),), "NOUN"))
+            c.dep_ == "dobj" and (lex.trigger((fold(c.lemma_),), "NOUN") or lex.trigger((fold(c.text),), "NOUN") or any(
+                lex.trigger((fold(m.text), fold(c.text)), "NOUN") for m in c.children if m.dep_ == "compound"))
             for c in verb.children):
         return None  # "imposed sanctions", "staged rallies": the noun tells the event, the verb carries it
+    purposes = [o for c in verb.children if c.dep_ == "prep" and fold(c.text) == "for" for o in c.children]
+    if any(t is not None and t.type in ("PROTEST", "CONSULT") for o in purposes
+           for t in (lex.trigger((fold(o.lemma_),), "NOUN"), lex.trigger((fold(o.text),), "NOUN"))):
+        return None  # "gathered for a rally", "arrived for talks": the noun tells the event
     if key in lex.patterns:
         around = {w for c in verb.children if c.dep_ not in OUTSIDE_PATTERN
                   for t in arguments.subtree(c) for w in (fold(t.lemma_), fold(t.text))}
@@ -186,6 +248,9 @@ class Coder:
         self.this_week = f"{week[0]}-W{week[1]:02d}" if week else None
         self.breaks = [m.start() for m in re.finditer("(?=\n\n)", doc.text)]  # where paragraphs end
         self.events: list[Event] = []
+        # AGREE events a verb tells of one actor ("promised to democratize", "will evacuate", "accepted
+        # the plan"): PLOVER's AGREE needs no recipient; a noun ("an agreement") still needs two parties
+        self.one_sided: set[int] = set()
         self.last_of_type: dict[str, int] = {}  # type → index in self.events of its last event
         self.by_key: dict[tuple, list[Event]] = {}  # (type, source, modality) → events, in list order
         self.topic: list[str] = []  # the actor the previous sentence was about (its subject)
@@ -255,6 +320,8 @@ class Coder:
                 self.sentence_fallbacks(ev, tok, actors, sent, trig.type)
                 if ev.type in FORCE and not self.can_act(ev, tok, trig, actors, sent):
                     continue  # a storm, a crash or a disease touches, kills and stops: no one attacks
+                if ev.type not in FORCE and self._by_hazard(tok):
+                    continue  # "the cyclone slammed into Mozambique": no one speaks or acts
             if ev is None:
                 continue
             ev.evidence, ev.start, ev.end = evidence, s0, s1
@@ -266,6 +333,9 @@ class Coder:
                 same.mode = same.mode or ev.mode
                 continue
             made.append(ev)
+            if ev.type == "AGREE" and tok.pos_ == "VERB" and ev.source and ev.modality == "asserted" \
+                    and trig.origin != "cameo":
+                self.one_sided.add(id(ev))
             tokens_of.append(tok)
         for ev, tok in zip(made, tokens_of):
             self.place_and_date(ev, sent, offset, tok)
@@ -314,14 +384,48 @@ class Coder:
         mode = trig.mode or self.mode(trig.type, tok, sent)
         etype = trig.type
         committed = governor is None or lex.is_cue("commit", fold(governor.lemma_)) or lex.is_cue("commit", fold(governor.text))
+        if etype == "ASSAULT" and mod == "planned" and governor is not None and (
+                lex.is_cue("prepare", fold(governor.lemma_)) or lex.is_cue("prepare", fold(governor.text))):
+            etype, mode, mod = "MOBILIZE", self.mode("MOBILIZE", tok, sent), "asserted"  # readiness short of force
+        if etype == "PROTEST" and tok.pos_ == "NOUN" and (lex.is_cue("written", fold(tok.head.lemma_))
+                                                          or lex.is_cue("written", fold(tok.head.text))):
+            etype, mode = "ACCUSE", None  # "lodged a protest with Iraq": a written protest (PLOVER: ACCUSE)
+        if etype == "AGREE" and mod == "denied" and governor is None and (
+                lex.is_cue("consent", fold(tok.lemma_)) or lex.is_cue("consent", fold(tok.text))):
+            etype, mod = "REJECT", "asserted"  # "will not accept", "failed to reach agreement": a refusal
+        if etype == "COERCE" and self.civil_obstruction(tok, actors):
+            etype, mode = "PROTEST", "obstruct"  # workers blocking a bridge protest; police blocking it coerce
         if mod == "planned" and committed and (etype in THREATS or _conditional(tok, lex)):
             etype, mode, mod = "THREATEN", None, "asserted"  # "will blockade Paris", "will withdraw unless …"
-        elif mod == "planned" and etype in INTENT and committed:
+        elif mod == "planned" and etype in INTENT and (committed or lex.is_cue("prepare", fold(governor.lemma_))
+                                                       or lex.is_cue("prepare", fold(governor.text))):
             etype, mode, mod = "AGREE", None, "asserted"  # a promise (or a future) is told: an agreement
         return Event(type=etype, mode=mode, source=source, target=target, date=None, date_precision=None,
                      date_from=None, place=None, quantities={}, attributed_to=g.source(tok, lex),
                      modality=mod, evidence="", start=0, end=0, trigger="", trigger_start=0, trigger_end=0,
                      confidence=_confidence(tok.pos_ == "VERB", source, target, borrowed))
+
+    def civil_obstruction(self, tok, actors) -> bool:
+        """Civilians obstruct passage (PLOVER: a PROTEST, mode obstruct): a blocking verb whose
+        subject is people who carry no force ("workers", "young Algerians"), or whose purpose is
+        a protest or a demand ("blocked roads to press their demands"). Forces and police coerce."""
+        lex = self.lex
+        if tok.pos_ != "VERB" or not (lex.is_cue("obstruct", fold(tok.text)) or lex.is_cue("obstruct", fold(tok.lemma_))):
+            return False
+        frame = self._agent_tokens(tok)
+        words = {w for t in frame for w in (fold(t.text), fold(t.lemma_))}
+        if not frame or words & lex.cue_words("perpetrator") or any(
+                t.i in actors.proper and t.i not in actors.unarmed for t in frame):
+            return False
+        if words & lex.cue_words("civilian") or any(t.i in actors.unarmed for t in frame):
+            return True
+        for c in tok.children:  # the purpose: "to protest", "to demand", "to press their demands"
+            if c.dep_ in ("advcl", "xcomp") and c.pos_ == "VERB":
+                said = [lex.trigger((fold(x.lemma_),), x.pos_) or lex.trigger((fold(x.text),), x.pos_)
+                        for x in [c] + [o for o in c.children if o.dep_ in ("dobj", "obj")]]
+                if any(t is not None and t.type in ("PROTEST", "REQUEST", "ACCUSE") for t in said):
+                    return True
+        return False
 
     def can_act(self, ev: Event, tok, trig, actors, sent) -> bool:
         """Is there someone who attacks, kills or arrests? An actor with a code, a person, group
@@ -353,6 +457,12 @@ class Coder:
         if ev.type == "ASSAULT" and not frame and self._undergoer_is_force(tok):
             return True  # "16 militants were killed", "deux soldats ont été tués": fighters fall to someone
         return not frame and any(e.type == "ASSAULT" and e.source and ev.start - e.end < 400 for e in self.events[-3:])
+
+    def _by_hazard(self, tok) -> bool:
+        """Whoever acts in the trigger's frame is a natural hazard, an accident, an illness or a market."""
+        frame = self._agent_tokens(tok)
+        words = {w for t in frame for w in (fold(t.text), fold(t.lemma_))}
+        return bool(words & self.lex.cue_words("hazard")) or self._phrase_in(frame, "hazard")
 
     def _undergoer_is_human(self, tok, actors) -> bool:
         """Who undergoes the act (a passive subject, an object) is a person or people."""
@@ -734,9 +844,11 @@ def _confidence(verb: bool, source, target, borrowed: bool) -> float:
 
 def events(doc: Document, ctx: Context) -> Document:
     lang = doc.work.get("nlp_lang", "fr")
-    doc.events = Coder(doc, load(lang, ctx.options.kb_dir)).run()
+    coder = Coder(doc, load(lang, ctx.options.kb_dir))
+    doc.events = coder.run()
     doc.events = [e for e in doc.events if (e.source or e.target or e.place)
-                  and (e.type not in SYMMETRIC or len(set(e.source) | set(e.target)) > 1)]  # a meeting needs two
+                  and (e.type not in SYMMETRIC or len(set(e.source) | set(e.target)) > 1
+                       or id(e) in coder.one_sided)]  # a meeting needs two; a promise one
     return doc
 
 
