@@ -238,9 +238,9 @@ class Coder:
                 break  # no grammar, no event: a word alone does not tell who did what
             ev = self.code(tok, trig, actors, sent)
             if ev is not None and trig.origin == "cameo" and not (ev.source and tok.dep_ in MAIN_CLAUSE and (
-                    ev.target or trig.pos == "PATTERN")):
+                    set(ev.target) - set(ev.source) or trig.pos == "PATTERN")):
                 continue  # a verb of CAMEO's dictionary codes an event as PETRARCH does: in a main clause, with
-                # its actor and, for a verb alone, the one it acts on; a pattern names what it is done with
+                # its actor and, for a verb alone, another one it acts on; a pattern names what it is done with
             if ev is not None:
                 self.sentence_fallbacks(ev, tok, actors, sent, trig.type)
                 if ev.type in FORCE and not self.can_act(ev, tok, trig, actors, sent):
@@ -294,11 +294,12 @@ class Coder:
         mod, governor = g.modality(tok, lex)
         if governor is not None and mod == "threatened" and self.lex.trigger((fold(governor.lemma_),), "VERB"):
             return None  # "menacé de livrer", "threatened to send": the threat is the event
-        skip = self._according_heads(sent)
+        skip = self._according_heads(sent) + self._speaker_heads(tok)
         source, target, borrowed = g.arguments(tok, actors, skip, self.roles)
-        if not target and trig.type in SYMMETRIC:  # "promised to continue aid to Mozambique": the act's other party
+        if not target and trig.type in SYMMETRIC + ("THREATEN",):
+            # "promised to continue aid to Mozambique", "threatened to ban opposition parties": the act's other party
             for comp in (c for c in tok.children if c.dep_ in ("xcomp", "ccomp")):
-                target = [c for c in g.arguments(comp, actors, skip, self.roles)[1] if c not in source]
+                target = arguments.others(g.arguments(comp, actors, skip, self.roles)[1], source)
                 if target:
                     break
         mode = trig.mode or self.mode(trig.type, tok, sent)
@@ -379,6 +380,35 @@ class Coder:
         """A cue of several words ("crise cardiaque", "gas leak") among the tokens, in order."""
         text = " " + " ".join(fold(t.text) for t in sorted(toks, key=lambda t: t.i)) + " "
         return any(len(k) > 1 and f" {' '.join(k)} " in text for k in self.lex.cues.get(cue, ()))
+
+    def _speaker_heads(self, tok) -> list:
+        """The subjects of the reporting verbs a trigger's clause is told by ("…, the Israeli army
+        said", "a spokeswoman for the U.S. embassy said", "a affirmé le ministère"): whoever
+        reports an event is no argument of it. A clause that shares its subject with the report
+        ("claimed to have struck", "affirme avoir frappé") or names it by a pronoun ("said they
+        attempted to kill") keeps it: the speaker tells its own act."""
+        lex, out, h = self.lex, [], tok
+        # "X struck Y, officials said", "… à Bamako, a indiqué l'ambassade" (a verb after the trigger)
+        verbs = [(c, c, False) for c in tok.children if c.dep_ in ("parataxis", "conj", "ccomp") and c.i > tok.i]
+        pronoun = False
+        for _ in range(5):
+            pronoun = pronoun or any(c.dep_ in ("nsubj", "nsubj:pass", "nsubjpass") and c.pos_ == "PRON"
+                                     for c in h.children)
+            if h.head.i == h.i:
+                break
+            verbs.append((h.head, h, pronoun))
+            h = h.head
+        for verb, via, own in verbs:
+            if own or (via is not verb and via.dep_ in ("xcomp", "conj")) or not (lex.is_cue("report", fold(verb.lemma_))
+                                                     or lex.is_cue("report", fold(verb.text))):
+                continue
+            subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubj:pass", "nsubjpass") and c is not via]
+            first = min([verb] + [c for c in verb.children if c.dep_.startswith("aux")], key=lambda t: t.i)
+            if not subj and verb.i > tok.i and first.i > 0 and first.nbor(-1).text == ",":
+                # ", a indiqué l'ambassade": an inverted subject, which the French parser reads as an object
+                subj = [c for c in verb.children if c.dep_ == "obj" and c.i > verb.i]
+            out += subj
+        return out
 
     def _according_heads(self, sent) -> list:
         """Heads of "selon …" in the sentence, once per sentence (a sentence can hold hundreds of triggers)."""
@@ -487,7 +517,8 @@ class Coder:
             ev.confidence = round(ev.confidence - 0.1, 2)
         if not ev.target and (told_type or ev.type) not in SYMMETRIC and not (tok.pos_ == "NOUN" and tok.dep_.startswith("nsubj")):
             # (an event noun as subject: what the predicate names is what the event caused, not its target)
-            relative = [t for t in sent if t.dep_ in RELATIVE]
+            # (nor from a relative clause, nor from whoever reports the event)
+            relative = [t for t in sent if t.dep_ in RELATIVE] + self._speaker_heads(tok)
             after = [c for t in sent if t.i > tok.i and not any(r in t.ancestors or r.i == t.i for r in relative)
                      for c in actors.by_token.get(t.i, ()) if c not in ev.source]
             ev.target = after[:1]
@@ -522,10 +553,13 @@ class Coder:
         if ev.type in SYMMETRIC and not ev.target and len(ev.source) > 1:
             ev.target = list(ev.source)  # "la Turquie et l'Azerbaïdjan ont signé un accord"
         if ev.type not in SYMMETRIC:
-            ev.target = [c for c in ev.target if c not in ev.source]
+            ev.target = arguments.others(ev.target, ev.source)
         home = self._state_of(ev.place)
-        if not ev.source and ev.type not in SYMMETRIC and home and (not ev.target or ev.target == [home]):
-            ev.source = [home]  # someone unnamed, in a state, acting on it: its own people (PLOVER and ACLED code the country)
+        if not ev.source and ev.type not in SYMMETRIC and home and (
+                not ev.target or ev.target == [home] or ev.type == "ASSAULT"):
+            # someone unnamed, in a state, acting on it: its own people (PLOVER and ACLED code the country);
+            # an attack by no one named ("a roadside bomb near Samarra killed a U.S. soldier") too
+            ev.source = [home]
             ev.confidence = round(ev.confidence - 0.1, 2)
         elif not ev.source and ev.type in DOMESTIC and len(ev.target) == 1 and self._is_state(ev.target[0]):
             ev.source = list(ev.target)  # "quatre Français ont été arrêtés": at home
@@ -533,6 +567,15 @@ class Coder:
             ev.target = [home]  # an attack on a town, a statement about a place: its state, when nothing better is said
         if not ev.target and ev.type in DOMESTIC and len(ev.source) == 1 and self._is_state(ev.source[0]):
             ev.target = list(ev.source)  # "the police arrested", "a union demanded": at home
+        ev.source, ev.target = self._with_homes(ev.source), self._with_homes(ev.target)
+
+    def _with_homes(self, side: list[str]) -> list[str]:
+        """A side with the home state of each group on it: PLOVER and ACLED code Hezbollah's
+        acts LBN, Hamas's PSE, the Taliban's AFG; the group's own code stays first."""
+        from veille.kb import load as load_kb
+
+        homes = [h for h in map(load_kb().home_of, side) if h]
+        return side + [h for h in dict.fromkeys(homes) if h not in side]
 
     def _state_of(self, place: dict | None) -> str | None:
         """The actor code of the state a place is in."""
@@ -563,12 +606,15 @@ class Coder:
     def restated(self, ev: Event) -> Event | None:
         """An earlier event of this document that ``ev`` tells again: same type and source,
         compatible target, place and mode, and no time of its own ("dix jours plus tard"
-        makes a second strike, "en définitive, la Russie a frappé" does not)."""
-        own_time = [t for t in self.dates[bisect_left(self.date_starts, ev.start):bisect_left(self.date_starts, ev.end)]
-                    if t.precision == "day" or (t.value is None and t.anchor == "previous")]
+        makes a second strike, "en définitive, la Russie a frappé" does not; nor does a time finer
+        than the earlier telling's: "in January" after "has been attacking since 2011")."""
+        times = self.dates[bisect_left(self.date_starts, ev.start):bisect_left(self.date_starts, ev.end)]
+        own_time = [t for t in times if t.precision == "day" or (t.value is None and t.anchor == "previous")]
         if not ev.source or own_time:
             return None
         for old in self.by_key.get(_key(ev), ()):  # same type, source and modality
+            if old.date and any(t.value and len(t.value) > len(old.date) for t in times):
+                continue
             if (set(old.target) & set(ev.target)
                     and (ev.type != "ASSAULT" or not old.mode or not ev.mode or old.mode == ev.mode)
                     and _same_place(old.place, ev.place)):

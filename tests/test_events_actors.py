@@ -1,0 +1,89 @@
+"""Who is the source and who the target of an event. Sentences written for the test.
+
+- An armed group with a home state stands on its side with that state (PLOVER and ACLED
+  code Hezbollah's acts LBN, the Taliban's AFG); a group of no one state (Al-Qaeda) or a
+  state stands alone.
+- Whoever reports an event ("…, the Turkish army said", "a indiqué l'ambassade de France")
+  is neither its source nor its target, unless the event is the speaker's own ("the army
+  said it struck", "Moscou affirme avoir frappé").
+"""
+from __future__ import annotations
+
+import pytest
+from test_events_cues import en, fr
+
+from veille.kb import load
+
+
+def first(doc, etype: str):
+    return next(e for e in doc.events if e.type == etype)
+
+
+def test_a_group_has_the_home_state_its_sources_give_it():
+    kb = load()
+    assert kb.home_of("HEZBOLLAH") == "LBN"  # hand-made armed_groups.tsv
+    assert kb.home_of("TALIBAN") == "AFG"
+    assert kb.home_of("UNITA") == "AGO"  # Phoenix's [ANGREB], CAMEO's old code for Angola
+    assert kb.home_of("AQ") is None and kb.home_of("ISIS") is None  # groups of no one state
+    assert kb.home_of("RUS") is None  # a state is no group
+
+
+@pytest.mark.parametrize("text, etype, source, target", [
+    (en("Hezbollah fighters attacked an Israeli patrol near the border."), "ASSAULT", ["HEZBOLLAH", "LBN"], ["ISR"]),
+    (en("The United States imposed sanctions on the Taliban."), "SANCTION", ["USA"], ["TALIBAN", "AFG"]),
+    (fr("Le Hamas a tiré des roquettes sur Israël."), "ASSAULT", ["HAMAS", "PSE"], ["ISR"]),
+    (en("Al-Qaeda militants attacked a convoy of French troops."), "ASSAULT", ["AQ"], ["FRA"]),
+    (en("Russian forces shelled Kharkiv on Monday."), "ASSAULT", ["RUS"], ["UKR"]),
+])
+def test_a_group_stands_with_its_home_state(process, text, etype, source, target):
+    ev = first(process(text), etype)
+    assert (ev.source, ev.target) == (source, target)
+
+
+@pytest.mark.parametrize("text, etype, speaker", [
+    (en("Syrian police arrested twenty smugglers in Homs, the Turkish army said on Friday."), "COERCE", "TUR"),
+    (en("Ugandan rebels shelled the town of Gulu, killing ten people, aid workers in Nairobi said."), "ASSAULT", "KEN"),
+    (en("The military junta declared a state of emergency in Mali, arresting opposition leaders, "
+        "a spokesman for the French embassy said."), "COERCE", "FRA"),
+    (fr("Les forces maliennes ont arrêté trois opposants à Bamako, a indiqué l'ambassade de France."), "COERCE", "FRA"),
+])
+def test_who_reports_an_event_is_no_side_of_it(process, text, etype, speaker):
+    ev = first(process(text), etype)
+    assert speaker not in ev.source and speaker not in ev.target
+    assert ev.source and ev.target
+
+
+@pytest.mark.parametrize("text, source, target", [
+    (en("The Russian army said it struck Kharkiv."), ["RUS"], ["UKR"]),
+    (fr("Moscou a affirmé avoir frappé un port ukrainien."), ["RUS"], ["UKR"]),
+])
+def test_the_speaker_of_its_own_act_is_its_source(process, text, source, target):
+    ev = first(process(text), "ASSAULT")
+    assert (ev.source, ev.target) == (source, target)
+
+
+@pytest.mark.parametrize("text, etype, source, target", [
+    # an act at home names one state on both sides
+    (en("A Kenyan judge opened fraud investigations against twelve Kenyan police officers."), "ACCUSE", ["KEN"], ["KEN"]),
+    (en("President Yoweri Museveni has threatened to ban Ugandan opposition parties from the vote."), "THREATEN",
+     ["UGA"], ["UGA"]),
+    # a target that names someone else keeps only the others
+    (en("Russian forces attacked Ukrainian troops near the Russian border."), "ASSAULT", ["RUS"], ["UKR"]),
+    (en("Russia threatened to strike Kyiv."), "THREATEN", ["RUS"], ["UKR"]),
+])
+def test_an_act_at_home_has_one_state_on_both_sides(process, text, etype, source, target):
+    ev = first(process(text), etype)
+    assert (ev.source, ev.target) == (source, target)
+
+
+def test_an_attack_by_no_one_named_is_coded_by_the_state_where_it_happens(process):
+    ev = first(process(en("A roadside bomb near Kandahar killed two Canadian soldiers on Monday.")), "ASSAULT")
+    assert (ev.source, ev.target) == (["AFG"], ["CAN"])
+    ev = first(process(en("Taliban fighters killed two Canadian soldiers near Kandahar.")), "ASSAULT")
+    assert ev.source == ["TALIBAN", "AFG"]  # a named attacker keeps its own code
+
+
+def test_a_speaker_who_tells_its_own_act_by_a_pronoun_keeps_it(process):
+    ev = first(process(en("Fighters loyal to the Taliban said they attempted to kill the governor of Kandahar.")),
+               "ASSAULT")
+    assert ev.source[:1] == ["TALIBAN"]
