@@ -87,3 +87,58 @@ def test_a_speaker_who_tells_its_own_act_by_a_pronoun_keeps_it(process):
     ev = first(process(en("Fighters loyal to the Taliban said they attempted to kill the governor of Kandahar.")),
                "ASSAULT")
     assert ev.source[:1] == ["TALIBAN"]
+
+
+@pytest.mark.parametrize("text, etype, source, target", [
+    # a people named with "ethnic", or by the place it lives in, is coded by the state where it lives
+    (en("Serb forces killed three ethnic Albanians in a gunbattle in southeastern Serbia on Friday."), "ASSAULT",
+     ["SRB"], ["SRB"]),
+    (en("The Albanians of southern Serbia are demanding autonomy from Serbian authorities."), "REQUEST", ["SRB"], ["SRB"]),
+    (fr("La police serbe a arrêté trois Albanais ethniques dans le sud de la Serbie."), "COERCE", ["SRB"], ["SRB"]),
+    (fr("Les Albanais du sud de la Serbie réclament l'autonomie."), "REQUEST", ["SRB"], ["SRB"]),
+    # a people named alone is its state's
+    (en("Serbian police arrested three Albanians near Tirana."), "COERCE", ["SRB"], ["ALB"]),
+    (en("Serb forces killed three Albanians in a gunbattle in Serbia."), "ASSAULT", ["SRB"], ["ALB"]),
+])
+def test_a_people_named_where_it_lives_is_that_states(process, text, etype, source, target):
+    ev = first(process(text), etype)
+    assert (ev.source, ev.target) == (source, target)
+
+
+@pytest.mark.parametrize("text, etype, source, target", [
+    # a target from a clause the trigger is not in is none of its arguments
+    (en("Greek police prevented the demonstration staged by students at the university in Patras on Monday "
+        "to protest the decision of sending troops to Syria."), "COERCE", ["GRC"], ["GRC"]),
+    (en("A Brazilian judge ordered the former president to appear in court in an investigation of arms sales "
+        "to Angola."), "REQUEST", ["BRA"], ["BRA"]),
+    # the trigger's own object stays its target, and a participle describing it is part of it
+    (en("Greek police arrested two Syrian smugglers in Patras on Monday."), "COERCE", ["GRC"], ["SYR"]),
+    (en("The United Nations will provide 5,000 tons of food aid to refugees fleeing the fighting in Mali, "
+        "the agency said."), "AGREE", ["UN"], ["MLI"]),
+])
+def test_a_target_comes_from_the_triggers_own_clause(process, text, etype, source, target):
+    ev = first(process(text), etype)
+    assert (ev.source, ev.target) == (source, target)
+
+
+def test_the_european_community_is_the_eu(process):
+    doc = process(en("Greece demanded that its European Community partners refuse to recognize the new state."))
+    assert any(e.actor == "EU" for e in doc.entities)
+
+
+@pytest.mark.parametrize("text, etype, source, target", [
+    # a demand is addressed to the subject of the clause demanded
+    (en("Washington demanded that Hamas renounce violence."), "REQUEST", ["USA"], ["HAMAS", "PSE"]),
+    (en("Amnesty International demanded that the Sudanese government end curbs on the press."), "REQUEST",
+     ["AI"], ["SDN"]),
+    # an investigation is about who did the act investigated, not who suffered it
+    (en("Croatia is investigating alleged crimes by Croatian soldiers against Serb civilians."), "ACCUSE",
+     ["HRV"], ["HRV"]),
+    (en("Serbia is investigating alleged crimes against Serb civilians."), "ACCUSE", ["SRB"], ["SRB"]),
+    # a purpose clause of the trigger's own verb can name its target
+    (en("Kenya launched an operation to flush out al-Shabab fighters from the forest."), "ASSAULT",
+     ["KEN"], ["SHABAAB", "SOM"]),
+])
+def test_whom_a_demand_or_an_accusation_is_about(process, text, etype, source, target):
+    ev = first(process(text), etype)
+    assert (ev.source, ev.target) == (source, target)

@@ -46,6 +46,7 @@ INTENT = ("CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT")
 DOMESTIC = ("COERCE", "PROTEST", "CONCEDE", "REQUEST")  # with no one else named, done at home
 PRONOUNS = frozenset(("il", "ils", "elle", "elles", "he", "she", "they", "we", "nous", "i", "je"))
 CASUALTIES = ("killed", "wounded", "captured", "missing")
+ADDRESSED = ("REQUEST", "ACCUSE")  # a demand's addressee, an accusation's accused can stand in another clause or noun
 
 
 @dataclass(frozen=True)
@@ -191,8 +192,11 @@ class Coder:
     def actors(self, sdoc, offset: int) -> arguments.Actors:
         a = arguments.Actors()
         end = offset + len(sdoc.text)
+        has_parse = sdoc.has_annotation("DEP")
         for s, e, code, etype, how, _ in _between(self.mentions, self.mention_starts, offset, end):
             span = sdoc.char_span(s - offset, e - offset, alignment_mode="expand")
+            if how == "demonym" and span is not None and has_parse:
+                code = self._where_they_live(span, offset) or code
             for t in span if span is not None else ():
                 a.by_token.setdefault(t.i, []).append(code)
                 if how != "demonym" and etype in ("GPE", "ORG", "PER"):
@@ -204,6 +208,34 @@ class Coder:
             span = sdoc.char_span(s - offset, e - offset, alignment_mode="expand")
             a.unarmed.update(t.i for t in (span if span is not None else ()))
         return a
+
+    def _where_they_live(self, span, offset: int) -> str | None:
+        """A people named by where they live, not by a state: "the Albanians of southern Serbia",
+        "les Albanais du sud de la Serbie" (the state of the place their noun names), "ethnic
+        Albanians … in southeastern Serbia" (the one other state the sentence places things in).
+        PLOVER and ACLED code such people by that state."""
+        head = span.root
+        if head.pos_ not in ("NOUN", "PROPN") or head.dep_ == "amod":
+            return None  # "Serbian forces": an adjective names the state
+        where = [c for c in head.children if (c.dep_ == "prep" and fold(c.text) in ("of", "in"))
+                 or (c.dep_ in ("nmod", "obl") and arguments.case_of(c) in ("de", "du", "des", "en", "au", "aux"))]
+        toks = [t for w in where for t in arguments.subtree(w)]
+        words = [head.doc[span.start - 1]] if span.start > 0 else []  # "ethnic Albanians"
+        words += [c for c in head.children if c.dep_ == "amod"]  # "Albanais ethniques"
+        if not toks and not any(self.lex.is_cue("ethnic", fold(w.text)) for w in words):
+            return None
+        if not toks:
+            toks = list(head.sent)
+        lo, hi = offset + min(t.idx for t in toks), offset + max(t.idx + len(t) for t in toks)
+        kin = span.text
+        states = {self._state_of({"country": p.country}) for _, _, p, _, _ in _between(self.places, self.place_starts, lo, hi)
+                  if p.country} - {None}
+        states -= {c for c in self._codes_of(kin)}
+        return next(iter(states)) if len(states) == 1 else None
+
+    def _codes_of(self, surface: str) -> set[str]:
+        """The codes the document gives a mention's words (a demonym's own state)."""
+        return {x[2] for x in self.mentions if self.doc.text[x[0]:x[1]] == surface}
 
     def run(self) -> list[Event]:
         parsed = self.doc.work.get("parsed", {}).get("body", [])
@@ -302,6 +334,8 @@ class Coder:
                 target = arguments.others(g.arguments(comp, actors, skip, self.roles)[1], source)
                 if target:
                     break
+        if trig.type in ADDRESSED and tok.pos_ in ("VERB", "AUX"):
+            target = self._addressee(tok, trig.type, actors, skip, source) or target
         mode = trig.mode or self.mode(trig.type, tok, sent)
         etype = trig.type
         committed = governor is None or lex.is_cue("commit", fold(governor.lemma_)) or lex.is_cue("commit", fold(governor.text))
@@ -313,6 +347,27 @@ class Coder:
                      date_from=None, place=None, quantities={}, attributed_to=g.source(tok, lex),
                      modality=mod, evidence="", start=0, end=0, trigger="", trigger_start=0, trigger_end=0,
                      confidence=_confidence(tok.pos_ == "VERB", source, target, borrowed))
+
+    def _addressee(self, verb, etype: str, actors, skip, source) -> list[str]:
+        """Whom a demand or an accusation is about, when the verb's frame says it through another
+        clause or noun: the subject of the clause demanded ("demanded that Hamas renounce …",
+        "exige que la Russie retire …"), the doer of the act investigated or condemned
+        ("investigating crimes by Croatian extremists against Serb civilians")."""
+        g = self.grammar
+        if etype == "REQUEST":
+            for comp in (c for c in verb.children if c.dep_ == "ccomp" and c not in skip):
+                codes = actors.of(t for x in g.subject_of(comp, skip) for t in arguments.subtree(x, skip))
+                if codes:
+                    return arguments.others(codes, source)
+            return []
+        for obj in (c for c in verb.children if c.dep_ in ("dobj", "obj") and c not in skip):
+            agents = [o for c in obj.children if c.dep_ in ("prep", "agent") and fold(c.text) == "by"
+                      for o in c.children if o.dep_ == "pobj"]
+            agents += [c for c in obj.children if c.dep_.startswith("nmod") and arguments.case_of(c) == "par"]
+            codes = actors.of(t for a in agents for t in arguments.subtree(a, skip))
+            if codes:
+                return arguments.others(codes, source)
+        return []
 
     def can_act(self, ev: Event, tok, trig, actors, sent) -> bool:
         """Is there someone who attacks, kills or arrests? An actor with a code, a person, group
@@ -517,9 +572,11 @@ class Coder:
             ev.confidence = round(ev.confidence - 0.1, 2)
         if not ev.target and (told_type or ev.type) not in SYMMETRIC and not (tok.pos_ == "NOUN" and tok.dep_.startswith("nsubj")):
             # (an event noun as subject: what the predicate names is what the event caused, not its target)
-            # (nor from a relative clause, nor from whoever reports the event)
+            # (nor from a relative clause, nor from whoever reports the event, nor from a clause the
+            # trigger is not in: "prevented the march … to protest the sending of troops to Iraq")
             relative = [t for t in sent if t.dep_ in RELATIVE] + self._speaker_heads(tok)
             after = [c for t in sent if t.i > tok.i and not any(r in t.ancestors or r.i == t.i for r in relative)
+                     and not _in_another_clause(t, tok)
                      for c in actors.by_token.get(t.i, ()) if c not in ev.source]
             ev.target = after[:1]
 
@@ -675,6 +732,28 @@ def _in_other_clause(tok, start: int, end: int) -> bool:
             return False
         if a.dep_ in CLAUSE_OF_A_NOUN:
             return True
+    return False
+
+
+CLAUSES = frozenset(("relcl", "acl:relcl", "pcomp"))
+
+
+def _in_another_clause(tok, trigger) -> bool:
+    """Does ``tok`` stand in a clause that does not tell the trigger's frame: a relative clause,
+    the purpose of another act ("the demonstration staged by students … to protest the sending
+    of troops to Iraq"), or what the trigger's object is told to do ("ordered Menem to appear …
+    in an investigation of arms sales to Croatia")? Its actors are no arguments of the trigger.
+    A clause the trigger governs ("demanded that Hamas renounce …", "launched an operation to
+    flush out al-Shabab") and a participle that describes a noun ("refugees fleeing the war in
+    Liberia") are."""
+    holds = {trigger.i} | {a.i for a in trigger.ancestors}
+    told_to = any(c.dep_ in ("dobj", "obj") for c in trigger.children)
+    t = tok
+    while t.i not in holds and t.head.i != t.i:
+        if t.dep_ in CLAUSES or (t.dep_ in ("advcl", "xcomp") and t.head.i != trigger.i) or (
+                t.dep_ == "xcomp" and told_to):
+            return True
+        t = t.head
     return False
 
 
