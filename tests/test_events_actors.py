@@ -142,3 +142,26 @@ def test_the_european_community_is_the_eu(process):
 def test_whom_a_demand_or_an_accusation_is_about(process, text, etype, source, target):
     ev = first(process(text), etype)
     assert (ev.source, ev.target) == (source, target)
+
+
+@pytest.mark.parametrize("text, etype, source, target", [
+    # an accusation or a refusal with no one else named is done at home
+    (en("Opposition parties in Pakistan rejected the budget, saying it would be inflationary."), "REJECT",
+     ["PAK"], ["PAK"]),
+    # one that names another keeps it
+    (en("Pakistan rejected the resolution of the United States Congress."), "REJECT", ["PAK"], ["USA"]),
+])
+def test_a_refusal_with_no_one_else_named_is_at_home(process, text, etype, source, target):
+    ev = first(process(text), etype)
+    assert (ev.source, ev.target) == (source, target)
+
+
+@pytest.mark.parametrize("text, source, target", [
+    # forces deployed are their owner's move, wherever they stand
+    (en("Forces of the United Nations mission in Mali have been deployed to protect civilians."), ["UN"], ["MLI"]),
+    (en("French troops were deployed to Mali on Monday."), ["FRA"], ["MLI"]),
+    (en("Russia deployed troops to Belarus."), ["RUS"], ["BLR"]),
+])
+def test_forces_deployed_are_their_owners_move(process, text, source, target):
+    ev = first(process(text), "MOBILIZE")
+    assert (ev.source, ev.target) == (source, target)

@@ -43,7 +43,7 @@ UNARMED = frozenset(("CVL", "EDU", "BUS", "MED", "HLH", "AGR", "ENV", "LAB", "RE
 # what an actor promises, offers or plans to do for others is an AGREE (PLOVER: "agree to, offer,
 # promise or otherwise indicate willingness or commitment to cooperate")
 INTENT = ("CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT")
-DOMESTIC = ("COERCE", "PROTEST", "CONCEDE", "REQUEST")  # with no one else named, done at home
+DOMESTIC = ("COERCE", "PROTEST", "CONCEDE", "REQUEST", "ACCUSE", "REJECT")  # with no one else named, done at home
 PRONOUNS = frozenset(("il", "ils", "elle", "elles", "he", "she", "they", "we", "nous", "i", "je"))
 CASUALTIES = ("killed", "wounded", "captured", "missing")
 ADDRESSED = ("REQUEST", "ACCUSE")  # a demand's addressee, an accusation's accused can stand in another clause or noun
@@ -334,6 +334,12 @@ class Coder:
                 target = arguments.others(g.arguments(comp, actors, skip, self.roles)[1], source)
                 if target:
                     break
+        if trig.type == "MOBILIZE" and tok.pos_ in ("VERB", "AUX"):
+            # "UN forces have been deployed": forces moved are their owner's act, not what it is done to
+            moved = [c for c in tok.children if c.dep_ in ("nsubjpass", "nsubj:pass") and c not in skip]
+            owners = actors.of(t for m in moved for t in arguments.subtree(m, list(skip) + _where(m)))
+            if owners and not any(c.dep_ in ("agent", "obl:agent") for c in tok.children):
+                source, target = owners, [c for c in target if c not in owners]
         if trig.type in ADDRESSED and tok.pos_ in ("VERB", "AUX"):
             target = self._addressee(tok, trig.type, actors, skip, source) or target
         mode = trig.mode or self.mode(trig.type, tok, sent)
