@@ -196,7 +196,7 @@ class Coder:
         for s, e, code, etype, how, _ in _between(self.mentions, self.mention_starts, offset, end):
             span = sdoc.char_span(s - offset, e - offset, alignment_mode="expand")
             if how == "demonym" and span is not None and has_parse:
-                code = self._where_they_live(span, offset) or code
+                code = self._where_they_live(span, offset, code) or code
             for t in span if span is not None else ():
                 a.by_token.setdefault(t.i, []).append(code)
                 if how != "demonym" and etype in ("GPE", "ORG", "PER"):
@@ -209,7 +209,7 @@ class Coder:
             a.unarmed.update(t.i for t in (span if span is not None else ()))
         return a
 
-    def _where_they_live(self, span, offset: int) -> str | None:
+    def _where_they_live(self, span, offset: int, kin: str) -> str | None:
         """A people named by where they live, not by a state: "the Albanians of southern Serbia",
         "les Albanais du sud de la Serbie" (the state of the place their noun names), "ethnic
         Albanians … in southeastern Serbia" (the one other state the sentence places things in).
@@ -227,15 +227,9 @@ class Coder:
         if not toks:
             toks = list(head.sent)
         lo, hi = offset + min(t.idx for t in toks), offset + max(t.idx + len(t) for t in toks)
-        kin = span.text
         states = {self._state_of({"country": p.country}) for _, _, p, _, _ in _between(self.places, self.place_starts, lo, hi)
-                  if p.country} - {None}
-        states -= {c for c in self._codes_of(kin)}
+                  if p.country} - {None, kin}
         return next(iter(states)) if len(states) == 1 else None
-
-    def _codes_of(self, surface: str) -> set[str]:
-        """The codes the document gives a mention's words (a demonym's own state)."""
-        return {x[2] for x in self.mentions if self.doc.text[x[0]:x[1]] == surface}
 
     def run(self) -> list[Event]:
         parsed = self.doc.work.get("parsed", {}).get("body", [])
