@@ -575,9 +575,11 @@ class Coder:
             # (nor from a relative clause, nor from whoever reports the event, nor from a clause the
             # trigger is not in: "prevented the march … to protest the sending of troops to Iraq")
             relative = [t for t in sent if t.dep_ in RELATIVE] + self._speaker_heads(tok)
-            after = [c for t in sent if t.i > tok.i and not any(r in t.ancestors or r.i == t.i for r in relative)
-                     and not _in_another_clause(t, tok)
-                     for c in actors.by_token.get(t.i, ()) if c not in ev.source]
+            holds = {tok.i} | {a.i for a in tok.ancestors}
+            after = [c for t in sent if t.i > tok.i and t.i in actors.by_token
+                     and not any(r in t.ancestors or r.i == t.i for r in relative)
+                     and not _in_another_clause(t, tok, holds)
+                     for c in actors.by_token[t.i] if c not in ev.source]
             ev.target = after[:1]
 
     def _speaker_of(self, tok, actors) -> list[str]:
@@ -738,15 +740,14 @@ def _in_other_clause(tok, start: int, end: int) -> bool:
 CLAUSES = frozenset(("relcl", "acl:relcl", "pcomp"))
 
 
-def _in_another_clause(tok, trigger) -> bool:
+def _in_another_clause(tok, trigger, holds: set[int]) -> bool:
     """Does ``tok`` stand in a clause that does not tell the trigger's frame: a relative clause,
     the purpose of another act ("the demonstration staged by students … to protest the sending
     of troops to Iraq"), or what the trigger's object is told to do ("ordered Menem to appear …
     in an investigation of arms sales to Croatia")? Its actors are no arguments of the trigger.
     A clause the trigger governs ("demanded that Hamas renounce …", "launched an operation to
     flush out al-Shabab") and a participle that describes a noun ("refugees fleeing the war in
-    Liberia") are."""
-    holds = {trigger.i} | {a.i for a in trigger.ancestors}
+    Liberia") are. ``holds``: the trigger and its ancestors."""
     told_to = any(c.dep_ in ("dobj", "obj") for c in trigger.children)
     t = tok
     while t.i not in holds and t.head.i != t.i:
