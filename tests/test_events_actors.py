@@ -70,6 +70,9 @@ def test_the_speaker_of_its_own_act_is_its_source(process, text, source, target)
     # a target that names someone else keeps only the others
     (en("Russian forces attacked Ukrainian troops near the Russian border."), "ASSAULT", ["RUS"], ["UKR"]),
     (en("Russia threatened to strike Kyiv."), "THREATEN", ["RUS"], ["UKR"]),
+    # a threat's condition names whom it is about
+    (en("Iran has threatened to stop talks on its nuclear programme if the United States goes ahead with new "
+        "sanctions, a newspaper reported."), "THREATEN", ["IRN"], ["USA"]),
 ])
 def test_an_act_at_home_has_one_state_on_both_sides(process, text, etype, source, target):
     ev = first(process(text), etype)

@@ -576,6 +576,9 @@ class Coder:
             # trigger is not in: "prevented the march … to protest the sending of troops to Iraq")
             relative = [t for t in sent if t.dep_ in RELATIVE] + self._speaker_heads(tok)
             holds = {tok.i} | {a.i for a in tok.ancestors}
+            # a condition names whom a threat is about: "threatened to stop talks if the United States goes ahead"
+            holds |= {t.i for t in sent if t.dep_ == "advcl" and any(
+                m.dep_ == "mark" and self.lex.is_cue("hypothetical", fold(m.text)) for m in t.children)}
             after = [c for t in sent if t.i > tok.i and t.i in actors.by_token
                      and not any(r in t.ancestors or r.i == t.i for r in relative)
                      and not _in_another_clause(t, tok, holds)
@@ -747,7 +750,7 @@ def _in_another_clause(tok, trigger, holds: set[int]) -> bool:
     in an investigation of arms sales to Croatia")? Its actors are no arguments of the trigger.
     A clause the trigger governs ("demanded that Hamas renounce …", "launched an operation to
     flush out al-Shabab") and a participle that describes a noun ("refugees fleeing the war in
-    Liberia") are. ``holds``: the trigger and its ancestors."""
+    Liberia") are. ``holds``: the trigger, its ancestors and the clauses that belong to its frame."""
     told_to = any(c.dep_ in ("dobj", "obj") for c in trigger.children)
     t = tok
     while t.i not in holds and t.head.i != t.i:
