@@ -95,8 +95,8 @@ def test_someone_unnamed_acts_where_it_happens(process, text, source, target):
 
 
 @pytest.mark.parametrize("text, source", [
-    (en("Al-Shabab claimed responsibility for the attack in Mogadishu."), ["SHABAAB"]),
-    (fr("Le MUJAO a revendiqué l'attentat de Gao, au Mali."), ["MUJAO"]),
+    (en("Al-Shabab claimed responsibility for the attack in Mogadishu."), ["SHABAAB", "SOM"]),  # with its home state
+    (fr("Le MUJAO a revendiqué l'attentat de Gao, au Mali."), ["MUJAO"]),  # a group of several states: alone
 ])
 def test_who_claims_an_attack_made_it(process, text, source):
     doc = process(text)

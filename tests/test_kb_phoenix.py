@@ -72,6 +72,18 @@ def test_codes_follow_veilles_convention():
     assert split_code("KSVGOV", None) == ("XKX", "GOV")
 
 
+def test_a_group_keeps_the_state_its_code_puts_it_in_as_its_home():
+    from convert_kb import home_of
+    from phoenix import Code
+
+    assert home_of([Code("LBNREB")], "HEZBOLLAH") == "LBN"
+    assert home_of([Code("ANGREB")], "UNITA") == "AGO"  # CAMEO's old code for Angola
+    assert home_of([Code("IMGMUSALQ")], "AQ") == ""  # no state
+    assert home_of([Code("MEAREB")], "TANZIM") == ""  # a region
+    assert home_of([Code("LBNREB"), Code("SYRREB")], "X") == ""  # two states: none
+    assert home_of([Code("AFGGOV")], "AFG") == ""  # a state's own body is no group
+
+
 def test_filters_keep_names_and_drop_what_would_hurt():
     from convert_kb import Filter
 

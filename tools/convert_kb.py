@@ -50,7 +50,8 @@ IGO_CODES = {"UNO": "UN", "NAT": "NATO", "EEC": "EU", "EUR": "EU", "AFU": "AU", 
              "WTO": "WTO", "OPC": "OPEC", "ICC": "ICC", "CIS": "CIS", "EAC": "EAC", "SAD": "SADC", "SAA": "SAARC",
              "CWN": "COMMONWEALTH", "GCC": "GCC", "OSC": "OSCE"}
 # CAMEO's state codes that are not ISO 3166 alpha-3
-STATE_FIXES = {"KSV": "XKX", "IMY": "IMN", "ROM": "ROU", "ZAR": "COD", "TMP": "TLS", "SRP": "SRB", "BUR": "MMR"}
+STATE_FIXES = {"KSV": "XKX", "IMY": "IMN", "ROM": "ROU", "ZAR": "COD", "TMP": "TLS", "SRP": "SRB", "BUR": "MMR",
+               "ANG": "AGO"}
 # words that make a name a body rather than a person
 ORG_HEADS = set(("army armies forces force party ministry ministries council committee court police assembly "
                  "parliament agency front movement union bank service services guard guards navy commission "
@@ -298,7 +299,8 @@ class Writer:
                     out.append(n)
         return out
 
-    def add(self, eid: str, etype: str, names: list[str], actor: str, sector: str, roles: str, src: str):
+    def add(self, eid: str, etype: str, names: list[str], actor: str, sector: str, roles: str, src: str,
+            home: str = ""):
         keys = [fold(n) for n in names]
         hand_ids = {self.hand[k] for k in keys if k in self.hand}
         if self.hand.get(keys[0]) or len(hand_ids) == 1:
@@ -319,7 +321,8 @@ class Writer:
         if eid in HAND_ROWS:  # the hand-made entry's own type and codes
             h = HAND_ROWS[eid]
             etype, actor, sector, roles = h.get("type", etype), h.get("actor", ""), h.get("sector", ""), ""
-        self.rows.append([eid, etype, fresh[0], actor, sector, "", "|".join(fresh), src, roles])
+            home = h.get("home", "")
+        self.rows.append([eid, etype, fresh[0], actor, sector, "", "|".join(fresh), src, roles, home])
         self.stats[f"rows {etype}"] += 1
 
 
@@ -369,7 +372,18 @@ def convert_groups(path: Path, w: Writer, kind: str) -> None:
         actor, sector, roles = role_cell(rec.codes, group)
         if not actor and not roles:
             continue
-        w.add(f"phx:{slug(names[0])}", "PER" if person else "ORG", names, actor, sector, roles, kind)
+        w.add(f"phx:{slug(names[0])}", "PER" if person else "ORG", names, actor, sector, roles, kind,
+              home_of(rec.codes, actor))
+
+
+def home_of(codes: list[Code], actor: str) -> str:
+    """The state a group belongs to, from the prefix Phoenix codes it with (``HEZBOLLAH_
+    [LBNREB]`` → LBN): the undated codes' one state, when the group got a code of its own;
+    none for a region or no state (``[IMGMUSALQ]``, ``[MEAREB]``)."""
+    if not actor or actor in STATES:
+        return ""
+    homes = {state_of(c.code) for c in codes if not (c.start or c.end)}
+    return next(iter(homes)) if len(homes) == 1 and None not in homes else ""
 
 
 def convert_agents(path: Path) -> list[list[str]]:
@@ -447,7 +461,9 @@ def main(argv=None) -> int:
                                "Phoenix.Countries.actors.txt", people),
         "phoenix_groups.tsv": ("# veille knowledge base: armed non-state groups and their leaders, from\n"
                                "# Phoenix.MilNonState.actors.txt. A group's code is its acronym or its name in capitals\n"
-                               "# without spaces; the hand-made armed_groups.tsv wins where it knows the group.\n",
+                               "# without spaces; the hand-made armed_groups.tsv wins where it knows the group. 'home' is the\n"
+                               "# state Phoenix's code puts the group in (HEZBOLLAH_ [LBNREB] → LBN; CAMEO's old state codes\n"
+                               "# read as ISO), empty for a region or none ([MEAREB], [IMGMUSALQ]).\n",
                                "Phoenix.MilNonState.actors.txt", groups),
         "phoenix_intl.tsv": ("# veille knowledge base: international organisations, their agencies and heads, and NGOs,\n"
                              "# from Phoenix.International.actors.txt (companies left out). UN agencies carry actor UN,\n"
@@ -455,8 +471,9 @@ def main(argv=None) -> int:
                              "Phoenix.International.actors.txt", intl),
     }
     for name, (head, source_file, wr) in about.items():
-        write(KB / "entities" / name, head + MIT.format(file=source_file) + ROLES_DOC + FORMAT, ENTITY_COLUMNS,
-              wr.rows)
+        columns = ENTITY_COLUMNS + (["home"] if wr is groups else [])  # only groups have a home state
+        write(KB / "entities" / name, head + MIT.format(file=source_file) + ROLES_DOC + FORMAT, columns,
+              [r[:len(columns)] for r in wr.rows])
         print(f"{name}: {len(wr.rows)} rows; {dict(wr.stats)}")
     print(f"dropped names: {dict(filt.dropped)}")
 

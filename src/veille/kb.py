@@ -2,7 +2,8 @@
 
 Built once per process from the data files (``veille.lexicon``): entities/*.tsv (the
 hand-made files, then those converted from the Phoenix dictionaries, whose people and
-bodies carry date-ranged roles; a file whose name holds "group" lists armed groups), states (names from CLDR through Babel in French and
+bodies carry date-ranged roles; a file whose name holds "group" lists armed groups, with the
+state each belongs to in its "home" column), states (names from CLDR through Babel in French and
 English, ISO codes from pycountry, plus ``country_names.tsv``), demonyms, capitals and
 seats of power used as metonyms, organ head phrases and generic agent nouns
 (agents/*.tsv). The code knows column names, never words.
@@ -195,7 +196,12 @@ class KnowledgeBase:
         self.agent_rows: dict[str, dict] = {}
         self.alpha2: dict[str, str] = {}  # actor code → ISO alpha-2, for states
         self.state_names: set[tuple[str, str]] = set()  # (actor code, folded name) of every state's names
+        self.homes: dict[str, str] = {}  # a group's actor code → its home state ("" for none)
         self._load(user_dir)
+
+    def home_of(self, code: str) -> str | None:
+        """The state an armed group's code belongs to (HEZBOLLAH → LBN), or None."""
+        return self.homes.get(code) or None
 
     def actor_entry(self, code: str) -> str | None:
         """The entry that stands for an actor code: the state, or the group or territory."""
@@ -224,6 +230,9 @@ class KnowledgeBase:
                 self._add_entry(Entry(r["id"], r.get("type") or "MISC", r["name"], r.get("actor") or None,
                                       r.get("sector") or None, r.get("wikidata") or None, r.get("roles") or None,
                                       groups))
+                if groups and r.get("actor") and r["actor"] not in self.homes:
+                    # the first file that codes a group decides its home, the hand-made one first, even empty
+                    self.homes[r["actor"]] = r.get("home") or ""
                 for a in [r["name"]] + split(r.get("aliases", "")):
                     self._alias(a, r["id"], "name", strict=converted)
                     if DOTTABLE.match(a):  # "UN Office for..." is also written "U.N. Office for..."

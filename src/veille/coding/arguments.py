@@ -54,6 +54,13 @@ class Actors:
         return out
 
 
+def others(target, source) -> list[str]:
+    """The target's codes less the source's; all of them when it names no one else: an act
+    at home ("the Ugandan president banned Ugandan candidates") has one state on both sides."""
+    target = list(dict.fromkeys(target))
+    return [c for c in target if c not in source] or target
+
+
 def subtree(tok, skip=()) -> list:
     """Tokens under ``tok``, leaving out the branches rooted at ``skip``."""
     out, stack = [], [tok]
@@ -121,7 +128,7 @@ def french(trigger, actors: Actors, skip, roles: Roles = Roles()) -> tuple[list[
             borrowed = bool(source)
     objs = [c for c in children if c.dep_ in TARGET_DEPS and c not in agent and c not in subj]
     target = actors.of(t for o in objs for t in without_clauses(subtree(o, skip), skip))
-    return source, [c for c in target if c not in source], borrowed
+    return source, others(target, source), borrowed
 
 
 def _noun(noun, actors: Actors, skip, roles: Roles):
@@ -159,4 +166,4 @@ def _noun(noun, actors: Actors, skip, roles: Roles):
                 if c.i != noun.i and c not in skip and c.dep_.startswith("obl") and case_of(c) in TARGET_CASES:
                     target += actors.of(without_clauses(subtree(c, skip), skip))
     source = list(dict.fromkeys(source))
-    return source, [c for c in dict.fromkeys(target) if c not in source], borrowed
+    return source, others(target, source), borrowed

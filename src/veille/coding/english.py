@@ -7,7 +7,7 @@ lexicons (``kb/events/cues.tsv``); the code reads only the grammar.
 """
 from __future__ import annotations
 
-from veille.coding.arguments import Actors, Roles, subtree
+from veille.coding.arguments import Actors, Roles, others, subtree
 from veille.coding.lexicon import EventLexicon
 from veille.coding.modality import ancestors
 from veille.lexicon import fold
@@ -343,7 +343,7 @@ def arguments(trigger, actors: Actors, skip, roles: Roles = Roles()) -> tuple[li
         undergoer = []
     objs = undergoer + [c for c in children if c.dep_ in OBJECTS] + _prep_objects(trigger, TARGET_PREPS, skip)
     target = actors.of(t for o in objs for t in _without_clauses(subtree(o, skip)))
-    return source, [c for c in target if c not in source], borrowed
+    return source, others(target, source), borrowed
 
 
 def _noun(noun, actors: Actors, skip, roles: Roles):
@@ -379,4 +379,4 @@ def _noun(noun, actors: Actors, skip, roles: Roles):
             target = actors.of(t for o in _prep_objects(verb, TARGET_PREPS, skip) if o.i != noun.i
                                for t in _without_clauses(subtree(o, skip)))
     source = list(dict.fromkeys(source))
-    return source, [c for c in dict.fromkeys(target) if c not in source], borrowed
+    return source, others(target, source), borrowed

@@ -48,9 +48,10 @@ UNARMED = frozenset(("CVL", "EDU", "BUS", "MED", "HLH", "AGR", "ENV", "LAB", "RE
 # what an actor promises, offers or plans to do for others is an AGREE (PLOVER: "agree to, offer,
 # promise or otherwise indicate willingness or commitment to cooperate")
 INTENT = ("CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT")
-DOMESTIC = ("COERCE", "PROTEST", "CONCEDE", "REQUEST")  # with no one else named, done at home
+DOMESTIC = ("COERCE", "PROTEST", "CONCEDE", "REQUEST", "ACCUSE", "REJECT")  # with no one else named, done at home
 PRONOUNS = frozenset(("il", "ils", "elle", "elles", "he", "she", "they", "we", "nous", "i", "je"))
 CASUALTIES = ("killed", "wounded", "captured", "missing")
+ADDRESSED = ("REQUEST", "ACCUSE")  # a demand's addressee, an accusation's accused can stand in another clause or noun
 
 
 @dataclass(frozen=True)
@@ -266,8 +267,11 @@ class Coder:
     def actors(self, sdoc, offset: int) -> arguments.Actors:
         a = arguments.Actors()
         end = offset + len(sdoc.text)
+        has_parse = sdoc.has_annotation("DEP")
         for s, e, code, etype, how, _ in _between(self.mentions, self.mention_starts, offset, end):
             span = sdoc.char_span(s - offset, e - offset, alignment_mode="expand")
+            if how == "demonym" and span is not None and has_parse:
+                code = self._where_they_live(span, offset, code) or code
             for t in span if span is not None else ():
                 a.by_token.setdefault(t.i, []).append(code)
                 if how != "demonym" and etype in ("GPE", "ORG", "PER"):
@@ -279,6 +283,28 @@ class Coder:
             span = sdoc.char_span(s - offset, e - offset, alignment_mode="expand")
             a.unarmed.update(t.i for t in (span if span is not None else ()))
         return a
+
+    def _where_they_live(self, span, offset: int, kin: str) -> str | None:
+        """A people named by where they live, not by a state: "the Albanians of southern Serbia",
+        "les Albanais du sud de la Serbie" (the state of the place their noun names), "ethnic
+        Albanians … in southeastern Serbia" (the one other state the sentence places things in).
+        PLOVER and ACLED code such people by that state."""
+        head = span.root
+        if head.pos_ not in ("NOUN", "PROPN") or head.dep_ == "amod":
+            return None  # "Serbian forces": an adjective names the state
+        where = [c for c in head.children if (c.dep_ == "prep" and fold(c.text) in ("of", "in"))
+                 or (c.dep_ in ("nmod", "obl") and arguments.case_of(c) in ("de", "du", "des", "en", "au", "aux"))]
+        toks = [t for w in where for t in arguments.subtree(w)]
+        words = [head.doc[span.start - 1]] if span.start > 0 else []  # "ethnic Albanians"
+        words += [c for c in head.children if c.dep_ == "amod"]  # "Albanais ethniques"
+        if not toks and not any(self.lex.is_cue("ethnic", fold(w.text)) for w in words):
+            return None
+        if not toks:
+            toks = list(head.sent)
+        lo, hi = offset + min(t.idx for t in toks), offset + max(t.idx + len(t) for t in toks)
+        states = {self._state_of({"country": p.country}) for _, _, p, _, _ in _between(self.places, self.place_starts, lo, hi)
+                  if p.country} - {None, kin}
+        return next(iter(states)) if len(states) == 1 else None
 
     def run(self) -> list[Event]:
         parsed = self.doc.work.get("parsed", {}).get("body", [])
@@ -313,9 +339,9 @@ class Coder:
                 break  # no grammar, no event: a word alone does not tell who did what
             ev = self.code(tok, trig, actors, sent)
             if ev is not None and trig.origin == "cameo" and not (ev.source and tok.dep_ in MAIN_CLAUSE and (
-                    ev.target or trig.pos == "PATTERN")):
+                    set(ev.target) - set(ev.source) or trig.pos == "PATTERN")):
                 continue  # a verb of CAMEO's dictionary codes an event as PETRARCH does: in a main clause, with
-                # its actor and, for a verb alone, the one it acts on; a pattern names what it is done with
+                # its actor and, for a verb alone, another one it acts on; a pattern names what it is done with
             if ev is not None:
                 self.sentence_fallbacks(ev, tok, actors, sent, trig.type)
                 if ev.type in FORCE and not self.can_act(ev, tok, trig, actors, sent):
@@ -374,13 +400,22 @@ class Coder:
         mod, governor = g.modality(tok, lex)
         if governor is not None and mod == "threatened" and self.lex.trigger((fold(governor.lemma_),), "VERB"):
             return None  # "menacé de livrer", "threatened to send": the threat is the event
-        skip = self._according_heads(sent)
+        skip = self._according_heads(sent) + self._speaker_heads(tok)
         source, target, borrowed = g.arguments(tok, actors, skip, self.roles)
-        if not target and trig.type in SYMMETRIC:  # "promised to continue aid to Mozambique": the act's other party
+        if not target and trig.type in SYMMETRIC + ("THREATEN",):
+            # "promised to continue aid to Mozambique", "threatened to ban opposition parties": the act's other party
             for comp in (c for c in tok.children if c.dep_ in ("xcomp", "ccomp")):
-                target = [c for c in g.arguments(comp, actors, skip, self.roles)[1] if c not in source]
+                target = arguments.others(g.arguments(comp, actors, skip, self.roles)[1], source)
                 if target:
                     break
+        if trig.type == "MOBILIZE" and tok.pos_ in ("VERB", "AUX"):
+            # "UN forces have been deployed": forces moved are their owner's act, not what it is done to
+            moved = [c for c in tok.children if c.dep_ in ("nsubjpass", "nsubj:pass") and c not in skip]
+            owners = actors.of(t for m in moved for t in arguments.subtree(m, list(skip) + _where(m)))
+            if owners and not any(c.dep_ in ("agent", "obl:agent") for c in tok.children):
+                source, target = owners, [c for c in target if c not in owners]
+        if trig.type in ADDRESSED and tok.pos_ in ("VERB", "AUX"):
+            target = self._addressee(tok, trig.type, actors, skip, source) or target
         mode = trig.mode or self.mode(trig.type, tok, sent)
         etype = trig.type
         committed = governor is None or lex.is_cue("commit", fold(governor.lemma_)) or lex.is_cue("commit", fold(governor.text))
@@ -426,6 +461,27 @@ class Coder:
                 if any(t is not None and t.type in ("PROTEST", "REQUEST", "ACCUSE") for t in said):
                     return True
         return False
+
+    def _addressee(self, verb, etype: str, actors, skip, source) -> list[str]:
+        """Whom a demand or an accusation is about, when the verb's frame says it through another
+        clause or noun: the subject of the clause demanded ("demanded that Hamas renounce …",
+        "exige que la Russie retire …"), the doer of the act investigated or condemned
+        ("investigating crimes by Croatian extremists against Serb civilians")."""
+        g = self.grammar
+        if etype == "REQUEST":
+            for comp in (c for c in verb.children if c.dep_ == "ccomp" and c not in skip):
+                codes = actors.of(t for x in g.subject_of(comp, skip) for t in arguments.subtree(x, skip))
+                if codes:
+                    return arguments.others(codes, source)
+            return []
+        for obj in (c for c in verb.children if c.dep_ in ("dobj", "obj") and c not in skip):
+            agents = [o for c in obj.children if c.dep_ in ("prep", "agent") and fold(c.text) == "by"
+                      for o in c.children if o.dep_ == "pobj"]
+            agents += [c for c in obj.children if c.dep_.startswith("nmod") and arguments.case_of(c) == "par"]
+            codes = actors.of(t for a in agents for t in arguments.subtree(a, skip))
+            if codes:
+                return arguments.others(codes, source)
+        return []
 
     def can_act(self, ev: Event, tok, trig, actors, sent) -> bool:
         """Is there someone who attacks, kills or arrests? An actor with a code, a person, group
@@ -499,6 +555,35 @@ class Coder:
         """A cue of several words ("crise cardiaque", "gas leak") among the tokens, in order."""
         text = " " + " ".join(fold(t.text) for t in sorted(toks, key=lambda t: t.i)) + " "
         return any(len(k) > 1 and f" {' '.join(k)} " in text for k in self.lex.cues.get(cue, ()))
+
+    def _speaker_heads(self, tok) -> list:
+        """The subjects of the reporting verbs a trigger's clause is told by ("…, the Israeli army
+        said", "a spokeswoman for the U.S. embassy said", "a affirmé le ministère"): whoever
+        reports an event is no argument of it. A clause that shares its subject with the report
+        ("claimed to have struck", "affirme avoir frappé") or names it by a pronoun ("said they
+        attempted to kill") keeps it: the speaker tells its own act."""
+        lex, out, h = self.lex, [], tok
+        # "X struck Y, officials said", "… à Bamako, a indiqué l'ambassade" (a verb after the trigger)
+        verbs = [(c, c, False) for c in tok.children if c.dep_ in ("parataxis", "conj", "ccomp") and c.i > tok.i]
+        pronoun = False
+        for _ in range(5):
+            pronoun = pronoun or any(c.dep_ in ("nsubj", "nsubj:pass", "nsubjpass") and c.pos_ == "PRON"
+                                     for c in h.children)
+            if h.head.i == h.i:
+                break
+            verbs.append((h.head, h, pronoun))
+            h = h.head
+        for verb, via, own in verbs:
+            if own or (via is not verb and via.dep_ in ("xcomp", "conj")) or not (lex.is_cue("report", fold(verb.lemma_))
+                                                     or lex.is_cue("report", fold(verb.text))):
+                continue
+            subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubj:pass", "nsubjpass") and c is not via]
+            first = min([verb] + [c for c in verb.children if c.dep_.startswith("aux")], key=lambda t: t.i)
+            if not subj and verb.i > tok.i and first.i > 0 and first.nbor(-1).text == ",":
+                # ", a indiqué l'ambassade": an inverted subject, which the French parser reads as an object
+                subj = [c for c in verb.children if c.dep_ == "obj" and c.i > verb.i]
+            out += subj
+        return out
 
     def _according_heads(self, sent) -> list:
         """Heads of "selon …" in the sentence, once per sentence (a sentence can hold hundreds of triggers)."""
@@ -626,9 +711,17 @@ class Coder:
             ev.confidence = round(ev.confidence - 0.1, 2)
         if not ev.target and (told_type or ev.type) not in SYMMETRIC and not (tok.pos_ == "NOUN" and tok.dep_.startswith("nsubj")):
             # (an event noun as subject: what the predicate names is what the event caused, not its target)
-            relative = [t for t in sent if t.dep_ in RELATIVE]
-            after = [c for t in sent if t.i > tok.i and not any(r in t.ancestors or r.i == t.i for r in relative)
-                     for c in actors.by_token.get(t.i, ()) if c not in ev.source]
+            # (nor from a relative clause, nor from whoever reports the event, nor from a clause the
+            # trigger is not in: "prevented the march … to protest the sending of troops to Iraq")
+            relative = [t for t in sent if t.dep_ in RELATIVE] + self._speaker_heads(tok)
+            holds = {tok.i} | {a.i for a in tok.ancestors}
+            # a condition names whom a threat is about: "threatened to stop talks if the United States goes ahead"
+            holds |= {t.i for t in sent if t.dep_ == "advcl" and any(
+                m.dep_ == "mark" and self.lex.is_cue("hypothetical", fold(m.text)) for m in t.children)}
+            after = [c for t in sent if t.i > tok.i and t.i in actors.by_token
+                     and not any(r in t.ancestors or r.i == t.i for r in relative)
+                     and not _in_another_clause(t, tok, holds)
+                     for c in actors.by_token[t.i] if c not in ev.source]
             ev.target = after[:1]
 
     def _speaker_of(self, tok, actors) -> list[str]:
@@ -661,10 +754,13 @@ class Coder:
         if ev.type in SYMMETRIC and not ev.target and len(ev.source) > 1:
             ev.target = list(ev.source)  # "la Turquie et l'Azerbaïdjan ont signé un accord"
         if ev.type not in SYMMETRIC:
-            ev.target = [c for c in ev.target if c not in ev.source]
+            ev.target = arguments.others(ev.target, ev.source)
         home = self._state_of(ev.place)
-        if not ev.source and ev.type not in SYMMETRIC and home and (not ev.target or ev.target == [home]):
-            ev.source = [home]  # someone unnamed, in a state, acting on it: its own people (PLOVER and ACLED code the country)
+        if not ev.source and ev.type not in SYMMETRIC and home and (
+                not ev.target or ev.target == [home] or ev.type == "ASSAULT"):
+            # someone unnamed, in a state, acting on it: its own people (PLOVER and ACLED code the country);
+            # an attack by no one named ("a roadside bomb near Samarra killed a U.S. soldier") too
+            ev.source = [home]
             ev.confidence = round(ev.confidence - 0.1, 2)
         elif not ev.source and ev.type in DOMESTIC and len(ev.target) == 1 and self._is_state(ev.target[0]):
             ev.source = list(ev.target)  # "quatre Français ont été arrêtés": at home
@@ -672,6 +768,15 @@ class Coder:
             ev.target = [home]  # an attack on a town, a statement about a place: its state, when nothing better is said
         if not ev.target and ev.type in DOMESTIC and len(ev.source) == 1 and self._is_state(ev.source[0]):
             ev.target = list(ev.source)  # "the police arrested", "a union demanded": at home
+        ev.source, ev.target = self._with_homes(ev.source), self._with_homes(ev.target)
+
+    def _with_homes(self, side: list[str]) -> list[str]:
+        """A side with the home state of each group on it: PLOVER and ACLED code Hezbollah's
+        acts LBN, Hamas's PSE, the Taliban's AFG; the group's own code stays first."""
+        from veille.kb import load as load_kb
+
+        homes = [h for h in map(load_kb().home_of, side) if h]
+        return side + [h for h in dict.fromkeys(homes) if h not in side]
 
     def _state_of(self, place: dict | None) -> str | None:
         """The actor code of the state a place is in."""
@@ -702,12 +807,15 @@ class Coder:
     def restated(self, ev: Event) -> Event | None:
         """An earlier event of this document that ``ev`` tells again: same type and source,
         compatible target, place and mode, and no time of its own ("dix jours plus tard"
-        makes a second strike, "en définitive, la Russie a frappé" does not)."""
-        own_time = [t for t in self.dates[bisect_left(self.date_starts, ev.start):bisect_left(self.date_starts, ev.end)]
-                    if t.precision == "day" or (t.value is None and t.anchor == "previous")]
+        makes a second strike, "en définitive, la Russie a frappé" does not; nor does a time finer
+        than the earlier telling's: "in January" after "has been attacking since 2011")."""
+        times = self.dates[bisect_left(self.date_starts, ev.start):bisect_left(self.date_starts, ev.end)]
+        own_time = [t for t in times if t.precision == "day" or (t.value is None and t.anchor == "previous")]
         if not ev.source or own_time:
             return None
         for old in self.by_key.get(_key(ev), ()):  # same type, source and modality
+            if old.date and any(t.value and len(t.value) > len(old.date) for t in times):
+                continue
             if (set(old.target) & set(ev.target)
                     and (ev.type != "ASSAULT" or not old.mode or not ev.mode or old.mode == ev.mode)
                     and _same_place(old.place, ev.place)):
@@ -768,6 +876,27 @@ def _in_other_clause(tok, start: int, end: int) -> bool:
             return False
         if a.dep_ in CLAUSE_OF_A_NOUN:
             return True
+    return False
+
+
+CLAUSES = frozenset(("relcl", "acl:relcl", "pcomp"))
+
+
+def _in_another_clause(tok, trigger, holds: set[int]) -> bool:
+    """Does ``tok`` stand in a clause that does not tell the trigger's frame: a relative clause,
+    the purpose of another act ("the demonstration staged by students … to protest the sending
+    of troops to Iraq"), or what the trigger's object is told to do ("ordered Menem to appear …
+    in an investigation of arms sales to Croatia")? Its actors are no arguments of the trigger.
+    A clause the trigger governs ("demanded that Hamas renounce …", "launched an operation to
+    flush out al-Shabab") and a participle that describes a noun ("refugees fleeing the war in
+    Liberia") are. ``holds``: the trigger, its ancestors and the clauses that belong to its frame."""
+    told_to = any(c.dep_ in ("dobj", "obj") for c in trigger.children)
+    t = tok
+    while t.i not in holds and t.head.i != t.i:
+        if t.dep_ in CLAUSES or (t.dep_ in ("advcl", "xcomp") and t.head.i != trigger.i) or (
+                t.dep_ == "xcomp" and told_to):
+            return True
+        t = t.head
     return False
 
 
