@@ -577,6 +577,9 @@ class Coder:
             if own or (via is not verb and via.dep_ in ("xcomp", "conj")) or not (lex.is_cue("report", fold(verb.lemma_))
                                                      or lex.is_cue("report", fold(verb.text))):
                 continue
+            if via is not verb and via.dep_ in ("obj", "dobj") and (lex.is_cue("light", fold(verb.lemma_))
+                                                                  or lex.is_cue("light", fold(verb.text))):
+                continue  # "ont annoncé le boycott": an event noun announced is its subject's act
             subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubj:pass", "nsubjpass") and c is not via]
             first = min([verb] + [c for c in verb.children if c.dep_.startswith("aux")], key=lambda t: t.i)
             if not subj and verb.i > tok.i and first.i > 0 and first.nbor(-1).text == ",":
