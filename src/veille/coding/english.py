@@ -31,9 +31,10 @@ def _cue(lex: EventLexicon, cue: str, tok) -> bool:
 
 
 def _cue_verb(lex: EventLexicon, cue: str, verb) -> bool:
-    """The verb, alone or with its particle ("carried out"), is a word of the cue."""
+    """The verb, alone or with its particle ("carried out", "brought together"), is a word of the cue."""
     return _cue(lex, cue, verb) or any(
-        c.dep_ == "prt" and (lex.is_cue(cue, _key(verb), fold(c.text)) or lex.is_cue(cue, fold(verb.text), fold(c.text)))
+        c.dep_ in ("prt", "advmod")
+        and (lex.is_cue(cue, _key(verb), fold(c.text)) or lex.is_cue(cue, fold(verb.text), fold(c.text)))
         for c in verb.children)
 
 
@@ -80,13 +81,18 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
     abstract or refer back to one? ``known``: the types the document has told already."""
     head = tok.head
     if tok.pos_ in ("NOUN", "PROPN"):
+        if trig.origin == "toll" or _counted(tok) or (
+                tok.dep_ == "pobj" and fold(head.text) == "of" and _counted(head.head)):
+            return True  # "there were 25 deaths in the clashes", "there were 221 cases of rape": counted, they happened
         if tok.dep_ == "ROOT":  # a line without a verb: "Suspension of talks with ..."
             return not _finite_verbs(tok.sent)
         if tok.dep_ == "nsubjpass":  # "their demands are met", "the attack was condemned": it undergoes another act
             return any(_cue_verb(lex, cue, head) for cue in ("light", "occur", "aspect")) and not (
                 _definite(tok) and trig.type in known)
         if tok.dep_ == "nsubj":
-            happens = _cue(lex, "occur", head) or lex.trigger((_key(head),), "VERB") is not None \
+            if any(c.dep_ == "mark" and lex.is_cue("hypothetical", fold(c.text)) for c in head.children):
+                return False  # "if the raids go on": a condition, not an event
+            happens = _cue_verb(lex, "occur", head) or lex.trigger((_key(head),), "VERB") is not None \
                 or _cue(lex, "aspect", head)
             # "the attack killed 15": a definite noun tells the event at its first mention only
             return happens and (not _definite(tok) or trig.type not in known)
@@ -163,6 +169,10 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
     base = tok  # a verb joined to another ("to unite and mobilize") stands where the first one stands
     while base.dep_ == "conj" and base.head.i != base.i and base.head.pos_ in ("VERB", "AUX"):
         base = base.head
+    if base.tag_ == "VB" and base.dep_ in ("advcl", "xcomp") and trig.mode == "investigate" \
+            and _cue_verb(lex, "establish", base.head) and base.head.dep_ in ("ROOT", "ccomp", "conj") \
+            and not _modal(base.head) and not negated(base.head, lex):
+        return True  # "a commission was set up to investigate the killings": the inquiry is under way
     if base.tag_ == "VB" and base.dep_ == "xcomp":
         if negated(base.head, lex):
             return False  # "did not manage to arrest", "cannot ban": not done
@@ -182,6 +192,12 @@ def told(tok, trig, lex: EventLexicon, known: frozenset = frozenset()) -> bool:
     if any(_key(o) in lex.cue_words("figurative") for o in objects):
         return False  # "sent a signal"
     return True
+
+
+def _counted(noun) -> bool:
+    """A number of something said to exist: "there were 25 deaths", "there were three attacks"."""
+    return noun.dep_ == "attr" and any(c.dep_ == "expl" for c in noun.head.children) \
+        and any(c.dep_ == "nummod" for c in noun.children) and not any(c.dep_ == "neg" for c in noun.head.children)
 
 
 def _in_relative(verb) -> bool:

@@ -58,12 +58,23 @@ def from_parse(sent, lex: EventLexicon, people: set[int]) -> dict[str, float]:
         key = lex.quantities.get(fold(tok.text)) or lex.quantities.get(fold(tok.lemma_))
         if key is None or key in out:
             continue
-        for patient in (c for c in tok.children if c.dep_ in PATIENT_DEPS):
+        for patient in _patients(tok):
             value = _count(patient, lex, people)
             if value is not None:
                 out[key] = value
                 break
     return out
+
+
+def _patients(verb) -> list:
+    """Who undergoes a verb of casualties: its object or passive subject; for a participle that
+    describes the subject of the clause it hangs on ("one of the leaders is dead, killed in a
+    raid", "two soldiers died, shot by snipers"), that subject."""
+    own = [c for c in verb.children if c.dep_ in PATIENT_DEPS]
+    if own or verb.tag_ != "VBN" or verb.dep_ not in ("advcl", "conj") or verb.head.i == verb.i \
+            or any(c.dep_ in ("nsubj", "nsubj:pass", "aux", "auxpass") for c in verb.children):
+        return own
+    return [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass", "nsubj:pass")]
 
 
 def _count(noun, lex: EventLexicon, people: set[int]) -> float | None:
@@ -75,7 +86,7 @@ def _count(noun, lex: EventLexicon, people: set[int]) -> float | None:
             if value is not None:
                 return value
     single = "Sing" in noun.morph.get("Number") or (noun.tag_ in ("NN", "NNP") and noun.lang_ == "en")
-    if noun.i in people and "Plur" not in noun.morph.get("Number"):
+    if (noun.i in people or noun.ent_type_ in ("PERSON", "PER")) and "Plur" not in noun.morph.get("Number"):
         return 1.0  # a named person
     if single and (fold(noun.lemma_) in lex.cue_words("person") or fold(noun.text) in lex.cue_words("person")
                    or fold(noun.lemma_) in lex.cue_words("office")):

@@ -128,7 +128,46 @@ def triggers(sent, lex: EventLexicon, parsed: bool):
             out.append(hit)
     if parsed and lex.cues.get("obligation"):
         out += obligations(toks, lex)
+    if parsed and lex.cues.get("toll"):
+        out += tolls(toks, lex)
+    if parsed:
+        out += ultimatums(toks, lex)
     return out
+
+
+def _typed(tok, lex: EventLexicon):
+    pos = tok.pos_ if tok.pos_ in ("NOUN", "VERB") else None
+    return lex.trigger((fold(tok.lemma_),), pos) or lex.trigger((fold(tok.text),), pos)
+
+
+def ultimatums(toks, lex: EventLexicon) -> list:
+    """A demand with a coercive alternative ("urged Russia to accept a ceasefire or face new
+    sanctions", "exhorte Moscou à se retirer ou à subir des sanctions") is also a threat
+    (PLOVER THREATEN: "threaten ... with sanctions"), whose word is the verb of demanding."""
+    out = []
+    for t in toks:
+        asked = _typed(t, lex) if t.pos_ == "VERB" else None
+        if asked is None or asked.type != "REQUEST":
+            continue
+        for comp in (c for c in t.children if c.dep_ == "xcomp"):
+            alternatives = [c for c in comp.children if c.dep_ == "conj"
+                            and any(fold(x.text) in ("or", "ou") for x in comp.children if x.dep_ == "cc")]
+            if any(trig is not None and trig.type in english.THREATENING and trig.type != "THREATEN"
+                   for a in alternatives for x in arguments.subtree(a) for trig in [_typed(x, lex)]):
+                out.append((t, Trigger("THREATEN", None, "VERB", "ultimatum")))
+                break
+    return out
+
+
+def tolls(toks, lex: EventLexicon) -> list:
+    """A count of the dead said to exist ("there were 25 deaths as a result of the riot") is an
+    ASSAULT when the sentence names a violence; deaths of a disease or on the roads are not."""
+    words = {w for t in toks for w in (fold(t.text), fold(t.lemma_))}
+    if not words & lex.cue_words("violent"):
+        return []
+    return [(t, Trigger("ASSAULT", None, "NOUN", "toll")) for t in toks
+            if t.dep_ == "attr" and lex.is_cue("toll", fold(t.text)) and any(c.dep_ == "expl" for c in t.head.children)
+            and any(c.dep_ == "nummod" for c in t.children)]
 
 
 def _can_be_asked(subj, lex: EventLexicon) -> bool:
@@ -240,8 +279,12 @@ class Coder:
         self.named = sorted((m.start, m.end) for e in doc.entities if e.type in ("PER", "ORG", "NORP")
                             for m in e.mentions if m.segment == "body")
         self.named_starts = [x[0] for x in self.named]
+        # a name the page gives a person, or a person's surname, is no place ("Joseph among them"
+        # after "Arnel Joseph")
+        persons = {w for e in doc.entities if e.type == "PER" for m in e.mentions
+                   for w in (fold(m.text), fold(m.text).split()[-1] if m.text.strip() else "")} - {""}
         self.places = _by_start((m.start, m.end, p, m.source) for p in doc.places if p.resolved
-                                for m in p.mentions if m.segment == "body")
+                                for m in p.mentions if m.segment == "body" and fold(m.text) not in persons)
         self.place_starts = [x[0] for x in self.places]
         self.dates = sorted((t for t in doc.dates if t.segment == "body"), key=lambda t: t.start)
         self.date_starts = [t.start for t in self.dates]
@@ -252,6 +295,9 @@ class Coder:
         # AGREE events a verb tells of one actor ("promised to democratize", "will evacuate", "accepted
         # the plan"): PLOVER's AGREE needs no recipient; a noun ("an agreement") still needs two parties
         self.one_sided: set[int] = set()
+        # events whose doer the text does not name (their state stands for it): two of them are
+        # not one event told twice ("armed prisoners exchanged gunfire with guards" after "police killed him")
+        self.unnamed: set[int] = set()
         self.last_of_type: dict[str, int] = {}  # type → index in self.events of its last event
         self.by_key: dict[tuple, list[Event]] = {}  # (type, source, modality) → events, in list order
         self.topic: list[str] = []  # the actor the previous sentence was about (its subject)
@@ -408,6 +454,11 @@ class Coder:
                 target = arguments.others(g.arguments(comp, actors, skip, self.roles)[1], source)
                 if target:
                     break
+        if not target and trig.type in SYMMETRIC and tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "nsubj":
+            # "the talks brought together ministers from Britain and Canada": whom a meeting gathers are its parties
+            gathered = [c for c in tok.head.children if c not in skip and (
+                c.dep_ in ("dobj", "obj") or (c.dep_ == "prep" and fold(c.text) == "from"))]
+            target = arguments.others(actors.of(t for c in gathered for t in arguments.subtree(c, skip)), source)
         if trig.type == "MOBILIZE" and tok.pos_ in ("VERB", "AUX"):
             # "UN forces have been deployed": forces moved are their owner's act, not what it is done to
             moved = [c for c in tok.children if c.dep_ in ("nsubjpass", "nsubj:pass") and c not in skip]
@@ -711,6 +762,8 @@ class Coder:
                 ev.source = [c for c in said if c not in ev.target]  # "Somali forces say they killed …"
             elif self.topic and (not subj or subj[0].pos_ == "PRON"):
                 ev.source = [c for c in self.topic if c not in ev.target]
+                if not subj and tok.pos_ in ("NOUN", "PROPN"):
+                    self.unnamed.add(id(ev))  # "there were 25 deaths": no one said to act
             ev.confidence = round(ev.confidence - 0.1, 2)
         if not ev.target and (told_type or ev.type) not in SYMMETRIC and not (tok.pos_ == "NOUN" and tok.dep_.startswith("nsubj")):
             # (an event noun as subject: what the predicate names is what the event caused, not its target)
@@ -765,6 +818,7 @@ class Coder:
             # an attack by no one named ("a roadside bomb near Samarra killed a U.S. soldier") too
             ev.source = [home]
             ev.confidence = round(ev.confidence - 0.1, 2)
+            self.unnamed.add(id(ev))
         elif not ev.source and ev.type in DOMESTIC and len(ev.target) == 1 and self._is_state(ev.target[0]):
             ev.source = list(ev.target)  # "quatre Français ont été arrêtés": at home
         if not ev.target and ev.type not in SYMMETRIC and home:
@@ -814,7 +868,7 @@ class Coder:
         than the earlier telling's: "in January" after "has been attacking since 2011")."""
         times = self.dates[bisect_left(self.date_starts, ev.start):bisect_left(self.date_starts, ev.end)]
         own_time = [t for t in times if t.precision == "day" or (t.value is None and t.anchor == "previous")]
-        if not ev.source or own_time:
+        if not ev.source or own_time or id(ev) in self.unnamed:
             return None
         for old in self.by_key.get(_key(ev), ()):  # same type, source and modality
             if old.date and any(t.value and len(t.value) > len(old.date) for t in times):
