@@ -146,7 +146,9 @@ def ultimatums(toks, lex: EventLexicon) -> list:
     (PLOVER THREATEN: "threaten ... with sanctions"), whose word is the verb of demanding."""
     out = []
     for t in toks:
-        asked = _typed(t, lex) if t.pos_ == "VERB" else None
+        if t.pos_ != "VERB" or not any(c.dep_ == "xcomp" for c in t.children):
+            continue
+        asked = _typed(t, lex)
         if asked is None or asked.type != "REQUEST":
             continue
         for comp in (c for c in t.children if c.dep_ == "xcomp"):
@@ -162,12 +164,11 @@ def ultimatums(toks, lex: EventLexicon) -> list:
 def tolls(toks, lex: EventLexicon) -> list:
     """A count of the dead said to exist ("there were 25 deaths as a result of the riot") is an
     ASSAULT when the sentence names a violence; deaths of a disease or on the roads are not."""
-    words = {w for t in toks for w in (fold(t.text), fold(t.lemma_))}
-    if not words & lex.cue_words("violent"):
+    counts = [t for t in toks if t.dep_ == "attr" and lex.is_cue("toll", fold(t.text))
+              and any(c.dep_ == "expl" for c in t.head.children) and any(c.dep_ == "nummod" for c in t.children)]
+    if not counts or not {w for t in toks for w in (fold(t.text), fold(t.lemma_))} & lex.cue_words("violent"):
         return []
-    return [(t, Trigger("ASSAULT", None, "NOUN", "toll")) for t in toks
-            if t.dep_ == "attr" and lex.is_cue("toll", fold(t.text)) and any(c.dep_ == "expl" for c in t.head.children)
-            and any(c.dep_ == "nummod" for c in t.children)]
+    return [(t, Trigger("ASSAULT", None, "NOUN", "toll")) for t in counts]
 
 
 def _can_be_asked(subj, lex: EventLexicon) -> bool:
