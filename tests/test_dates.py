@@ -267,6 +267,30 @@ def test_a_written_year_dates_a_month_only_nearby():
     assert ("janvier", "2020-01", "month") in got
 
 
+def test_a_written_year_dates_a_month_in_its_sentence_or_the_next_only():
+    pub = date(2020, 2, 17)
+    near = values("In 2011, the town fell. In January, troops entered it.", "en", pub)
+    assert ("January", "2011-01", "month") in near
+    # past a second full stop the story is back in its own time
+    far = values("In 2015, the army began an operation. Five years on, it goes on. Villagers fear the forest. "
+                 "In January, militants attacked a base.", "en", pub)
+    assert ("January", "2020-01", "month") in far
+    fr = values("En 2015, l'armée a lancé une opération. Elle dure encore. Les villageois ont peur. "
+                "En janvier, des militants ont attaqué une base.", "fr", pub)
+    assert ("janvier", "2020-01", "month") in fr
+
+
+def test_since_a_year_opens_a_period_and_dates_no_month():
+    pub = date(2020, 2, 17)
+    got = values("Militants have fought the army since 2011. In January, they attacked a base.", "en", pub)
+    assert ("January", "2020-01", "month") in got
+    got = values("Les rebelles combattent l'armée depuis 2011. En janvier, ils ont attaqué une base.", "fr", pub)
+    assert ("janvier", "2020-01", "month") in got
+    # a year written without "since" still dates the next sentence's month
+    got = values("Militants fought the army in 2011. In January, they attacked a base.", "en", pub)
+    assert ("January", "2011-01", "month") in got
+
+
 def test_a_week_does_not_date_an_event(process):
     doc = process("Dispatch\n\n5 July 2024\n\nThis week, rebels attacked ten villages near the border of Chad.\n")
     assert ("ASSAULT", "2024-07-05", "publication") in event_dates(doc)

@@ -29,6 +29,8 @@ from veille.coding import tense as tenses
 # "la nuit du 3 au 4 juin", "the night of 3 to 4 June": what stands before the second day
 NIGHT_OF_DAYS = re.compile(r"(?<!\w)(?:la\s+nuit\s+du|the\s+night\s+of)\s+(?P<d>[12]\d|3[01]|0?[1-9])(?:er|st|nd|rd|th)?"
                            r"(?:\s+\w+\.?)?\s+(?:au|to|and)\s+$", re.I)
+SENTENCE_END = re.compile(r"[.!?…][»\"”’)]?\s+(?=[A-ZÀ-ÖØ-Þ«\"“])")
+SINCE = re.compile(r"\b(?:since|depuis|dès)\s+(?:(?:the\s+)?(?:end|start|spring|summer|autumn|fall|winter)\s+of\s+|(?:la\s+fin|le\s+début)\s+(?:de\s+)?|l'an\s+|l'année\s+)?$", re.I)
 STORY_YEAR_REACH = 300  # characters (a sentence or two) over which a written year still dates a month or season
 Tense = Callable[[int], int]  # a character offset → +1 its clause points forward, -1 back, 0 unknown
 
@@ -145,7 +147,8 @@ class _Resolver:
             r.value, r.precision = iso(d, f.precision), f.precision
             self.last_year = year
             if f.year:
-                self.written_year = (f.year, s)
+                # "since 2011", "depuis 2015" open a period that runs to now: no story year
+                self.written_year = None if SINCE.search(self.text, max(0, s - 12), s) else (f.year, s)
             if f.precision == "day":
                 if night_from:  # "la nuit du 3 au 4 juin" is dated by its first day
                     d = _first_night(d, night_from) or d
@@ -329,8 +332,11 @@ def _season_this(published: date, code: str, tense: int) -> int:
 
 
 def _story_year(text: str, written: tuple[int, int] | None, at: int, published: date | None) -> bool:
-    """Whether a year the paragraph wrote out (not the page's own) dates what it names next."""
+    """Whether a year the paragraph wrote out (not the page's own) dates what it names next: in
+    its sentence or the next one (a story told on past a second full stop is back in its own time:
+    "… in 2015. Nearly five years later, forces still struggle. A deadly January attack …")."""
     return (bool(written) and at - written[1] <= STORY_YEAR_REACH and "\n\n" not in text[written[1]:at]
+            and len(SENTENCE_END.findall(text, written[1], at)) <= 1
             and (published is None or written[0] != published.year))
 
 
