@@ -102,19 +102,57 @@ def compatible(a: Event, b: Event) -> bool:
 
 
 def matches(docs: list[Document]) -> list[tuple]:
-    """(shared words, doc a, event a, doc b, event b) for every pair told as one event."""
+    """(shared words, doc a, event a, doc b, event b) for every pair told as one event.
+
+    Only candidate pairs are compared (``_candidates``): the same result as comparing every
+    pair, in the same order, in a time that grows with the events of one type, actor and
+    period rather than with the square of all events."""
     items = [(d, e) for d in sorted(docs, key=lambda d: d.id) for e in d.events if e.modality != "hypothetical"]
+    words: dict[int, set[str]] = {}
+
+    def stems_of(i: int) -> set[str]:
+        if i not in words:
+            d, e = items[i]
+            words[i] = stems(e, d.language or "fr")
+        return words[i]
+
     found = []
-    for (da, ea), (db, eb) in combinations(items, 2):
+    for i, j in _candidates(items):
+        (da, ea), (db, eb) = items[i], items[j]
         if da.id == db.id or not compatible(ea, eb):
             continue
-        shared = stems(ea, da.language or "fr") & stems(eb, db.language or "fr")
+        shared = stems_of(i) & stems_of(j)
         # two telling words in common, or one and the same country on both sides; a rarer,
         # non-violent event (a deployment, a delivery) needs only the same country
         if len(shared) < 2 and not ((shared or ea.type not in FREQUENT) and _both_placed(ea, eb)):
             continue
         found.append((len(shared), da, ea, db, eb, shared))
     return sorted(found, key=lambda x: -x[0])
+
+
+def _candidates(items: list[tuple[Document, Event]]) -> list[tuple[int, int]]:
+    """The pairs (i < j, in order) that ``compatible`` could accept: the same type, a source
+    actor in common, and dates within the wider of their two windows (an undated event meets
+    every event of its block)."""
+    from bisect import bisect_left, bisect_right
+
+    blocks: dict[tuple[str, str], list[int]] = {}
+    for i, (_, e) in enumerate(items):
+        for actor in set(e.source):
+            blocks.setdefault((e.type, actor), []).append(i)
+    pairs: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        dated = sorted((d.toordinal(), i) for i in members if (d := _day(items[i][1].date)) is not None)
+        undated = [i for i in members if _day(items[i][1].date) is None]
+        for i in undated:
+            pairs.update((min(i, j), max(i, j)) for j in members if j != i)
+        days = [d for d, _ in dated]
+        for day, i in dated:
+            window = WINDOW_DAYS.get(items[i][1].date_precision or "day", 3)
+            for _, j in dated[bisect_left(days, day - window):bisect_right(days, day + window)]:
+                if j != i:
+                    pairs.add((min(i, j), max(i, j)))
+    return sorted(pairs)
 
 
 def event_claim_matches(docs: list[Document]) -> list[dict]:
