@@ -57,10 +57,15 @@ def _ignored_for_claims(lang: str) -> frozenset[str]:
     return frozenset(w for w in _ignored(lang) if w not in modes)
 
 
+@lru_cache(maxsize=8)
+def _stems_of(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(w[:STEM] for w in words if len(w) >= STEM)
+
+
 def stems(ev: Event, lang: str, for_claims: bool = False) -> set[str]:
     lang = lang if lang in ("fr", "en") else "fr"
     ignored = _ignored_for_claims(lang) if for_claims else _ignored(lang)
-    ignored_stems = frozenset(w[:STEM] for w in ignored if len(w) >= STEM)
+    ignored_stems = _stems_of(ignored)
     return {w[:STEM] for w in re.findall(r"\w{4,}", fold(ev.evidence))
             if w not in ignored and w[:STEM] not in ignored_stems and not w.isdigit()}
 
