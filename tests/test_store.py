@@ -68,39 +68,3 @@ def test_failed_write_leaves_nothing_half_written(fresh, tmp_path):
 def test_unknown_document_is_a_typed_error(fresh):
     with pytest.raises(NotFoundError, match="no such document"):
         fresh.show("nope")
-
-
-def _doc_with_event(doc_id: str, source: str, date, evidence: str):
-    from veille.model import Document, Event
-
-    ev = Event(type="ASSAULT", mode=None, source=["RUS"], target=["UKR"], date=date, date_precision="day" if date else None,
-               date_from=None, place=None, quantities={}, attributed_to=None, modality="asserted", evidence=evidence,
-               start=0, end=len(evidence), trigger="", trigger_start=0, trigger_end=0, confidence=1.0)
-    return Document(id=doc_id, source=source, kind="txt", raw="", title="Un titre", text=evidence, events=[ev])
-
-
-def test_only_the_newest_revision_has_current_events(fresh):
-    """The desk lists current events through an index: an older revision's events leave it, and a
-    database made before the flag existed gets it right when it is migrated."""
-    store = fresh.store
-    store.save(_doc_with_event("a1", "a.txt", "2024-03-01", "Frappe de drones sur le port"))
-    store.save(_doc_with_event("b1", "b.txt", None, "Tirs d'artillerie sur la ville"))
-    store.save(_doc_with_event("a2", "a.txt", "2024-03-02", "Frappe de missiles sur le port"))
-    rows = "SELECT doc_id, current, sort_date FROM events ORDER BY doc_id"
-    expected = [("a1", 0, "2024-03-01"), ("a2", 1, "2024-03-02"), ("b1", 1, "")]
-    db = sqlite3.connect(fresh.options.db)
-    assert db.execute(rows).fetchall() == expected
-    assert db.execute("SELECT doc_id FROM events_fts WHERE events_fts MATCH 'missiles'").fetchall() == [("a2",)]
-    # the database as a veille without migration 004 left it
-    for index in ("events_current_sort", "events_current_type_sort", "events_current_country_sort"):
-        db.execute(f"DROP INDEX {index}")
-    db.execute("DROP TABLE events_fts")
-    db.execute("ALTER TABLE events DROP COLUMN current")
-    db.execute("ALTER TABLE events DROP COLUMN sort_date")
-    db.execute("DELETE FROM migrations WHERE name = '004_current_events'")
-    db.commit()
-    from veille.store import Store
-
-    Store(fresh.options.db)
-    assert db.execute(rows).fetchall() == expected
-    assert db.execute("SELECT doc_id FROM events_fts WHERE events_fts MATCH 'drones'").fetchall() == [("a1",)]

@@ -103,17 +103,9 @@ events = Table(
     Column("evidence", Text, nullable=False),
     Column("confidence", Float),
     Column("data", Text, nullable=False),  # the whole Event as JSON, so a query gives it back as extracted
-    # 1 while its document is the newest revision of its source: lists read the current
-    # events through an index instead of finding each source's newest revision
-    Column("current", Integer, nullable=False, server_default="1"),
-    Column("sort_date", String, nullable=False, server_default=""),  # date, or "" (sorts last, newest first)
     Index("events_type", "type"), Index("events_date", "date"), Index("events_country", "country"),
     Index("events_lat_lon", "lat", "lon"),
 )
-# the desk's lists: newest first, whole or by type or country, each an index walked in order
-DESK_INDEXES = (Index("events_current_sort", events.c.current, events.c.sort_date),
-                Index("events_current_type_sort", events.c.current, events.c.type, events.c.sort_date),
-                Index("events_current_country_sort", events.c.current, events.c.country, events.c.sort_date))
 event_actors = Table(
     "event_actors", metadata,
     Column("doc_id", String, primary_key=True),
@@ -144,31 +136,7 @@ def _m003_events(conn) -> None:
         _insert_events(conn, doc_id, json.loads(data).get("events") or [])
 
 
-def _m004_current_events(conn) -> None:
-    """Events say whether their document is current and carry a sort key; their sentences
-    and page titles get a full-text index (SQLite's FTS5) for the desk's text filter."""
-    have = {c["name"] for c in inspect(conn).get_columns("events")}
-    if "current" not in have:
-        conn.exec_driver_sql("ALTER TABLE events ADD COLUMN current INTEGER NOT NULL DEFAULT 1")
-    if "sort_date" not in have:
-        conn.exec_driver_sql("ALTER TABLE events ADD COLUMN sort_date VARCHAR NOT NULL DEFAULT ''")
-    conn.execute(events.update().values(sort_date=func.coalesce(events.c.date, "")))
-    later = documents.alias("later")
-    old = select(documents.c.id).where(exists().where(later.c.source == documents.c.source,
-                                                      later.c.revision > documents.c.revision))
-    conn.execute(events.update().where(events.c.doc_id.in_(old)).values(current=0))
-    for index in DESK_INDEXES:
-        index.create(conn, checkfirst=True)
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("CREATE VIRTUAL TABLE events_fts USING fts5("
-                             "doc_id UNINDEXED, n UNINDEXED, evidence, title, "
-                             "tokenize = 'unicode61 remove_diacritics 2')")
-        conn.exec_driver_sql("INSERT INTO events_fts (doc_id, n, evidence, title) SELECT e.doc_id, e.n, e.evidence, "
-                             "coalesce(d.title, '') FROM events e JOIN documents d ON d.id = e.doc_id")
-
-
-MIGRATIONS = (("001_base", _m001_base), ("002_fts", _m002_fts), ("003_events", _m003_events),
-              ("004_current_events", _m004_current_events))
+MIGRATIONS = (("001_base", _m001_base), ("002_fts", _m002_fts), ("003_events", _m003_events))
 # a search is bounded so that any text returns within a second or two: FTS5's ranks and
 # snippets take a time that grows with the square of a term's repeats
 MAX_SEARCH_TERMS = 64
@@ -316,11 +284,7 @@ class Store:
                 dict(doc_id=doc.id, name=p.name, kind=p.kind, resolved=p.resolved, lat=p.lat, lon=p.lon,
                      country=p.country, geonameid=p.geonameid, mentions=len(p.mentions))
                 for p in doc.places])
-        if revision > 1:  # the earlier revisions' events are no longer current
-            conn.execute(events.update().where(events.c.doc_id.in_(
-                select(documents.c.id).where(documents.c.source == doc.source, documents.c.id != doc.id)))
-                .values(current=0))
-        _insert_events(conn, doc.id, record["events"], doc.title)
+        _insert_events(conn, doc.id, record["events"])
         if conn.dialect.name == "sqlite":
             conn.execute(text("INSERT INTO documents_fts (doc_id, title, text) VALUES (:i, :t, :x)"),
                          {"i": doc.id, "t": doc.title or "", "x": doc.text})
@@ -414,34 +378,6 @@ class Store:
         with self._reading() as conn:
             return [dict(r._mapping) for r in conn.execute(select(failures).order_by(failures.c.id))]
 
-    def event_documents(self) -> list[Document]:
-        """The newest revision of every source that tells an event, with its events and only
-        what the links need (id, source, url, title, published, site, language; the dropped
-        lines only when the site is unknown, to tell pages of one template): much lighter than
-        ``latest`` on a large store."""
-        newest = (select(documents.c.source, func.max(documents.c.revision).label("rev"))
-                  .group_by(documents.c.source).subquery())
-        q = (select(events.c.doc_id, events.c.data, documents.c.source, documents.c.url, documents.c.title,
-                    documents.c.published, documents.c.site, documents.c.language, documents.c.kind)
-             .join_from(events, documents, events.c.doc_id == documents.c.id)
-             .join(newest, (documents.c.source == newest.c.source) & (documents.c.revision == newest.c.rev))
-             .order_by(events.c.doc_id, events.c.n))
-        docs: dict[str, Document] = {}
-        with self._reading() as conn:
-            for r in conn.execute(q):
-                doc = docs.get(r.doc_id)
-                if doc is None:
-                    doc = docs[r.doc_id] = Document(id=r.doc_id, source=r.source, kind=r.kind, raw="", url=r.url,
-                                                    title=r.title, published=r.published, site=r.site,
-                                                    language=r.language)
-                doc.events.append(Event(**json.loads(r.data)))
-            unsited = [d.id for d in docs.values() if not d.site]
-            for i in range(0, len(unsited), 500):
-                for doc_id, data in conn.execute(select(documents.c.id, documents.c.data)
-                                                 .where(documents.c.id.in_(unsited[i:i + 500]))):
-                    docs[doc_id].dropped = from_dict(json.loads(data)).dropped
-        return list(docs.values())
-
     def count(self) -> int:
         with self._reading() as conn:
             return conn.execute(select(func.count()).select_from(documents)).scalar()
@@ -476,7 +412,7 @@ def _event_filters(query: EventQuery) -> list:
     return where
 
 
-def _insert_events(conn, doc_id: str, evs: list[dict], title: str | None = None) -> None:
+def _insert_events(conn, doc_id: str, evs: list[dict]) -> None:
     """Index a document's events (dicts, as ``Document.to_dict`` gives them)."""
     rows, actors = [], {}
     for n, e in enumerate(evs):
@@ -488,16 +424,12 @@ def _insert_events(conn, doc_id: str, evs: list[dict], title: str | None = None)
             lat=place.get("lat"), lon=place.get("lon"), country=place.get("country"),
             geo_precision=geo_precision(place), quantities=json.dumps(e.get("quantities") or {}),
             attributed_to=e.get("attributed_to"), modality=e.get("modality"), evidence=e.get("evidence"),
-            confidence=e.get("confidence"), data=json.dumps(e, ensure_ascii=False), current=1,
-            sort_date=e.get("date") or ""))
+            confidence=e.get("confidence"), data=json.dumps(e, ensure_ascii=False)))
         for role in ("source", "target"):
             for actor in e.get(role) or []:
                 actors[(n, role, actor)] = dict(doc_id=doc_id, n=n, role=role, actor=actor)
     if rows:
         conn.execute(events.insert(), rows)
-        if conn.dialect.name == "sqlite" and _has_table(conn, "events_fts"):
-            conn.execute(text("INSERT INTO events_fts (doc_id, n, evidence, title) VALUES (:d, :n, :e, :t)"),
-                         [{"d": doc_id, "n": r["n"], "e": r["evidence"] or "", "t": title or ""} for r in rows])
     if actors:
         conn.execute(event_actors.insert(), list(actors.values()))
 
@@ -545,9 +477,3 @@ def _fts_query(q: str) -> str:
 
 def _shown(query: str) -> str:
     return repr(query if len(query) <= 60 else query[:60] + "…")
-
-
-def _has_table(conn, name: str) -> bool:
-    """Whether the database has this table yet (migration 003 indexes events before 004 makes
-    their full-text table)."""
-    return conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = :n"), {"n": name}).first() is not None
