@@ -12,6 +12,7 @@ change nothing.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from datetime import date
 from functools import lru_cache
 from itertools import combinations
@@ -58,14 +59,15 @@ def _ignored_for_claims(lang: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=8)
-def _stems_of(words: frozenset[str]) -> frozenset[str]:
-    return frozenset(w[:STEM] for w in words if len(w) >= STEM)
+def _ignored_stems(lang: str, for_claims: bool) -> tuple[frozenset[str], frozenset[str]]:
+    """The ignored words and their stems, made once (not once per event: the lists are long)."""
+    ignored = _ignored_for_claims(lang) if for_claims else _ignored(lang)
+    return ignored, frozenset(w[:STEM] for w in ignored if len(w) >= STEM)
 
 
 def stems(ev: Event, lang: str, for_claims: bool = False) -> set[str]:
     lang = lang if lang in ("fr", "en") else "fr"
-    ignored = _ignored_for_claims(lang) if for_claims else _ignored(lang)
-    ignored_stems = _stems_of(ignored)
+    ignored, ignored_stems = _ignored_stems(lang, for_claims)
     return {w[:STEM] for w in re.findall(r"\w{4,}", fold(ev.evidence))
             if w not in ignored and w[:STEM] not in ignored_stems and not w.isdigit()}
 
@@ -139,8 +141,6 @@ def _candidates(items: list[tuple[Document, Event]]) -> list[tuple[int, int]]:
     """The pairs (i < j, in order) that ``compatible`` could accept: the same type, a source
     actor in common, and dates within the wider of their two windows (an undated event meets
     every event of its block)."""
-    from bisect import bisect_left, bisect_right
-
     blocks: dict[tuple[str, str], list[int]] = {}
     for i, (_, e) in enumerate(items):
         for actor in set(e.source):
@@ -210,10 +210,10 @@ def same_events(docs: list[Document]) -> list[dict]:
     return links
 
 
-def figure_contradictions(docs: list[Document]) -> list[dict]:
-    """One event, two tolls: "12 killed" here, "13 killed" there."""
+def figure_contradictions(docs: list[Document], found: list[tuple] | None = None) -> list[dict]:
+    """One event, two tolls: "12 killed" here, "13 killed" there. ``found``: ``matches(docs)``, if known."""
     out = []
-    for _, da, ea, db, eb, _ in matches(docs):
+    for _, da, ea, db, eb, _ in matches(docs) if found is None else found:
         for key in sorted(set(ea.quantities) & set(eb.quantities)):
             if ea.quantities[key] != eb.quantities[key]:
                 out.append({"kind": "contradiction", "a": _side(da, ea.evidence, [ea.segment, ea.start, ea.end]),
@@ -222,13 +222,19 @@ def figure_contradictions(docs: list[Document]) -> list[dict]:
     return out
 
 
-def contradictions(docs: list[Document]) -> list[dict]:
+def contradictions(docs: list[Document], found: list[tuple] | None = None) -> list[dict]:
     """Claims about one thing that disagree: two measures of the same unit about the same
     actors whose figures differ (with one in common, or one figure each), or two accounts
     of who told whom, and when, that give different times."""
     items = [(d, c) for d in sorted(docs, key=lambda d: d.id) for c in d.claims]
+    blocks: dict[tuple, list[int]] = {}  # only claims of one kind about a common actor are compared
+    for i, (_, c) in enumerate(items):
+        for actor in set(c.get("actors", ())):
+            blocks.setdefault((c.get("kind"), actor), []).append(i)
+    pairs = sorted({(i, j) for members in blocks.values() for i, j in combinations(members, 2)})
     out = []
-    for (da, a), (db, b) in combinations(items, 2):
+    for i, j in pairs:
+        (da, a), (db, b) = items[i], items[j]
         if a.get("kind") != b.get("kind") or not set(a.get("actors", ())) & set(b.get("actors", ())):
             continue
         if a["kind"] == "measure":
@@ -247,7 +253,7 @@ def contradictions(docs: list[Document]) -> list[dict]:
             continue
         out.append({"kind": "contradiction", "a": _side(da, a["evidence"], a.get("offsets")),
                     "b": _side(db, b["evidence"], b.get("offsets")), "note": note})
-    return out + figure_contradictions(docs)
+    return out + figure_contradictions(docs, found)
 
 
 TEMPLATE_REASONS = ("comment widget", "template placeholder", "form message", "empty-list placeholder",
@@ -267,9 +273,9 @@ def outlet(doc: Document) -> str:
     return doc_name(doc)
 
 
-def clusters(docs: list[Document]) -> list[dict]:
+def clusters(docs: list[Document], found: list[tuple] | None = None) -> list[dict]:
     """Events told as one, grouped: each cluster lists its reports and counts its
-    independent sources (distinct outlets: see ``outlet``)."""
+    independent sources (distinct outlets: see ``outlet``). ``found``: ``matches(docs)``, if known."""
     parent: dict[tuple, tuple] = {}
 
     def find(x):
@@ -278,7 +284,7 @@ def clusters(docs: list[Document]) -> list[dict]:
         return x
 
     by_key = {}
-    for _, da, ea, db, eb, _ in matches(docs):
+    for _, da, ea, db, eb, _ in matches(docs) if found is None else found:
         ka, kb = (da.id, ea.start, ea.type), (db.id, eb.start, eb.type)
         by_key[ka], by_key[kb] = (da, ea), (db, eb)
         parent[find(ka)] = find(kb)

@@ -24,7 +24,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import (Boolean, Column, Float, ForeignKey, ForeignKeyConstraint, Index, Integer, MetaData, String,
-                        Table, Text, UniqueConstraint, and_, exists, false, func, inspect, or_, select, text)
+                        Table, Text, UniqueConstraint, and_, bindparam, cast, event, exists, false, func, inspect,
+                        literal_column, or_, select, text, tuple_)
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from veille import connect
@@ -136,7 +137,19 @@ def _m003_events(conn) -> None:
         _insert_events(conn, doc_id, json.loads(data).get("events") or [])
 
 
-MIGRATIONS = (("001_base", _m001_base), ("002_fts", _m002_fts), ("003_events", _m003_events))
+def _m004_desk(conn) -> None:
+    """Indexes for the desk's lists of 100,000 events: one that holds every narrow column a filter
+    reads, in the desk's order (newest first), so that a page, a count or a timeline reads the index
+    and not the events' wide rows; and one that finds the older revisions without reading documents."""
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS events_desk ON events "
+                         "(date DESC, doc_id, n, type, mode, country, modality, lat, lon)")
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS events_desk_type ON events "
+                         "(type, date DESC, doc_id, n, mode, country, modality, lat, lon)")
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS documents_revisions ON documents (source, revision, id)")
+
+
+MIGRATIONS = (("001_base", _m001_base), ("002_fts", _m002_fts), ("003_events", _m003_events),
+              ("004_desk", _m004_desk))
 # a search is bounded so that any text returns within a second or two: FTS5's ranks and
 # snippets take a time that grows with the square of a term's repeats
 MAX_SEARCH_TERMS = 64
@@ -153,7 +166,7 @@ class Store:
         self.target = connect.target(url_or_path)
         self.name = self.target.shown
         self.read_only = False  # opened read-only because this process cannot write its folder
-        self.engine = connect.open_engine(self.target)
+        self.engine = _with_functions(connect.open_engine(self.target))
         try:
             self.migrate()
         except SQLAlchemyError as e:
@@ -163,7 +176,7 @@ class Store:
 
     def _open_read_only(self) -> None:
         self.engine.dispose()
-        self.engine = connect.open_engine(self.target, read_only=True)
+        self.engine = _with_functions(connect.open_engine(self.target, read_only=True))
         self.read_only = True
         try:
             pending = self._pending()
@@ -337,17 +350,14 @@ class Store:
         q = (select(events.c.doc_id, events.c.n, events.c.data, events.c.lat, events.c.lon, documents.c.source,
                     documents.c.url, documents.c.title, documents.c.published)
              .join_from(events, documents, events.c.doc_id == documents.c.id)
-             .where(*_event_filters(query))
-             .order_by(events.c.date.is_(None), events.c.date.desc(), documents.c.source, events.c.n))
-        if query.doc:
-            q = q.where(events.c.doc_id == self.resolve(query.doc))
-        else:
-            newest = (select(documents.c.source, func.max(documents.c.revision).label("rev"))
-                      .group_by(documents.c.source).subquery())
-            q = q.join(newest, and_(documents.c.source == newest.c.source, documents.c.revision == newest.c.rev))
-        if query.limit and not query.near:
+             .order_by(*EVENT_ORDER))
+        q = self.event_select(q, query)
+        exact = self.engine.dialect.name == "sqlite"  # the distance is then in SQL too (veille_km)
+        if query.limit and (exact or not query.near):
             q = q.limit(query.limit)
-        hits = []
+        if query.offset and (exact or not query.near):
+            q = q.offset(query.offset)
+        hits, skip = [], 0 if exact else query.offset
         with self._reading() as conn:
             for r in conn.execute(q):
                 distance = None
@@ -355,11 +365,46 @@ class Store:
                     distance = km(query.near[0], query.near[1], r.lat, r.lon)
                     if distance > query.near[2]:
                         continue
+                if skip:
+                    skip -= 1
+                    continue
                 hits.append(EventHit(Event(**json.loads(r.data)), r.doc_id, r.n, name_of(r.source, r.url),
                                      r.title, r.published, distance))
                 if query.limit and len(hits) >= query.limit:
                     break
         return hits
+
+    def event_select(self, q, query: EventQuery, keys: set[str] | None = None, covering: bool = False):
+        """``q`` (a select over ``events``, joined to ``documents`` when a filter reads them) with the
+        filters of ``query``, on the newest revision of each source or on the one document ``query.doc``
+        names. ``keys``: only the events whose ``doc_id:n`` is among them (how ``min_sources`` reaches
+        SQL). ``covering``: filter through the events_desk indexes only (see ``_event_filters``)."""
+        q = q.where(*_event_filters(query, exact=self.engine.dialect.name == "sqlite", covering=covering))
+        if query.doc:
+            q = q.where(events.c.doc_id == self.resolve(query.doc))
+        else:
+            q = q.where(newest_revision())
+        if keys is not None:
+            key = events.c.doc_id + ":" + cast(events.c.n, String)
+            if self.engine.dialect.name == "sqlite":  # one parameter however many keys (SQLite caps their number)
+                listed = select(literal_column("value")).select_from(
+                    func.json_each(bindparam("keys", json.dumps(sorted(keys)))))
+                q = q.where(key.in_(listed))
+            else:
+                q = q.where(key.in_(bindparam("keys", sorted(keys), expanding=True)))
+        return q
+
+    def read(self, q) -> list:
+        """The rows of one select (the desk's queries, ``veille.views``, build theirs on these tables)."""
+        with self._reading() as conn:
+            return conn.execute(q).all()
+
+    def signature(self) -> tuple:
+        """Something that changes whenever a document is stored: caches of what the corpus
+        holds (``Veille.cluster_index``) are rebuilt when it does. Cheap: two index lookups."""
+        last = func.max(literal_column("documents.rowid")) if self.engine.dialect.name == "sqlite" else func.max(documents.c.ingested_at)
+        with self._reading() as conn:
+            return tuple(conn.execute(select(func.count(), last).select_from(documents)).one())
 
     def search(self, query: str, limit: int = 20) -> list[dict]:
         """Documents whose title or text hold every word of ``query`` (or match it as FTS5 syntax),
@@ -383,18 +428,76 @@ class Store:
             return conn.execute(select(func.count()).select_from(documents)).scalar()
 
 
-def _event_filters(query: EventQuery) -> list:
-    c = events.c
+EVENT_ORDER = (events.c.date.is_(None), events.c.date.desc(), documents.c.source, events.c.n)
+
+
+# the desk's order: newest first (SQLite sorts NULL lowest, so undated events come last), read
+# straight from the events_desk index
+DESK_ORDER = (events.c.date.desc(), events.c.doc_id, events.c.n)
+
+
+def newest_revision(doc_id=events.c.doc_id):
+    """Where ``doc_id`` (an event's, or ``documents.c.id``) is the newest revision of its source: not
+    among the older revisions, a list SQLite makes once per query from the documents_revisions index."""
+    d, later = documents.alias("d"), documents.alias("later")
+    older = select(d.c.id).where(exists().where(later.c.source == d.c.source, later.c.revision > d.c.revision))
+    return doc_id.not_in(older)
+
+
+def like_pattern(value: str) -> str:
+    """A LIKE pattern that finds ``value`` anywhere, its own % and _ taken literally (escape \\)."""
+    return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+CACHE_KB = 32_000
+MMAP_BYTES = 256 * 2**20
+
+
+def _with_functions(engine):
+    """SQLite gets ``veille_km(lat, lon, lat, lon)``, so that ``near`` filters and counts in SQL."""
+    if engine.dialect.name == "sqlite":
+        def register(dbapi_conn, _record):
+            dbapi_conn.create_function("veille_km", 4, _km_or_none, deterministic=True)
+            # the desk's indexes of 100,000 events are a few MB: keep them in memory (a bound, not an allocation)
+            dbapi_conn.execute(f"PRAGMA cache_size=-{CACHE_KB}")
+            dbapi_conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
+
+        event.listen(engine, "connect", register)
+    return engine
+
+
+def _km_or_none(lat1, lon1, lat2, lon2):
+    if None in (lat1, lon1, lat2, lon2):
+        return None
+    return km(lat1, lon1, lat2, lon2)
+
+
+def _event_filters(query: EventQuery, exact: bool = False, covering: bool = False) -> list:
+    """SQL conditions for ``query`` over ``events`` joined to ``documents``; every value is a
+    bound parameter. ``exact``: the great-circle distance of ``near`` too (SQLite), not only its box.
+    ``covering``: the single-column indexes of mode, modality and country are kept out of the plan
+    (their column is compared through ``|| ''``), as they lead SQLite to read the events' wide rows
+    one by one, where the events_desk indexes hold every column a filter reads."""
+    c, d = events.c, documents.c
+    plain = (lambda column: column.concat("")) if covering else (lambda column: column)
     where = []
-    if query.type:
+    for word in query.words:
+        pattern = like_pattern(word)
+        where.append(or_(c.evidence.like(pattern, escape="\\"), d.title.like(pattern, escape="\\")))
+    if query.source:
+        pattern = like_pattern(query.source)
+        where.append(or_(d.source.like(pattern, escape="\\"), d.url.like(pattern, escape="\\"),
+                         d.site.like(pattern, escape="\\")))
+    if query.type:  # with covering, events_desk_type leads with the type
         where.append(c.type.in_(query.type))
     for column, value in ((c.mode, query.mode), (c.modality, query.modality), (c.country, query.country)):
         if value:
-            where.append(column == value)
-    if query.actor:
+            where.append(plain(column) == value)
+    if query.actor:  # the actor's events, listed once from the event_actors_actor index
         a = event_actors.c
-        match = [a.doc_id == c.doc_id, a.n == c.n, a.actor == query.actor]
-        where.append(exists().where(*match, *([a.role == query.role] if query.role else [])))
+        acts = select(a.doc_id, a.n).where(a.actor == query.actor, *([a.role == query.role] if query.role else []))
+        key = tuple_(c.doc_id.concat(""), c.n + 0) if covering else tuple_(c.doc_id, c.n)  # covering: a set to look up
+        where.append(key.in_(acts))
     if query.since:  # on or after, or a month or year that holds the day
         s = query.since
         where.append(or_(c.date >= s, *[c.date == s[:k] for k in (4, 7) if k < len(s)]))
@@ -403,12 +506,14 @@ def _event_filters(query: EventQuery) -> list:
     if query.near:
         lat, lon, radius = query.near
         dlat = radius / 110.0  # a degree of latitude is at least 110.5 km
-        where.append(c.lat.between(lat - dlat, lat + dlat))
+        where.append((c.lat + 0 if covering else c.lat).between(lat - dlat, lat + dlat))
         edge = abs(lat) + dlat
         if edge < 89.0:
             dlon = radius / (111.0 * math.cos(math.radians(edge)))
             if -180 <= lon - dlon and lon + dlon <= 180:  # boxes across the antimeridian keep every longitude
                 where.append(c.lon.between(lon - dlon, lon + dlon))
+        if exact:
+            where.append(func.veille_km(lat, lon, c.lat, c.lon) <= radius)
     return where
 
 
