@@ -61,10 +61,18 @@ def test_far_apart_dates_are_no_candidates():
     for e, day in ((a, "2024-03-01"), (b, "2024-03-20")):
         e.type, e.source, e.date, e.date_precision, e.modality = "ASSAULT", ["RUS"], day, "day", "asserted"
     items = [(Document(id="x", source="x", kind="txt", raw=""), a), (Document(id="y", source="y", kind="txt", raw=""), b)]
-    assert links._candidates(items) == []
+    assert list(links._candidates(items)) == []
     b.date, b.date_precision = "2024-03", "month"  # a month's window (45 days) reaches it
-    assert links._candidates(items) == [(0, 1)]
+    assert list(links._candidates(items)) == [(0, 1)]
     b.date = None  # an undated event meets every event of its type and actor
-    assert links._candidates(items) == [(0, 1)]
+    assert list(links._candidates(items)) == [(0, 1)]
     b.source = ["UKR"]
-    assert links._candidates(items) == []
+    assert list(links._candidates(items)) == []
+
+
+def test_each_candidate_pair_comes_once():
+    for seed in range(8):
+        docs = _docs(seed)
+        items = [(d, e) for d in docs for e in d.events]
+        pairs = list(links._candidates(items))
+        assert len(pairs) == len(set(pairs)) and all(i < j for i, j in pairs)

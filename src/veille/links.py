@@ -12,7 +12,6 @@ change nothing.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from datetime import date
 from functools import lru_cache
 from itertools import combinations
@@ -133,31 +132,37 @@ def matches(docs: list[Document]) -> list[tuple]:
         # non-violent event (a deployment, a delivery) needs only the same country
         if len(shared) < 2 and not ((shared or ea.type not in FREQUENT) and _both_placed(ea, eb)):
             continue
-        found.append((len(shared), da, ea, db, eb, shared))
-    return sorted(found, key=lambda x: -x[0])
+        found.append((i, j, (len(shared), da, ea, db, eb, shared)))
+    found.sort(key=lambda x: (x[0], x[1]))  # the order of every pair's comparison, then the closest first
+    return sorted((m for _, _, m in found), key=lambda m: -m[0])
 
 
-def _candidates(items: list[tuple[Document, Event]]) -> list[tuple[int, int]]:
-    """The pairs (i < j, in order) that ``compatible`` could accept: the same type, a source
-    actor in common, and dates within the wider of their two windows (an undated event meets
-    every event of its block)."""
+def _candidates(items: list[tuple[Document, Event]]):
+    """The pairs (i, j), i < j, that ``compatible`` could accept, each once: the same type, a
+    source actor in common (met in the block of the first one they share), and dates within
+    the wider of their two windows (an undated event meets every event of its block)."""
+    
     blocks: dict[tuple[str, str], list[int]] = {}
     for i, (_, e) in enumerate(items):
         for actor in set(e.source):
             blocks.setdefault((e.type, actor), []).append(i)
-    pairs: set[tuple[int, int]] = set()
-    for members in blocks.values():
-        dated = sorted((d.toordinal(), i) for i in members if (d := _day(items[i][1].date)) is not None)
-        undated = [i for i in members if _day(items[i][1].date) is None]
+    days = [_day(e.date) for _, e in items]
+    windows = [WINDOW_DAYS.get(e.date_precision or "day", 3) for _, e in items]
+    for (_, actor), members in blocks.items():
+        def first_block(i, j):  # the pair is met in this block only if it is their first shared actor
+            return min(set(items[i][1].source) & set(items[j][1].source)) == actor
+        dated = sorted((days[i].toordinal(), i) for i in members if days[i] is not None)
+        undated = [i for i in members if days[i] is None]
         for i in undated:
-            pairs.update((min(i, j), max(i, j)) for j in members if j != i)
-        days = [d for d, _ in dated]
+            for j in members:
+                if j != i and (days[j] is not None or i < j) and first_block(i, j):
+                    yield (min(i, j), max(i, j))
+        ordinals = [d for d, _ in dated]
         for day, i in dated:
-            window = WINDOW_DAYS.get(items[i][1].date_precision or "day", 3)
-            for _, j in dated[bisect_left(days, day - window):bisect_right(days, day + window)]:
-                if j != i:
-                    pairs.add((min(i, j), max(i, j)))
-    return sorted(pairs)
+            for other, j in dated[bisect_left(ordinals, day - windows[i]):bisect_right(ordinals, day + windows[i])]:
+                # found from both sides when within both windows: the lower index says it
+                if j != i and (abs(day - other) > windows[j] or i < j) and first_block(i, j):
+                    yield (min(i, j), max(i, j))
 
 
 def event_claim_matches(docs: list[Document]) -> list[dict]:
