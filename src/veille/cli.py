@@ -74,16 +74,16 @@ def ingest(v, inputs, quiet, workers):
 
         bar = tqdm(total=len(targets), unit="doc", file=sys.stderr)
 
+    from veille.show import outcome_lines
+
     def on_item(o):
-        name = printable(o.source, NAME_LIMIT)
+        line, *warnings = outcome_lines(o)
         if o.status == "failed":
-            click.echo(f"veille: {name}: {printable(o.reason)}", err=True)
+            click.echo(line, err=True)
         elif not quiet:
-            extra = f" ({printable(o.reason)})" if o.reason else ""
-            rev = f" revision {o.revision}" if o.revision and o.revision > 1 else ""
-            click.echo(f"{o.status:9} {o.id}{rev}  {name}{extra}")
-            for w in o.warnings:
-                click.echo(f"veille: {name}: warning: {printable(w)}", err=True)
+            click.echo(line)
+            for w in warnings:
+                click.echo(w, err=True)
         if bar is not None:
             bar.update(1)
 
@@ -165,12 +165,17 @@ def search(v, query, limit, as_json):
 @click.option("--until", metavar="DATE", help="On or before YYYY[-MM[-DD]]; a month or year that overlaps counts.")
 @click.option("--doc", metavar="REF", help="Only this document: id, id prefix, file name or URL.")
 @click.option("--modality", type=click.Choice(MODALITIES), help="Only events with this modality.")
+@click.option("--text", metavar="WORDS", help="Every word in the event's sentence or its page's title.")
+@click.option("--source", "source_text", metavar="TEXT", help="Text in the document's name, URL or site.")
+@click.option("--min-sources", metavar="N", help="Events told by at least N independent outlets.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--limit", type=int, metavar="N", help="At most N events (newest first).")
+@click.option("--offset", metavar="N", default="0", help="Skip the first N events (with --limit: pages).")
 @click.option("--per-event", is_flag=True,
               help="Count events, not reports: an event several documents tell is listed once.")
 @click.pass_obj
-def events(v, types, mode, actor, role, country, near, since, until, doc, modality, fmt, limit, per_event):
+def events(v, types, mode, actor, role, country, near, since, until, doc, modality, text, source_text, min_sources, fmt,
+           limit, offset, per_event):
     """List the events of the newest revision of each document, newest first.
 
     Example: veille events --type ASSAULT --country UA --since 2024-03 --format csv > strikes.csv
@@ -179,7 +184,8 @@ def events(v, types, mode, actor, role, country, near, since, until, doc, modali
 
     try:
         hits = v.events(type=types, mode=mode, actor=actor, role=role, country=country, near=near, since=since,
-                        until=until, doc=doc, modality=modality, limit=limit, per_event=per_event)
+                        until=until, doc=doc, modality=modality, limit=limit, per_event=per_event, text=text,
+                        source=source_text, min_sources=min_sources, offset=offset)
     except VeilleError as e:
         fail(str(e))
     if fmt == "json":
@@ -250,6 +256,33 @@ def links(v, as_json):
         say(f"    {l['b']['doc']}: {l['b']['evidence'][:110]}")
     if not groups and not contra:
         click.echo("no links", err=True)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; the default answers this machine only.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.pass_obj
+def serve(v, host, port):
+    """Serve the desk (map, timeline, network, reader, compare, ingest) and its JSON API.
+
+    Bound to loopback unless --host says otherwise: the desk has no login.
+
+    Example: veille --db veille.db serve --port 8000   (then open http://127.0.0.1:8000/)
+    """
+    import uvicorn
+
+    from veille.web import create_app
+
+    try:
+        v.store.count()
+    except VeilleError as e:
+        fail(str(e))
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"veille desk on http://{shown}:{port}/ (database {v.store.name}; Ctrl-C to stop)", err=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"veille: warning: listening on {host}: anyone who can reach it can read and ingest", err=True)
+    uvicorn.run(create_app(v), host=host, port=port, log_level="warning", access_log=False)
 
 
 @main.command()
