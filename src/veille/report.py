@@ -1,8 +1,9 @@
 """Briefings: what happened in a period (and a country, an actor or around a point), as one
 self-contained HTML file and a PDF of the same content.
 
-``build`` gathers the briefing from the library (``Veille.events``, ``clusters``, ``links``,
-``documents``); ``html`` and ``report_pdf.write`` render it. The images (a map over Natural
+``build`` gathers the briefing from the library (the desk's queries on ``Veille``: ``events``,
+``cluster_index``, ``cluster_list``, ``compare``, ``timeline``, ``event_map``, ``show``); ``html``
+and ``report_pdf.write`` render it. The images (a map over Natural
 Earth borders, the events per day by type) are PNGs drawn by ``report_images``, embedded in the
 HTML as data: URIs. Every string that comes from a page is escaped: the HTML runs no script.
 
@@ -28,7 +29,8 @@ MAX_REPORTS = 12  # reports shown for one event
 MAX_PAGES = 30  # pages with warnings listed
 MAX_WORDS = 8  # words or lines cited for one warning
 MAX_CHARS = 700  # a sentence or a cited line is cut beyond this
-MAX_CONTRADICTIONS = 30
+MAX_CONTRADICTIONS = 30  # for one event
+MAX_POINTS = 5000  # located reports drawn on the map
 
 
 @dataclass
@@ -51,10 +53,10 @@ class Briefing:
     days: dict[str, Counter] = field(default_factory=dict)  # YYYY-MM-DD -> events by type
     coarse: int = 0  # events known to a month or a year only
     undated: int = 0
+    points_capped: bool = False
     pages: list[dict] = field(default_factory=list)  # pages with warnings
     pages_with_events: int = 0
     pages_warned: int = 0
-    contradictions: list[dict] = field(default_factory=list)  # between claims of the pages, not in an item
 
 
 def check(since: str, until: str, country: str | None = None, actor: str | None = None, near=None) -> EventQuery:
@@ -85,99 +87,60 @@ def _last_day(value: str) -> str:
 
 def build(v, since: str, until: str, country: str | None = None, actor: str | None = None, near=None,
           now: datetime | None = None) -> Briefing:
-    """Gather a briefing from the library. Raises QueryError on a filter it cannot read."""
+    """Gather a briefing from the library (the desk's queries: ``Veille.events``, ``cluster_index``,
+    ``cluster_list``, ``compare``, ``timeline``, ``event_map``, ``show``). Raises QueryError on a
+    filter it cannot read."""
     from importlib.metadata import version
 
     query = check(since, until, country, actor, near)
-    filters = {k: str(val) for k, val in (("country", query.country), ("actor", query.actor), ("near", near)) if val}
-    b = Briefing(since=since, until=until, filters=filters, version=version("veille"),
+    filters = {"since": since, "until": until, "country": country, "actor": actor, "near": near}
+    shown = {k: str(val) for k, val in (("country", query.country), ("actor", query.actor), ("near", near)) if val}
+    b = Briefing(since=since, until=until, filters=shown, version=version("veille"),
                  generated=(now or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC"))
-    hits = v.events(since=since, until=until, country=country, actor=actor, near=near, limit=MAX_EVENTS + 1)
+    hits = v.events(limit=MAX_EVENTS + 1, **filters)
     b.capped = len(hits) > MAX_EVENTS
     hits = hits[:MAX_EVENTS]
     b.reports = len(hits)
     if not hits:
         return b
-    clusters = v.clusters()
-    owner = {key: i for i, c in enumerate(clusters) for key in c["keys"]}
-    groups: dict = {}  # cluster index or (doc_id, n) -> the hits of the period in it
+    index = v.cluster_index()
+    groups: dict[str, list] = {}  # cluster id (e-<doc_id>:<n> for an event told once) -> its hits
     for h in hits:
-        key = owner.get((h.doc_id, h.event.start, h.event.type), (h.doc_id, h.n))
-        groups.setdefault(key, []).append(h)
+        groups.setdefault(index.of(h.doc_id, h.n)[0] or f"e-{h.doc_id}:{h.n}", []).append(h)
     b.events = len(groups)
-    b.clusters = sum(1 for k in groups if isinstance(k, int))
-    wanted = {h.doc_id for h in hits} | {k[0] for key in groups if isinstance(key, int) for k in clusters[key]["keys"]}
-    docs = {d.id: d for d in v.documents() if d.id in wanted}
-    contra = [link for link in v.links() if link["kind"] == "contradiction"]
-    _timeline(b, groups)
-    _points(b, groups, clusters)
-    _items(b, groups, clusters, docs, contra)
-    _pages(b, docs, {h.doc_id for h in hits}, contra)
+    clustered = v.cluster_list(limit=MAX_ITEMS, **filters)
+    b.clusters = clustered["total"]
+    chosen = [c["id"] for c in clustered["items"]]
+    chosen += [k for k in groups if k.startswith("e-")][:MAX_ITEMS - len(chosen)]
+    b.items_total = b.clusters + sum(1 for k in groups if k.startswith("e-"))
+    places = {f"{h.doc_id}:{h.n}": h.event.place for h in hits}
+    b.items = [_item(v.compare(cluster_id), places) for cluster_id in chosen]
+    _timeline(b, v.timeline(**filters))
+    _points(b, v.event_map(limit=MAX_POINTS, **filters))
+    _pages(b, v, dict.fromkeys(h.doc_id for h in hits))
     return b
 
 
-def _sources(key, clusters) -> int:
-    return clusters[key]["independent_sources"] if isinstance(key, int) else 1
+def _timeline(b: Briefing, timeline: dict) -> None:
+    b.days = {d["date"]: Counter(d["counts"]) for d in timeline["days"]}
+    b.coarse = sum(timeline["coarse"].values())
+    b.undated = timeline["undated"]
 
 
-def _timeline(b: Briefing, groups: dict) -> None:
-    for members in groups.values():
-        e = next((h.event for h in members if h.event.date), members[0].event)
-        if not e.date:
-            b.undated += 1
-        elif e.date_precision == "day" and len(e.date) == 10:
-            b.days.setdefault(e.date, Counter())[e.type] += 1
-        else:
-            b.coarse += 1
-
-
-def _points(b: Briefing, groups: dict, clusters: list[dict]) -> None:
-    for key, members in groups.items():
-        placed = next((h for h in members if h.event.place and h.event.place.get("lat") is not None), None)
-        if placed is None:
+def _points(b: Briefing, geojson: dict) -> None:
+    """One point per event: the first located report of a cluster stands for it."""
+    seen = set()
+    for f in geojson["features"]:
+        p = f["properties"]
+        if p["cluster"] in seen:
             continue
-        place = placed.event.place
-        b.points.append({"lat": float(place["lat"]), "lon": float(place["lon"]), "type": placed.event.type,
-                         "sources": _sources(key, clusters), "place": place.get("name") or ""})
+        if p["cluster"]:
+            seen.add(p["cluster"])
+        lon, lat = f["geometry"]["coordinates"]
+        b.points.append({"lat": float(lat), "lon": float(lon), "type": p["type"], "sources": p["sources"],
+                         "place": p["place"] or ""})
     b.located = len(b.points)
-
-
-def _order(item) -> tuple:
-    key, members, sources, reports = item
-    date = next((h.event.date for h in members if h.event.date), "") or ""
-    return (-sources, -reports, "".join(chr(0x10FFFF - ord(c)) for c in date))  # newest first among equals
-
-
-def _items(b: Briefing, groups: dict, clusters: list[dict], docs: dict, contra: list[dict]) -> None:
-    ranked = sorted(((k, m, _sources(k, clusters), len(clusters[k]["keys"]) if isinstance(k, int) else 1)
-                     for k, m in groups.items()), key=_order)
-    for key, members, sources, count in ranked[:MAX_ITEMS]:
-        if isinstance(key, int):
-            pairs = [_lookup(docs, k) for k in clusters[key]["keys"]]
-            pairs = [p for p in pairs if p is not None]
-        else:
-            pairs = [(docs.get(members[0].doc_id), members[0].event)]
-        first = members[0].event
-        reports = [_report(d, e, members[0]) for d, e in pairs[:MAX_REPORTS]]
-        told = {(r["doc"], r["evidence_full"]) for r in reports}
-        b.items.append({
-            "type": first.type, "mode": first.mode, "source": list(first.source), "target": list(first.target),
-            "date": next((e.date for _, e in pairs if e.date), None),
-            "place": next((_place(e.place) for _, e in pairs if e.place), None),
-            "sources": sources, "count": count, "reports": reports, "figures": _figures(reports),
-            "contradictions": [_contradiction(c) for c in contra
-                               if (c["a"]["doc"], c["a"]["evidence"]) in told
-                               or (c["b"]["doc"], c["b"]["evidence"]) in told][:MAX_CONTRADICTIONS]})
-    b.items_total = len(ranked)
-
-
-def _lookup(docs: dict, key: tuple):
-    doc_id, start, type_ = key
-    doc = docs.get(doc_id)
-    if doc is None:
-        return None
-    e = next((e for e in doc.events if e.start == start and e.type == type_), None)
-    return (doc, e) if e is not None else None
+    b.points_capped = geojson["total"] > len(geojson["features"])
 
 
 def _place(place: dict | None) -> str | None:
@@ -192,27 +155,27 @@ def cut(text, limit: int = MAX_CHARS) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
-def _report(doc, e, hit) -> dict:
+def _item(compared: dict, places: dict) -> dict:
+    """A cluster as ``Veille.compare`` gives it, cut to what the briefing shows."""
+    reports = compared["reports"][:MAX_REPORTS]
+    number = {r["event_id"]: i for i, r in enumerate(reports, 1)}
+    return {"type": compared["type"], "mode": compared["mode"], "source": list(compared["source"]),
+            "target": list(compared["target"]), "date": compared["date"], "place": _place(compared["place"]),
+            "sources": compared["independent_sources"], "count": len(compared["reports"]),
+            "reports": [_report(r, places.get(r["event_id"])) for r in reports],
+            "figures": {k: [(number[f["event_id"]], f["value"]) for f in vals if f["event_id"] in number]
+                        for k, vals in compared["figures"].items()},
+            "contradictions": [_contradiction(c) for c in compared["contradictions"][:MAX_CONTRADICTIONS]]}
+
+
+def _report(r: dict, place: dict | None) -> dict:
     """One source's account of an event: its sentence, page, date, figures and stance."""
-    if doc is None:  # the store changed between two reads: keep what the hit says
-        name, title, url, published, site, warnings = hit.doc, hit.title, None, hit.published, None, []
-    else:
-        name, title, url, published, site = doc_name(doc), doc.title, doc.url, doc.published, doc.site
-        warnings = [s["kind"] for s in _warnings(doc)]
-    return {"doc": name, "title": cut(title, 200), "url": url, "site": site, "published": published,
-            "evidence": cut(e.evidence), "evidence_full": e.evidence, "date": e.date,
-            "date_precision": e.date_precision, "place": _place(e.place),
-            "quantities": {k: v for k, v in (e.quantities or {}).items() if isinstance(v, (int, float))},
-            "attributed_to": e.attributed_to, "modality": e.modality, "warnings": warnings}
-
-
-def _figures(reports: list[dict]) -> dict[str, list]:
-    """Each figure (killed, wounded…) as every report gives it: [(report number, value)]."""
-    out: dict[str, list] = {}
-    for i, r in enumerate(reports, 1):
-        for k, val in r["quantities"].items():
-            out.setdefault(k, []).append((i, val))
-    return out
+    doc = r["doc"]
+    return {"doc": doc["name"], "title": cut(doc["title"], 200), "url": doc["url"], "site": doc["site"],
+            "published": doc["published"], "evidence": cut(r["evidence"]), "date": r["date"],
+            "place": _place(place),
+            "quantities": {k: val for k, val in (r["quantities"] or {}).items() if isinstance(val, (int, float))},
+            "attributed_to": r["attributed_to"], "modality": r["modality"], "warnings": list(r["warnings"])}
 
 
 def _contradiction(c: dict) -> dict:
@@ -226,31 +189,30 @@ def _warnings(doc) -> list[dict]:
 
 
 def _words(signal: dict) -> list[str]:
-    words = [cut(w.get("text") if isinstance(w, dict) else w, 240) for w in signal.get("evidence") or []]
-    if signal.get("kind") == "genre" and signal.get("value"):
-        words = [f"reads as {signal['value']}"] + words
+    return [cut(w.get("text") if isinstance(w, dict) else w, 240) for w in signal.get("evidence") or []][:MAX_WORDS]
+
+
+def _note(signal: dict) -> str:
+    """What the signal says beyond the words it cites: why a title looks like a headline, a genre."""
     why = signal.get("why")
-    return words[:MAX_WORDS] + ([f"why: {', '.join(map(str, why))}"] if isinstance(why, list) and why else [])
+    parts = [f"reads as {signal['value']}"] if signal.get("kind") == "genre" and signal.get("value") else []
+    return ", ".join(parts + ([", ".join(map(str, why))] if isinstance(why, list) else []))
 
 
-def _pages(b: Briefing, docs: dict, with_events: set, contra: list[dict]) -> None:
+def _pages(b: Briefing, v, doc_ids) -> None:
+    """The pages of these events that carry warnings, most warnings first. Pages are read one at a
+    time and only their warnings kept."""
     warned = []
-    for doc_id in with_events:
-        doc = docs.get(doc_id)
-        found = _warnings(doc) if doc else []
+    for doc_id in doc_ids:
+        doc = v.show(doc_id)
+        found = _warnings(doc)
         if found:
-            warned.append((doc, found))
-    warned.sort(key=lambda p: (-len(p[1]), doc_name(p[0])))
-    b.pages_with_events, b.pages_warned = len(with_events), len(warned)
-    for doc, found in warned[:MAX_PAGES]:
-        b.pages.append({"doc": doc_name(doc), "title": cut(doc.title, 200), "url": doc.url,
-                        "published": doc.published, "site": doc.site,
-                        "signals": [{"kind": s["kind"], "words": _words(s)} for s in found]})
-    names = {doc_name(docs[i]) for i in with_events if i in docs}
-    listed = {(c["note"], c["a"]["doc"], c["b"]["doc"]) for item in b.items for c in item["contradictions"]}
-    b.contradictions = [_contradiction(c) for c in contra
-                        if (c["a"]["doc"] in names or c["b"]["doc"] in names)
-                        and (cut(c["note"], 300), c["a"]["doc"], c["b"]["doc"]) not in listed][:MAX_CONTRADICTIONS]
+            warned.append({"doc": doc_name(doc), "title": cut(doc.title, 200), "url": doc.url,
+                           "published": doc.published, "site": doc.site,
+                           "signals": [{"kind": s["kind"], "note": _note(s), "words": _words(s)} for s in found]})
+    warned.sort(key=lambda p: (-len(p["signals"]), p["doc"]))
+    b.pages_with_events, b.pages_warned = len(doc_ids), len(warned)
+    b.pages = warned[:MAX_PAGES]
 
 
 # ---------------------------------------------------------------------------------------- HTML
@@ -292,9 +254,15 @@ def caps(b: Briefing) -> list[str]:
         out.append(f"Listed: the {len(b.items)} of {b.items_total} events with the most independent sources.")
     if b.pages_warned > len(b.pages):
         out.append(f"Listed: {len(b.pages)} of the {b.pages_warned} pages with warnings (the most warnings first).")
+    if b.points_capped:
+        out.append(f"The map shows the newest {MAX_POINTS:,} located reports.")
     if any(i["count"] > len(i["reports"]) for i in b.items):
         out.append(f"An event shows at most {MAX_REPORTS} of its reports.")
     return out
+
+
+def signal_label(s: dict) -> str:
+    return s["kind"].replace("_", " ") + (f" ({s['note']})" if s["note"] else "")
 
 
 def actors(item: dict) -> str:
@@ -346,7 +314,7 @@ def html(b: Briefing, map_png: bytes | None, timeline_png: bytes | None) -> str:
     out.append(f'<img src="{data_uri(map_png)}" alt="Map of the events">' if map_png else
                "<p>None of these events has a place on the map.</p>")
     out.append("<h2>Timeline</h2>")
-    out.append(f'<img src="{data_uri(timeline_png)}" alt="Events per day by type">' if timeline_png else
+    out.append(f'<img src="{data_uri(timeline_png)}" alt="Reports per day by type">' if timeline_png else
                "<p>None of these events is dated to a day.</p>")
     if b.coarse or b.undated:
         out.append(f'<p class="meta">Not on the timeline: {b.coarse} known to a month or a year only, '
@@ -355,12 +323,6 @@ def html(b: Briefing, map_png: bytes | None, timeline_png: bytes | None) -> str:
     out.append('<p class="meta">Most independent sources first; every source\'s sentence.</p>')
     for n, item in enumerate(b.items, 1):
         out += _html_item(n, item)
-    if b.contradictions:
-        out.append("<h2>Other contradictions between these pages</h2><ul>")
-        for c in b.contradictions:
-            out.append(f'<li class="contra">{esc(c["note"])}<br>{esc(c["a"]["doc"])}: « {esc(c["a"]["evidence"])} »'
-                       f'<br>{esc(c["b"]["doc"])}: « {esc(c["b"]["evidence"])} »</li>')
-        out.append("</ul>")
     out.append("<h2>Pages with warnings</h2>")
     if not b.pages:
         out.append("<p>None of these pages carries a warning.</p>")
@@ -368,7 +330,7 @@ def html(b: Briefing, map_png: bytes | None, timeline_png: bytes | None) -> str:
         out.append(f'<div class="page"><b>{esc(p["title"] or "(no title)")}</b><br><span class="meta">'
                    f'{esc(p["doc"])}{esc(" · " + p["published"]) if p["published"] else ""}</span><ul>')
         for s in p["signals"]:
-            out.append(f'<li><span class="kind">{esc(s["kind"].replace("_", " "))}</span>: '
+            out.append(f'<li><span class="kind">{esc(signal_label(s))}</span>: '
                        + "; ".join(f"« {esc(w)} »" for w in s["words"]) + "</li>")
         out.append("</ul></div>")
     out.append("</body></html>")

@@ -26,11 +26,20 @@ def colour(event_type: str) -> str:
     return COLOURS.get(event_type, "#444444")
 
 
-@lru_cache(maxsize=1)
 def border_rings() -> tuple:
-    """Every ring of every country of world-atlas's countries-110m TopoJSON, as (lon, lat)
-    arrays: arcs are quantized and delta-encoded (each point is the sum of the ones before it,
-    scaled by the transform), and a ring lists arcs by index, ~i for arc i reversed."""
+    """Every ring of every country of world-atlas's countries-110m TopoJSON, as (lon, lat) arrays."""
+    return _atlas()[0]
+
+
+def country_labels() -> tuple:
+    """(name, lon, lat, width in degrees) of each country's largest ring, to write its name."""
+    return _atlas()[1]
+
+
+@lru_cache(maxsize=1)
+def _atlas() -> tuple[tuple, tuple]:
+    """The TopoJSON decoded: arcs are quantized and delta-encoded (each point is the sum of the
+    ones before it, scaled by the transform), and a ring lists arcs by index, ~i for arc i reversed."""
     import numpy as np
     from importlib.resources import files
 
@@ -50,13 +59,16 @@ def border_rings() -> tuple:
         parts = [arcs[i] if i >= 0 else arcs[~i][::-1] for i in indices]
         return np.concatenate([parts[0]] + [p[1:] for p in parts[1:]])
 
-    rings = []
+    rings, labels = [], []
     for g in geometries:
         polygons = {"Polygon": [g.get("arcs")], "MultiPolygon": g.get("arcs")}.get(g.get("type"), [])
-        for polygon in polygons:
-            for r in polygon:
-                rings += _across_antimeridian(ring(r))
-    return tuple(rings)
+        own = [part for polygon in polygons for r in polygon for part in _across_antimeridian(ring(r))]
+        rings += own
+        name = (g.get("properties") or {}).get("name")
+        if own and name:
+            widest = max(own, key=lambda r: np.ptp(r[:, 0]) * np.ptp(r[:, 1]))
+            labels.append((name, float(widest[:, 0].mean()), float(widest[:, 1].mean()), float(np.ptp(widest[:, 0]))))
+    return tuple(rings), tuple(labels)
 
 
 def _across_antimeridian(ring) -> list:
@@ -133,6 +145,13 @@ def map_png(points: list[dict]) -> bytes:
     ax.set_aspect(aspect, adjustable="box")
     ax.set_xticks([])
     ax.set_yticks([])
+    w, h = x1 - x0, y1 - y0
+    for name, lon, lat, width in sorted(country_labels(), key=lambda c: -c[3]):
+        inside = x0 + 0.1 * w < lon < x1 - 0.1 * w and y0 + 0.05 * h < lat < y1 - 0.05 * h
+        clear = not any(abs(lon - p["lon"]) < 0.1 * w and abs(lat - p["lat"]) < 0.05 * h for p in points)
+        if inside and clear and width > 0.1 * w:
+            ax.text(lon, lat, name, fontsize=7, color="#8a8a8a", style="italic", ha="center", va="center",
+                    zorder=2, clip_on=True)
     ordered = sorted(points, key=lambda p: -p["sources"])  # the big ones under the small ones
     ax.scatter([p["lon"] for p in ordered], [p["lat"] for p in ordered],
                s=[_size(p["sources"]) for p in ordered], c=[colour(p["type"]) for p in ordered],
@@ -167,7 +186,7 @@ def map_png(points: list[dict]) -> bytes:
 
 
 def _size(sources: int) -> float:
-    return 36 + 44 * (min(sources, 10) - 1)
+    return 30 + 60 * (min(sources, 10) - 1)
 
 
 def bins(days: dict[str, Counter]) -> tuple[str, list[tuple[date, Counter]]]:
@@ -184,7 +203,8 @@ def bins(days: dict[str, Counter]) -> tuple[str, list[tuple[date, Counter]]]:
 
 
 def timeline_png(days: dict[str, Counter]) -> bytes:
-    """Events per day (or week, or month: see ``bins``), stacked by type."""
+    """Reports of events per day (or week, or month: see ``bins``), stacked by type: an event
+    several pages tell counts once per page, as on the desk's timeline."""
     from matplotlib import dates as mdates
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
@@ -210,7 +230,7 @@ def timeline_png(days: dict[str, Counter]) -> bytes:
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_ylabel(f"events per {unit}")
+    ax.set_ylabel(f"reports per {unit}")
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
     for side in ("top", "right"):

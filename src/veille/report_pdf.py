@@ -72,12 +72,6 @@ def write(b: r.Briefing, map_png: bytes | None, timeline_png: bytes | None, path
     text.line("Most independent sources first; every source's sentence.", size=8, colour=GREY)
     for n, item in enumerate(b.items, 1):
         _item(text, n, item)
-    if b.contradictions:
-        text.heading("Other contradictions between these pages")
-        for c in b.contradictions:
-            text.line(c["note"], style="B", colour=RED)
-            text.line(f"{c['a']['doc']}: « {c['a']['evidence']} »", size=8, indent=4)
-            text.line(f"{c['b']['doc']}: « {c['b']['evidence']} »", size=8, indent=4)
     text.heading("Pages with warnings")
     if not b.pages:
         text.line("None of these pages carries a warning.")
@@ -85,7 +79,7 @@ def write(b: r.Briefing, map_png: bytes | None, timeline_png: bytes | None, path
         text.line(p["title"] or "(no title)", style="B")
         text.line(p["doc"] + (f" · {p['published']}" if p["published"] else ""), size=8, colour=GREY)
         for s in p["signals"]:
-            text.line(f"{s['kind'].replace('_', ' ')}: " + "; ".join(f"« {w} »" for w in s["words"]), size=8.5,
+            text.line(f"{r.signal_label(s)}: " + "; ".join(f"« {w} »" for w in s["words"]), size=8.5,
                       indent=4)
         text.gap(2)
     pdf.output(path)
