@@ -31,8 +31,10 @@ EN = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>Missile strike n
 in the Saltivka district of Kharkiv, the city's mayor Ihor Terekhov said.</p>
 <p>Rescue workers searched the rubble through the morning, and windows were blown out in nearby apartment
 blocks.</p></article></body></html>"""
-HOSTILE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title><script>alert(1)</script> Odessa port hit</title>
-</head><body><article><h1>&lt;script&gt;alert(1)&lt;/script&gt; Odessa port hit</h1>
+HOSTILE = """<!DOCTYPE html><html><head><meta charset="utf-8">
+<title><script>alert(1)</script> Odessa port hit "><img src=x onerror=alert(1)></title>
+</head><body><article>
+<h1>&lt;script&gt;alert(1)&lt;/script&gt; Odessa port hit &quot;&gt;&lt;img src=x onerror=alert(1)&gt;</h1>
 <p>Odessa, 11 May 2024. Russian drones struck the port of Odessa on Saturday night, damaging a grain warehouse,
 the Ukrainian navy said. "&gt;&lt;img src=x onerror=alert(1)&gt; was painted on the warehouse wall.</p>
 <p>Port workers cleared the debris of the warehouse during the day while the navy counted the drones shot down
@@ -120,6 +122,7 @@ def test_a_hostile_title_is_text(year):
     _, html, _ = year
     assert SCRIPT not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
     assert [t for t, _ in tags(html) if t == "script"] == []
     assert all(a["src"].startswith("data:") for t, a in tags(html) if t == "img")
 
@@ -129,6 +132,22 @@ def test_pdf_has_pages(year):
     assert pdf.startswith(b"%PDF-")
     assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) >= 2
     assert b"DejaVu" in pdf
+
+
+def test_pdf_sets_any_script_and_drops_control_characters(tmp_path):
+    b = report.Briefing(since="2024", until="2024", filters={}, generated="now", version="0")
+    b.reports = b.events = 1
+    b.items = [{"type": "PROTEST", "mode": None, "source": ["CHN"], "target": [], "date": None, "place": None,
+                "sources": 1, "count": 1, "figures": {}, "contradictions": [],
+                "reports": [{"doc": "x.html", "title": "抗议 — احتجاج — Протест — été\x1b[2J", "url": None, "site": None,
+                             "published": None, "evidence": "Des manifestants ont défilé 🚩\u202e à l'envers",
+                             "date": None, "place": None, "quantities": {}, "attributed_to": None,
+                             "modality": "asserted", "warnings": []}]}]
+    from veille import report_pdf
+
+    report_pdf.write(b, None, None, str(tmp_path / "b.pdf"))
+    assert (tmp_path / "b.pdf").read_bytes().startswith(b"%PDF-")
+    assert report_pdf.clean("a\x1b[2Jb\u202ec") == "a [2Jb c"
 
 
 @pytest.mark.parametrize("filters, present, absent", [
