@@ -18,6 +18,7 @@ import html as _html
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from urllib.parse import urlparse
 
 from veille.errors import QueryError
 from veille.export import country_name, doc_name
@@ -172,11 +173,20 @@ def _item(compared: dict, places: dict) -> dict:
 def _report(r: dict, place: dict | None) -> dict:
     """One source's account of an event: its sentence, page, date, figures and stance."""
     doc = r["doc"]
-    return {"doc": doc["name"], "title": cut(doc["title"], 200), "url": doc["url"], "site": doc["site"],
+    host = _host(doc["url"])
+    return {"doc": doc["name"], "title": cut(doc["title"], 200), "url": doc["url"],
+            "site": doc["site"] or host or doc["name"],
             "published": doc["published"], "evidence": cut(r["evidence"]), "date": r["date"],
             "place": _place(place),
             "quantities": {k: val for k, val in (r["quantities"] or {}).items() if isinstance(val, (int, float))},
             "attributed_to": r["attributed_to"], "modality": r["modality"], "warnings": list(r["warnings"])}
+
+
+def _host(url: str | None) -> str | None:
+    try:
+        return urlparse(url).hostname if url else None
+    except ValueError:  # a malformed address: the page's name will do
+        return None
 
 
 def _contradiction(c: dict) -> dict:
@@ -352,7 +362,7 @@ def _html_item(n: int, item: dict) -> list[str]:
     for i, r in enumerate(item["reports"], 1):
         link = f' · <span class="meta">{esc(r["url"])}</span>' if r["url"] else ""
         out.append(f'<div class="report">#{i} <b>{esc(r["title"] or r["doc"])}</b> <span class="meta">'
-                   f'({esc(r["site"] or r["doc"])})</span>{link}<blockquote>« {esc(r["evidence"])} »</blockquote>'
+                   f'({esc(r["site"])})</span>{link}<blockquote>« {esc(r["evidence"])} »</blockquote>'
                    f'<span class="meta">{esc(report_meta(r))}</span></div>')
     for c in item["contradictions"]:
         out.append(f'<p class="contra">Contradiction: {esc(c["note"])}</p>')

@@ -20,6 +20,7 @@ COLOURS = dict(zip(PLOVER_TYPES, (
     "#e6ab02", "#a6761d", "#ff7f00", "#e7298a", "#984ea3", "#666666", "#d95f02", "#c00000")))
 SEA, LAND, EDGE = "#dfe9f2", "#f4f1ea", "#8a8a8a"
 MAX_LABELS = 10  # place names written on the map
+LEGEND_COLUMNS = 7
 
 
 def colour(event_type: str) -> str:
@@ -136,8 +137,13 @@ def map_png(points: list[dict]) -> bytes:
     from matplotlib.lines import Line2D
 
     (x0, x1, y0, y1), height, aspect = _fit(_frame(points), 8)
-    fig = Figure(figsize=(8, height))
-    ax = fig.add_axes((0, 0, 1, 1))
+    types = [t for t in PLOVER_TYPES if any(p["type"] == t for p in points)]
+    most = max(p["sources"] for p in points)
+    sizes = sorted({1, most} | ({(1 + most) // 2} if most > 2 else set()))
+    rows = math.ceil((len(types) + len(sizes)) / LEGEND_COLUMNS)
+    strip = 0.08 + 0.22 * rows  # the legend, under the map
+    fig = Figure(figsize=(8, height + strip))
+    ax = fig.add_axes((0, strip / (height + strip), 1, height / (height + strip)))
     ax.set_facecolor(SEA)
     ax.add_collection(PolyCollection(border_rings(), facecolors=LAND, edgecolors=EDGE, linewidths=0.6))
     ax.set_xlim(x0, x1)
@@ -172,14 +178,13 @@ def map_png(points: list[dict]) -> bytes:
         placed.append((lon, lat))
         ax.annotate(name, (lon, lat), xytext=(5, 4), textcoords="offset points", fontsize=7.5, color="#222222",
                     path_effects=halo, zorder=4, annotation_clip=True)
-    types = [t for t in PLOVER_TYPES if any(p["type"] == t for p in points)]
     handles = [Line2D([], [], marker="o", linestyle="", markersize=7, markerfacecolor=colour(t),
                       markeredgecolor="#222222", label=t.lower()) for t in types]
-    most = max(p["sources"] for p in points)
     handles += [Line2D([], [], marker="o", linestyle="", markersize=math.sqrt(_size(n)), markerfacecolor="white",
                        markeredgecolor="#222222", label=f"{n} source{'s' * (n > 1)}")
-                for n in sorted({1, most} | ({(1 + most) // 2} if most > 2 else set()))]
-    ax.legend(handles=handles, loc="lower left", fontsize=7.5, framealpha=0.9, ncol=2 if len(handles) > 8 else 1)
+                for n in sizes]
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, strip / (height + strip)), fontsize=7.5,
+               frameon=False, ncol=LEGEND_COLUMNS, columnspacing=1.2, handletextpad=0.4, labelspacing=0.9)
     ax.text(0.995, 0.005, "Borders: Natural Earth (world-atlas)", transform=ax.transAxes, ha="right",
             va="bottom", fontsize=6, color="#555555")
     return _png(fig)

@@ -97,7 +97,7 @@ def _item(text: "_Writer", n: int, item: dict) -> None:
     for k, vals in item["figures"].items():
         text.line(f"{k}: {r.figures_text(vals)}", size=8.5)
     for i, rep in enumerate(item["reports"], 1):
-        text.line(f"#{i} {rep['title'] or rep['doc']} ({rep['site'] or rep['doc']})", size=8.5, style="B", indent=3)
+        text.line(f"#{i} {rep['title'] or rep['doc']} ({rep['site']})", size=8.5, style="B", indent=3)
         if rep["url"]:
             text.line(rep["url"], size=7.5, colour=GREY, indent=3)
         text.line(f"« {rep['evidence']} »", size=8.5, style="I", indent=6)
