@@ -544,3 +544,38 @@ def test_serve_binds_loopback_by_default(desk):
 def test_serve_help_has_an_example():
     r = subprocess.run([veille_bin(), "serve", "--help"], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and "Example:" in r.stdout and "127.0.0.1" in r.stdout
+
+
+class SlowHandler(QuietHandler):
+    def do_GET(self):
+        time.sleep(1.5)
+        super().do_GET()
+
+
+def test_one_job_at_a_time(ingest_desk, tmp_path):
+    _, client = ingest_desk
+    (tmp_path / "slow.html").write_text("<html><body><p>Nothing much.</p></body></html>", encoding="utf-8")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SlowHandler, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/slow.html"
+        first = client.post("/api/ingest", json={"urls": [url]})
+        assert first.status_code == 202
+        second = client.post("/api/ingest", json={"urls": [url]})
+        assert second.status_code == 409
+        is_error(second.json(), 409, "conflict", "running")
+        assert wait(client, first.json()["job"])["done"] == 1
+    finally:
+        server.shutdown()
+
+
+def test_uploads_obey_the_size_limit(tmp_path):
+    v = Veille(db=str(tmp_path / "veille.db"), progress=False, workers=1, max_bytes=2000)
+    client = TestClient(create_app(v))
+    r = client.post("/api/ingest", files=[("files", ("big.txt", b"Kyiv. " * 1000, "text/plain"))])
+    assert r.status_code == 202
+    outcome = wait(client, r.json()["job"])["outcomes"][0]
+    assert outcome["status"] == "failed" and "too large" in outcome["reason"] and outcome["source"] == "big.txt"
+    r = client.post("/api/ingest", files=[("files", ("huge.txt", b"x" * 1_300_000, "text/plain"))])
+    assert r.status_code == 413
+    is_error(r.json(), 413, "too_large")
