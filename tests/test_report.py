@@ -139,7 +139,7 @@ def test_pdf_sets_any_script_and_drops_control_characters(tmp_path):
     b.reports = b.events = 1
     b.items = [{"type": "PROTEST", "mode": None, "source": ["CHN"], "target": [], "date": None, "place": None,
                 "sources": 1, "count": 1, "figures": {}, "contradictions": [],
-                "reports": [{"doc": "x.html", "title": "抗议 — احتجاج — Протест — été\x1b[2J", "url": None, "site": None,
+                "reports": [{"doc": "x.html", "title": "抗议 — احتجاج — Протест — été\x1b[2J", "url": None, "site": "x",
                              "published": None, "evidence": "Des manifestants ont défilé 🚩\u202e à l'envers",
                              "date": None, "place": None, "quantities": {}, "attributed_to": None,
                              "modality": "asserted", "warnings": []}]}]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urlparse
 
-from veille.errors import QueryError
+from veille.errors import NotFoundError, QueryError
 from veille.export import country_name, doc_name
 from veille.query import EventQuery
 
@@ -116,11 +116,20 @@ def build(v, since: str, until: str, country: str | None = None, actor: str | No
     chosen += [k for k in groups if k.startswith("e-")][:MAX_ITEMS - len(chosen)]
     b.items_total = b.clusters + sum(1 for k in groups if k.startswith("e-"))
     places = {f"{h.doc_id}:{h.n}": h.event.place for h in hits}
-    b.items = [_item(v.compare(cluster_id), places) for cluster_id in chosen]
+    b.items = [_item(compared, places) for compared in _compared(v, chosen)]
     _timeline(b, v.timeline(**filters))
     _points(b, v.event_map(limit=MAX_POINTS, **filters))
     _pages(b, v, dict.fromkeys(h.doc_id for h in hits))
     return b
+
+
+def _compared(v, cluster_ids: list[str]):
+    """Each cluster side by side; one that an ingest running meanwhile has just redrawn is left out."""
+    for cluster_id in cluster_ids:
+        try:
+            yield v.compare(cluster_id)
+        except NotFoundError:
+            continue
 
 
 def _timeline(b: Briefing, timeline: dict) -> None:
@@ -215,7 +224,10 @@ def _pages(b: Briefing, v, doc_ids) -> None:
     time and only their warnings kept."""
     warned = []
     for doc_id in doc_ids:
-        doc = v.show(doc_id)
+        try:
+            doc = v.show(doc_id)
+        except NotFoundError:  # gone meanwhile (a database shared with another process)
+            continue
         found = _warnings(doc)
         if found:
             warned.append({"doc": doc_name(doc), "title": cut(doc.title, 200), "url": doc.url,
