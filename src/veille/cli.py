@@ -296,7 +296,7 @@ def serve(v, host, port):
 @click.option("--pdf", metavar="FILE", help="Also write the same briefing as a PDF.")
 @click.pass_obj
 def report(v, since, until, country, actor, near, output, pdf):
-    """Write a briefing for a period: a map, the events per day, the events with the most
+    """Write a briefing for a period: a map, the reports per day, the events with the most
     independent sources (every source's sentence, figures, contradictions) and the pages
     that carry warnings. One self-contained HTML file, and a PDF with --pdf.
 
