@@ -3,12 +3,13 @@ self-contained HTML file and a PDF of the same content.
 
 ``build`` gathers the briefing from the library (the desk's queries on ``Veille``: ``events``,
 ``cluster_index``, ``cluster_list``, ``compare``, ``timeline``, ``event_map``, ``show``); ``html``
-and ``report_pdf.write`` render it. The images (a map over Natural
-Earth borders, the events per day by type) are PNGs drawn by ``report_images``, embedded in the
-HTML as data: URIs. Every string that comes from a page is escaped: the HTML runs no script.
+and ``report_pdf.write`` render it. The images (a map over Natural Earth's borders, the reports
+per day by type) are PNGs drawn by ``report_images``, embedded in the HTML as data: URIs. Every
+string that comes from a page is escaped: the HTML runs no script.
 
-Memory is bounded: at most ``MAX_EVENTS`` events are read, ``MAX_ITEMS`` events listed and
-``MAX_PAGES`` pages with warnings; the briefing says when it shows fewer than it found.
+Memory is bounded: at most ``MAX_EVENTS`` reports are read, ``MAX_ITEMS`` events listed,
+``MAX_POINTS`` drawn and ``MAX_PAGES`` pages with warnings listed (pages are read one at a time
+and only their warnings kept); the briefing says when it shows fewer than it found.
 """
 from __future__ import annotations
 
@@ -52,8 +53,8 @@ class Briefing:
     items_total: int = 0
     clusters: int = 0  # events told by several pages
     points: list[dict] = field(default_factory=list)  # lat, lon, type, sources, place
-    days: dict[str, Counter] = field(default_factory=dict)  # YYYY-MM-DD -> events by type
-    coarse: int = 0  # events known to a month or a year only
+    days: dict[str, Counter] = field(default_factory=dict)  # YYYY-MM-DD -> reports by type (Veille.timeline)
+    coarse: int = 0  # reports known to a month or a year only
     undated: int = 0
     points_capped: bool = False
     pages: list[dict] = field(default_factory=list)  # pages with warnings
