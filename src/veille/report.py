@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urlparse
 
-from veille.errors import NotFoundError, QueryError
+from veille.errors import NotFoundError, QueryError, VeilleError
 from veille.export import country_name, doc_name
 from veille.query import EventQuery
 
@@ -34,6 +34,10 @@ MAX_CHARS = 700  # a sentence or a cited line is cut beyond this
 MAX_CONTRADICTIONS = 30  # for one event
 MAX_POINTS = 5000  # located reports drawn on the map
 USER_ASSIGNED = ("XK",)  # Kosovo: places carry it (kb/country_centroids.tsv), ISO 3166-1 does not
+
+
+class OutputError(VeilleError):
+    """A briefing's file cannot be written where it was asked."""
 
 
 @dataclass
@@ -386,9 +390,15 @@ def _html_item(n: int, item: dict) -> list[str]:
 def write(v, since: str, until: str, html_path: str | None = None, pdf_path: str | None = None,
           **filters) -> Briefing:
     """Build the briefing and write it as HTML and/or PDF. Raises QueryError on bad filters,
-    VeilleError when the borders are missing, OSError when a file cannot be written."""
+    OutputError when a file's folder does not exist (checked first), VeilleError when the borders
+    or the font are missing, OSError when a file cannot be written all the same."""
+    from pathlib import Path
+
     from veille import report_images
 
+    for path in (html_path, pdf_path):  # before the work, not after it
+        if path and not Path(path).resolve().parent.is_dir():
+            raise OutputError(f"{path}: cannot write the briefing (no such folder)")
     b = build(v, since, until, **filters)
     map_png = report_images.map_png(b.points) if b.points else None
     timeline_png = report_images.timeline_png(b.days) if b.days else None
