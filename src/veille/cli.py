@@ -286,6 +286,36 @@ def serve(v, host, port):
 
 
 @main.command()
+@click.option("--since", required=True, metavar="DATE", help="First day: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--until", required=True, metavar="DATE", help="Last day: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--country", metavar="CC", help="Country of the event's place, ISO 3166-1 alpha-2, e.g. UA.")
+@click.option("--actor", metavar="CODE", help="Actor code as source or target, e.g. RUS, NATO.")
+@click.option("--near", metavar="LAT,LON,KM", help="Within KM kilometres of a point, e.g. 46.48,30.72,50.")
+@click.option("--output", "-o", default="briefing.html", show_default=True, metavar="FILE",
+              help="The HTML briefing: one file, images embedded.")
+@click.option("--pdf", metavar="FILE", help="Also write the same briefing as a PDF.")
+@click.pass_obj
+def report(v, since, until, country, actor, near, output, pdf):
+    """Write a briefing for a period: a map, the reports per day, the events with the most
+    independent sources (every source's sentence, figures, contradictions) and the pages
+    that carry warnings. One self-contained HTML file, and a PDF with --pdf.
+
+    Example: veille report --since 2024-03 --until 2024-06 --country UA -o ua.html --pdf ua.pdf
+    """
+    from veille.report import write
+
+    try:
+        b = write(v, since, until, html_path=output, pdf_path=pdf, country=country, actor=actor, near=near)
+    except VeilleError as e:
+        fail(str(e))
+    except OSError as e:
+        fail(f"{e.filename or output}: cannot write the briefing ({e.strerror or e})")
+    written = " and ".join(p for p in (output, pdf) if p)
+    click.echo(f"wrote {written}: {b.events} events, {b.clusters} told by several pages, "
+               f"{b.pages_warned} pages with warnings", err=True)
+
+
+@main.command()
 def settings():
     """List every setting with its default and environment variable.
 
