@@ -141,7 +141,8 @@ def _candidates(items: list[tuple[Document, Event]]):
     """The pairs (i, j), i < j, that ``compatible`` could accept, each once: the same type, a
     source actor in common (met in the block of the first one they share), and dates within
     the wider of their two windows (an undated event meets every event of its block)."""
-    
+    from bisect import bisect_left, bisect_right
+
     blocks: dict[tuple[str, str], list[int]] = {}
     for i, (_, e) in enumerate(items):
         for actor in set(e.source):
