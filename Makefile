@@ -2,6 +2,7 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
+PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .PHONY: demo test bench fuzz clean
@@ -20,10 +21,12 @@ $(VENDOR): frontend/package.json frontend/package-lock.json tools/vendor_web.py
 	python3 tools/vendor_web.py
 	touch $(VENDOR)
 
+# ingests the examples, prints what was found, then serves the desk on http://127.0.0.1:$(PORT)/
 demo: $(STAMP)
 	rm -f veille.db veille.db-wal veille.db-shm
 	$(BIN)/veille --db veille.db ingest examples
 	$(BIN)/veille --db veille.db show --all
+	$(BIN)/veille --db veille.db serve --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
