@@ -207,7 +207,7 @@ class Veille:
         from veille.links import clusters
 
         owner = {}
-        for i, c in enumerate(clusters(self.documents())):
+        for i, c in enumerate(clusters(self.store.link_documents())):
             for key in c["keys"]:
                 owner[key] = (i, len(c["reports"]), c["independent_sources"])
         kept, seen = [], set()
@@ -237,14 +237,14 @@ class Veille:
         """Links between documents: the same event told by several, and claims that contradict."""
         from veille.links import contradictions, event_claim_matches, same_events
 
-        docs = self.documents()
+        docs = self.store.link_documents()
         return same_events(docs) + event_claim_matches(docs) + contradictions(docs)
 
     def clusters(self) -> list[dict]:
         """Events that several documents tell as one, with their reports and source count."""
         from veille.links import clusters
 
-        return clusters(self.documents())
+        return clusters(self.store.link_documents())
 
 
     # ------------------------------------------------------------------ the desk's queries (veille.views)
@@ -257,7 +257,7 @@ class Veille:
         signature = self.store.signature()
         with self._clusters_lock:
             if self._clusters is None or self._clusters.signature != signature:
-                self._clusters = build_cluster_index(self.documents(), signature)
+                self._clusters = build_cluster_index(self.store.link_documents(), signature)
             return self._clusters
 
     def event_query(self, **filters) -> EventQuery:

@@ -423,6 +423,34 @@ class Store:
         with self._reading() as conn:
             return [dict(r._mapping) for r in conn.execute(select(failures).order_by(failures.c.id))]
 
+    def link_documents(self) -> list[Document]:
+        """The newest revision of every source that tells an event or makes a claim, with its
+        events and claims and only what the links need besides (id, source, url, title, published,
+        site, language; the dropped lines only when the site is unknown, to tell pages of one
+        template apart): much lighter than ``latest`` on a large store."""
+        d = documents.c
+        later = documents.alias("later")
+        current = ~exists().where(later.c.source == d.source, later.c.revision > d.revision)
+        sqlite = self.engine.dialect.name == "sqlite"
+        claims = func.json_extract(d.data, "$.claims") if sqlite else d.data
+        docs: dict[str, Document] = {}
+        with self._reading() as conn:
+            for r in conn.execute(select(d.id, d.source, d.url, d.title, d.published, d.site, d.language, d.kind,
+                                         claims.label("claims")).where(current).order_by(d.id)):
+                found = json.loads(r.claims) if r.claims else []
+                docs[r.id] = Document(id=r.id, source=r.source, kind=r.kind, raw="", url=r.url, title=r.title,
+                                      published=r.published, site=r.site, language=r.language,
+                                      claims=(found if sqlite else found.get("claims")) or [])
+            for r in conn.execute(select(events.c.doc_id, events.c.data).where(newest_revision())
+                                  .order_by(events.c.doc_id, events.c.n)):
+                if r.doc_id in docs:
+                    docs[r.doc_id].events.append(Event(**json.loads(r.data)))
+            unsited = [k for k, doc in docs.items() if not doc.site and (doc.events or doc.claims)]
+            for i in range(0, len(unsited), 500):
+                for doc_id, data in conn.execute(select(d.id, d.data).where(d.id.in_(unsited[i:i + 500]))):
+                    docs[doc_id].dropped = from_dict(json.loads(data)).dropped
+        return [doc for doc in docs.values() if doc.events or doc.claims]
+
     def count(self) -> int:
         with self._reading() as conn:
             return conn.execute(select(func.count()).select_from(documents)).scalar()
