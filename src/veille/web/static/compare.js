@@ -1,0 +1,68 @@
+/* Compare: every source's sentence for one event cluster side by side, the figures side by
+ * side, contradictions marked, the number of independent sources and each page's warnings. */
+"use strict";
+
+const Compare = (() => {
+  const { el, clear, getJSON } = Desk;
+
+  function refOf(x) { return typeof x === "string" ? x : x && (x.event_id || x.id || (x.doc && x.doc.id)) || ""; }
+
+  function figuresTable(figures, reports) {
+    const kinds = Object.keys(figures || {});
+    if (!kinds.length) return el("p", { class: "hint", text: "No figure given by these reports." });
+    const table = el("table", { class: "figures" });
+    const head = el("tr", {}, el("th", { text: "Source" }), kinds.map((k) => el("th", { text: k })));
+    table.appendChild(el("thead", {}, head));
+    const body = el("tbody");
+    reports.forEach((r) => {
+      const row = el("tr", {}, el("td", { text: Desk.docLabel(r.doc) }));
+      kinds.forEach((k) => {
+        const hits = (figures[k] || []).filter((f) => f.event_id === r.event_id);
+        const values = [...new Set(hits.map((f) => f.value))];
+        const all = new Set((figures[k] || []).map((f) => f.value));
+        row.appendChild(el("td", { class: all.size > 1 && values.length ? "differs" : "", text: values.length ? values.join(", ") : "—" }));
+      });
+      body.appendChild(row);
+    });
+    table.appendChild(body);
+    return table;
+  }
+
+  async function page() {
+    const { main, details } = Desk.page("compare", { filters: false });
+    const id = decodeURIComponent(location.pathname.replace(/^\/compare\//, ""));
+    let c;
+    try { c = await getJSON("/api/clusters/" + encodeURIComponent(id)); } catch (e) { Desk.showError(main, e); return; }
+    const reports = c.reports || [];
+    const contradictions = c.contradictions || [];
+    const involved = new Set(contradictions.flatMap((x) => [refOf(x.a), refOf(x.b)]));
+    const place = c.place ? (typeof c.place === "string" ? c.place : c.place.name + (c.place.country ? " (" + c.place.country + ")" : "")) : "";
+    main.append(
+      el("h1", {}, Desk.typeBadge(c.type, c.mode), " ",
+        el("span", { text: Desk.actors(c.source) + " → " + Desk.actors(c.target) })),
+      el("p", { class: "doc-meta", text: [c.date || "undated", place].filter(Boolean).join(" · ") }),
+      el("p", { class: "counts", id: "independent" },
+        el("strong", { text: String(c.independent_sources != null ? c.independent_sources : reports.length) }),
+        " independent source" + (c.independent_sources === 1 ? "" : "s") + " · " + reports.length + " report" + (reports.length === 1 ? "" : "s") +
+        (contradictions.length ? " · " + contradictions.length + " contradiction" + (contradictions.length === 1 ? "" : "s") : "")),
+      el("div", { class: "side-by-side", id: "reports" }, reports.map((r) => {
+        const card = Desk.reportCard(r);
+        card.setAttribute("data-event", r.event_id || "");
+        if (involved.has(r.event_id) || (r.doc && involved.has(r.doc.id))) { card.classList.add("contradicted"); card.prepend(el("p", { class: "flag", text: "⚠ contradicts another report" })); }
+        return card;
+      })),
+      el("h2", { text: "Figures side by side" }), figuresTable(c.figures, reports));
+    clear(details);
+    details.appendChild(el("section", { class: "card", id: "contradictions" }, el("h2", { text: contradictions.length ? "Contradictions" : "No contradiction" }),
+      contradictions.length ? el("ul", {}, contradictions.map((x) => el("li", { class: "contradiction" },
+        el("strong", { text: String(x.kind || "").replace(/_/g, " ") }), el("br"),
+        el("span", { text: refOf(x.a) + " ≠ " + refOf(x.b) }), x.note ? [el("br"), el("span", { class: "note", text: x.note })] : null)))
+        : el("p", { class: "hint", text: "The reports agree on what they share." })));
+    const warned = reports.filter((r) => r.warnings && r.warnings.length);
+    details.appendChild(el("section", { class: "card warn-card" }, el("h2", { text: "Page warnings" }),
+      warned.length ? el("ul", {}, warned.map((r) => el("li", {}, el("a", { href: "/reader/" + encodeURIComponent((r.doc && r.doc.id) || ""), text: Desk.docLabel(r.doc) }),
+        ": ", el("span", { class: "warn", text: r.warnings.map((w) => String(w).replace(/_/g, " ")).join(", ") }))))
+        : el("p", { class: "hint", text: "No page of this cluster carries a warning." })));
+  }
+  return { page };
+})();

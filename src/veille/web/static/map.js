@@ -1,0 +1,87 @@
+/* Map: Natural Earth borders (no tile layer), clustered event markers coloured by type and
+ * sized by independent sources; the timeline strip under the map filters the markers. */
+"use strict";
+
+const DeskMap = (() => {
+  const { el, clear, colour, getJSON, filterParams } = Desk;
+  let map, clusters, borders;
+
+  function size(sources) { return Math.round(12 + 5 * Math.sqrt(Math.max(1, sources || 1) - 1) * 2); }
+  function markerIcon(props) {
+    const s = Math.min(40, size(props.sources));
+    const dot = el("span", { class: "dot", style: { background: colour(props.type), width: s + "px", height: s + "px" } });
+    if ((props.sources || 1) > 1) dot.textContent = String(props.sources);
+    return L.divIcon({ html: dot, className: "ev-marker", iconSize: [s, s] });
+  }
+  // a cluster takes the colour of its most frequent type
+  function clusterIcon(cluster) {
+    const counts = {};
+    cluster.getAllChildMarkers().forEach((m) => { counts[m.options.evType] = (counts[m.options.evType] || 0) + 1; });
+    const top = Object.entries(counts).sort((a, b) => b[1] - a[1])[0];
+    const n = cluster.getChildCount();
+    const s = Math.min(56, 26 + Math.round(Math.log2(n) * 5));
+    const inner = el("span", { class: "cluster-dot", style: { borderColor: colour(top && top[0]), width: s + "px", height: s + "px" } }, String(n));
+    return L.divIcon({ html: inner, className: "ev-cluster marker-cluster", iconSize: [s, s] });
+  }
+
+  async function drawBorders() {
+    const world = await getJSON("/static/vendor/world-atlas/countries-110m.json");
+    const geo = topojson.feature(world, world.objects.countries);
+    borders = L.geoJSON(geo, {
+      style: { color: "#8a8f98", weight: 0.7, fillColor: "#eef0f2", fillOpacity: 1 },
+      interactive: false,
+    }).addTo(map);
+    borders.bringToBack();
+  }
+
+  async function loadMarkers(details, legend) {
+    let data;
+    try { data = await getJSON("/api/map", filterParams()); } catch (e) { Desk.status("Map: " + e.message); return; }
+    clusters.clearLayers();
+    const markers = [];
+    const seen = {};
+    for (const f of data.features || []) {
+      if (!f.geometry || !Array.isArray(f.geometry.coordinates)) continue;
+      const [lon, lat] = f.geometry.coordinates;
+      if (typeof lat !== "number" || typeof lon !== "number") continue;
+      const p = f.properties || {};
+      seen[p.type] = (seen[p.type] || 0) + 1;
+      const m = L.marker([lat, lon], { icon: markerIcon(p), evType: p.type, keyboard: true,
+        title: (p.type || "") + " · " + (p.date || "undated") + " · " + (p.place || "") });
+      m.bindTooltip(el("span", {}, el("b", { text: p.type + (p.mode ? "/" + p.mode : "") }), " ",
+        el("span", { text: (p.date || "undated") + " · " + (p.place || "") }), el("br"),
+        el("span", { text: p.title || "" })), { direction: "top" });
+      m.on("click", () => Desk.showEvent(p.id, details));
+      markers.push(m);
+    }
+    clusters.addLayers(markers);
+    const status = document.getElementById("map-count");
+    status.setAttribute("data-count", String(markers.length));
+    status.textContent = markers.length + " located event" + (markers.length === 1 ? "" : "s") +
+      (typeof data.total === "number" && data.total !== markers.length ? " (of " + data.total + ")" : "");
+    clear(legend);
+    legend.appendChild(el("strong", { text: "Types" }));
+    Object.keys(seen).sort().forEach((t) => legend.appendChild(el("span", { class: "key" }, Desk.swatch(t), t.toLowerCase() + " " + seen[t])));
+    legend.appendChild(el("span", { class: "key size-key", text: "size: independent sources" }));
+    if (markers.length && !loadMarkers.fitted) { map.fitBounds(clusters.getBounds().pad(0.3), { maxZoom: 6 }); loadMarkers.fitted = true; }
+  }
+
+  function page() {
+    const { main, details } = Desk.page("map");
+    const mapBox = el("div", { id: "map" });
+    const legend = el("div", { id: "legend", class: "legend" });
+    const strip = el("div", { id: "timeline-strip", class: "panel" });
+    main.append(el("div", { class: "map-head" }, el("span", { id: "map-count", "data-count": "" }), legend), mapBox, strip);
+    map = L.map(mapBox, { worldCopyJump: true, minZoom: 1, maxZoom: 12, zoomSnap: 0.5, attributionControl: true })
+      .setView([35, 30], 3);
+    map.attributionControl.setPrefix(false);
+    map.attributionControl.addAttribution("Borders: Natural Earth");
+    clusters = L.markerClusterGroup({ iconCreateFunction: clusterIcon, maxClusterRadius: 40, showCoverageOnHover: false });
+    map.addLayer(clusters);
+    drawBorders().catch((e) => Desk.status("Borders: " + e.message));
+    const load = () => Promise.all([loadMarkers(details, legend), Timeline.strip(strip, { height: 120 })]);
+    Desk.onChange(load);
+    load();
+  }
+  return { page };
+})();

@@ -1,0 +1,111 @@
+/* Actor network: who acts on whom (d3 force layout); edges coloured by type, width by count;
+ * a click on a node or an edge lists its events in the details panel. */
+"use strict";
+
+const Network = (() => {
+  const { el, clear, colour, getJSON, filterParams } = Desk;
+
+  // the events behind a node or an edge: the list route filters one actor, the other side is
+  // checked here (the contract has no filter on the opposite actor)
+  async function showEvents(details, { actor, role, type, other, title }) {
+    clear(details);
+    details.appendChild(el("h2", { text: title }));
+    const box = el("div", { class: "network-events" });
+    details.appendChild(box);
+    const q = filterParams();
+    q.set("actor", actor);
+    if (role) q.set("role", role);
+    if (type) { q.delete("type"); q.set("type", type); }
+    q.set("limit", "1000");
+    let data;
+    try { data = await getJSON("/api/events", q); } catch (e) { Desk.showError(box, e); return; }
+    const items = (data.items || []).filter((ev) => !other || (ev.target || []).some((c) => c === other || c.split("-")[0] === other));
+    const card = el("div", { class: "event-card-slot" });
+    const ul = el("ul", { class: "events" }, items.map((ev) => Desk.eventLine(ev, (e) => Desk.showEvent(e.id, card))));
+    box.append(el("p", { class: "total", text: items.length + " event" + (items.length === 1 ? "" : "s") }), ul, card);
+  }
+
+  async function draw(box, details) {
+    let data;
+    try { data = await getJSON("/api/network", filterParams()); } catch (e) { clear(box); Desk.showError(box, e); return; }
+    clear(box);
+    const nodes = (data.nodes || []).map((n) => Object.assign({}, n));
+    const ids = new Set(nodes.map((n) => n.id));
+    const edges = (data.edges || []).filter((e) => ids.has(e.source) && ids.has(e.target)).map((e) => Object.assign({}, e));
+    if (!nodes.length) { box.appendChild(el("p", { class: "hint", text: "No actor matches these filters." })); return; }
+    // edges between the same pair get their own curve so each type stays visible
+    const pairs = {};
+    edges.forEach((e) => { const k = [e.source, e.target].sort().join("|"); e.k = (pairs[k] = (pairs[k] || 0) + 1) - 1; });
+    const width = Math.max(400, box.clientWidth || 800), height = Math.max(420, box.clientHeight || 600);
+    const r = d3.scaleSqrt().domain([1, d3.max(nodes, (n) => n.events) || 1]).range([6, 24]);
+    const w = d3.scaleSqrt().domain([1, d3.max(edges, (e) => e.count) || 1]).range([1.5, 7]);
+    const svg = d3.select(box).append("svg").attr("class", "network").attr("width", width).attr("height", height)
+      .attr("viewBox", `0 0 ${width} ${height}`);
+    const defs = svg.append("defs");
+    Desk.TYPES.forEach((t) => defs.append("marker").attr("id", "arrow-" + t).attr("viewBox", "0 -5 10 10")
+      .attr("refX", 10).attr("markerWidth", 5).attr("markerHeight", 5).attr("orient", "auto")
+      .append("path").attr("d", "M0,-5L10,0L0,5").attr("fill", colour(t)));
+    const link = svg.append("g").attr("class", "edges").selectAll("path").data(edges).join("path")
+      .attr("class", "edge").attr("fill", "none")
+      .attr("stroke", (e) => colour(e.type)).attr("stroke-width", (e) => w(e.count)).attr("stroke-opacity", 0.75)
+      .attr("marker-end", (e) => Desk.TYPES.includes(e.type) ? `url(#arrow-${e.type})` : null)
+      .on("click", (event, e) => showEvents(details, { actor: e.source.id, role: "source", type: e.type, other: e.target.id,
+        title: `${e.source.id} → ${e.target.id}: ${e.type} (${e.count})` }));
+    link.append("title").text((e) => `${e.source} → ${e.target}: ${e.type} × ${e.count}`);
+    const node = svg.append("g").attr("class", "nodes").selectAll("g").data(nodes).join("g").attr("class", "node")
+      .on("click", (event, n) => showEvents(details, { actor: n.id, title: `${n.label || n.id} (${n.id}): ${n.events} events` }))
+      .call(d3.drag()
+        .on("start", (event, n) => { if (!event.active) sim.alphaTarget(0.3).restart(); n.fx = n.x; n.fy = n.y; })
+        .on("drag", (event, n) => { n.fx = event.x; n.fy = event.y; })
+        .on("end", (event, n) => { if (!event.active) sim.alphaTarget(0); n.fx = null; n.fy = null; }));
+    node.append("circle").attr("r", (n) => r(n.events || 1));
+    node.append("text").attr("dy", (n) => -r(n.events || 1) - 3).attr("text-anchor", "middle").text((n) => n.id);
+    node.append("title").text((n) => `${n.label || n.id}: ${n.events} events`);
+    const labels = svg.append("g").attr("class", "edge-labels").selectAll("text").data(edges).join("text")
+      .attr("class", "edge-count").attr("text-anchor", "middle").text((e) => e.count > 1 ? e.count : "");
+
+    const sim = d3.forceSimulation(nodes)
+      .force("link", d3.forceLink(edges).id((n) => n.id).distance(110))
+      .force("charge", d3.forceManyBody().strength(-260))
+      .force("center", d3.forceCenter(width / 2, height / 2))
+      .force("collide", d3.forceCollide((n) => r(n.events || 1) + 8));
+    const bend = (e) => (e.k % 2 ? -1 : 1) * Math.ceil(e.k / 2) * 28;
+    function curve(e) {
+      const sx = e.source.x, sy = e.source.y, tx = e.target.x, ty = e.target.y;
+      const dx = tx - sx, dy = ty - sy, len = Math.hypot(dx, dy) || 1;
+      if (e.source === e.target) { // an actor acting on itself: a loop
+        const rr = r(e.source.events || 1);
+        return `M${sx},${sy - rr}c${30 + e.k * 8},-${40 + e.k * 8} ${50 + e.k * 8},${10} ${rr},${rr}`;
+      }
+      const mx = (sx + tx) / 2 - (dy / len) * bend(e), my = (sy + ty) / 2 + (dx / len) * bend(e);
+      const back = r(e.target.events || 1) + 2; // stop at the target's rim so the arrow shows
+      const ex = tx - ((tx - mx) / (Math.hypot(tx - mx, ty - my) || 1)) * back, ey = ty - ((ty - my) / (Math.hypot(tx - mx, ty - my) || 1)) * back;
+      return `M${sx},${sy}Q${mx},${my} ${ex},${ey}`;
+    }
+    sim.on("tick", () => {
+      nodes.forEach((n) => { n.x = Math.max(20, Math.min(width - 20, n.x)); n.y = Math.max(20, Math.min(height - 20, n.y)); });
+      link.attr("d", curve);
+      node.attr("transform", (n) => `translate(${n.x},${n.y})`);
+      labels.attr("x", (e) => (e.source.x + e.target.x) / 2 - ((e.target.y - e.source.y) / (Math.hypot(e.target.x - e.source.x, e.target.y - e.source.y) || 1)) * bend(e) / 2)
+        .attr("y", (e) => (e.source.y + e.target.y) / 2 + ((e.target.x - e.source.x) / (Math.hypot(e.target.x - e.source.x, e.target.y - e.source.y) || 1)) * bend(e) / 2);
+    });
+    return data;
+  }
+
+  function page() {
+    const { main, details } = Desk.page("network");
+    const box = el("div", { id: "network", class: "panel" });
+    const legend = el("div", { class: "legend", id: "legend" });
+    main.append(el("h1", { text: "Who acts on whom" }), legend, box);
+    const load = async () => {
+      const data = await draw(box, details);
+      clear(legend);
+      const types = [...new Set(((data && data.edges) || []).map((e) => e.type))].sort();
+      types.forEach((t) => legend.appendChild(el("span", { class: "key" }, Desk.swatch(t), t.toLowerCase())));
+      legend.appendChild(el("span", { class: "key", text: "width: number of events · click a node or an edge" }));
+    };
+    Desk.onChange(load);
+    load();
+  }
+  return { page };
+})();
