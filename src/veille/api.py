@@ -62,6 +62,10 @@ class Veille:
         self.stages = stages
         self._store = None
         self._pipeline = None
+        self._clusters = None  # views.ClusterIndex, rebuilt when the store's signature changes
+        import threading
+
+        self._clusters_lock = threading.Lock()
 
     @property
     def store(self):
@@ -189,7 +193,15 @@ class Veille:
         type (one or several), mode, actor (and role), country, near=(lat, lon, km), since, until,
         doc, modality, limit. Raises QueryError on a filter it cannot read. With ``per_event``,
         reports of one event by several documents count once (the first, with their number)."""
-        hits = self.store.events(EventQuery(**filters))
+        query = EventQuery(**filters)
+        if query.min_sources and query.min_sources > 1:
+            keys = self.cluster_index().keys_with(query.min_sources)
+            hits = [h for h in self.store.events(EventQuery(**{**filters, "min_sources": None, "limit": None,
+                                                               "offset": 0}))
+                    if f"{h.doc_id}:{h.n}" in keys][query.offset:]
+            hits = hits[:query.limit] if query.limit else hits
+        else:
+            hits = self.store.events(query)
         if not per_event:
             return hits
         from veille.links import clusters
@@ -233,6 +245,97 @@ class Veille:
         from veille.links import clusters
 
         return clusters(self.documents())
+
+
+    # ------------------------------------------------------------------ the desk's queries (veille.views)
+    def cluster_index(self):
+        """Which events several documents tell as one: ``views.ClusterIndex`` ((doc_id, n) → cluster id,
+        reports, independent sources), computed from ``links.clusters`` once and kept until the store
+        changes (``Store.signature``)."""
+        from veille.views import build_cluster_index
+
+        signature = self.store.signature()
+        with self._clusters_lock:
+            if self._clusters is None or self._clusters.signature != signature:
+                self._clusters = build_cluster_index(self.documents(), signature)
+            return self._clusters
+
+    def event_query(self, **filters) -> EventQuery:
+        """The filters of every list (``EventQuery``), checked: raises QueryError with the message the
+        CLI and the API show."""
+        return EventQuery(**filters)
+
+    def event_rows(self, limit=None, offset=None, **filters) -> dict:
+        """A page of events, newest first: ``{"items": [Event], "total", "limit", "offset"}``."""
+        from veille import views
+
+        limit, offset = views.page(limit, offset)
+        return views.event_rows(self.store, self.cluster_index(), EventQuery(**filters), limit, offset)
+
+    def event(self, event_id: str) -> dict:
+        """One event (``<doc_id>:<n>``) with every report of its cluster (``reports_list``)."""
+        from veille import views
+
+        return views.one_event(self.store, self.cluster_index(), event_id)
+
+    def iter_events(self, **filters):
+        """Every event of a filtered view, newest first, without pagination (downloads)."""
+        from veille import views
+
+        query = EventQuery(**filters)
+        return views.iter_events(self.store, self.cluster_index(), query)
+
+    def event_map(self, limit=None, offset=None, **filters) -> dict:
+        """Located events as a GeoJSON FeatureCollection, with ``total``."""
+        from veille import views
+
+        limit, offset = views.page(limit, offset, views.MAP_LIMIT, views.MAP_MAX)
+        return views.event_map(self.store, self.cluster_index(), EventQuery(**filters), limit, offset)
+
+    def timeline(self, **filters) -> dict:
+        """Events per day and type (``days``), per coarser period (``coarse``), ``undated``."""
+        from veille import views
+
+        return views.timeline(self.store, self.cluster_index(), EventQuery(**filters))
+
+    def network(self, **filters) -> dict:
+        """Who acts on whom: actor nodes and source → target edges by type."""
+        from veille import views
+
+        return views.network(self.store, self.cluster_index(), EventQuery(**filters))
+
+    def relationship(self, a: str, b: str, limit=None, **filters) -> dict:
+        """Events between actors ``a`` and ``b`` per month by PLOVER quad class, and the events."""
+        from veille import views
+
+        limit, _ = views.page(limit, 0, views.MAP_LIMIT, views.MAP_MAX)
+        return views.relationship(self.store, self.cluster_index(), a, b, EventQuery(**filters), limit)
+
+    def document_rows(self, text: str | None = None, limit=None, offset=None) -> dict:
+        """A page of documents, newest first, with their counts of events and warnings."""
+        from veille import views
+
+        limit, offset = views.page(limit, offset)
+        return views.document_rows(self.store, text, limit, offset)
+
+    def reader(self, ref: str) -> dict:
+        """A document's text with its highlights (entities, places, dates, events), warnings, dropped lines."""
+        from veille import views
+
+        return views.reader(self.store, self.cluster_index(), ref)
+
+    def cluster_list(self, limit=None, offset=None, **filters) -> dict:
+        """Events told by several reports, with a report matching the filters, most sources first."""
+        from veille import views
+
+        limit, offset = views.page(limit, offset)
+        return views.cluster_list(self.store, self.cluster_index(), EventQuery(**filters), limit, offset)
+
+    def compare(self, cluster_id: str) -> dict:
+        """A cluster's reports side by side, figures, contradictions (``e-<doc_id>:<n>``: one event)."""
+        from veille import views
+
+        return views.compare(self.store, self.cluster_index(), cluster_id)
 
 
 def _canonical_source(source: str) -> str:

@@ -74,16 +74,16 @@ def ingest(v, inputs, quiet, workers):
 
         bar = tqdm(total=len(targets), unit="doc", file=sys.stderr)
 
+    from veille.show import outcome_lines
+
     def on_item(o):
-        name = printable(o.source, NAME_LIMIT)
+        line, *warnings = outcome_lines(o)
         if o.status == "failed":
-            click.echo(f"veille: {name}: {printable(o.reason)}", err=True)
+            click.echo(line, err=True)
         elif not quiet:
-            extra = f" ({printable(o.reason)})" if o.reason else ""
-            rev = f" revision {o.revision}" if o.revision and o.revision > 1 else ""
-            click.echo(f"{o.status:9} {o.id}{rev}  {name}{extra}")
-            for w in o.warnings:
-                click.echo(f"veille: {name}: warning: {printable(w)}", err=True)
+            click.echo(line)
+            for w in warnings:
+                click.echo(w, err=True)
         if bar is not None:
             bar.update(1)
 
@@ -250,6 +250,33 @@ def links(v, as_json):
         say(f"    {l['b']['doc']}: {l['b']['evidence'][:110]}")
     if not groups and not contra:
         click.echo("no links", err=True)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; the default answers this machine only.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.pass_obj
+def serve(v, host, port):
+    """Serve the desk (map, timeline, network, reader, compare, ingest) and its JSON API.
+
+    Bound to loopback unless --host says otherwise: the desk has no login.
+
+    Example: veille --db veille.db serve --port 8000   (then open http://127.0.0.1:8000/)
+    """
+    import uvicorn
+
+    from veille.web import create_app
+
+    try:
+        v.store.count()
+    except VeilleError as e:
+        fail(str(e))
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"veille desk on http://{shown}:{port}/ (database {v.store.name}; Ctrl-C to stop)", err=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"veille: warning: listening on {host}: anyone who can reach it can read and ingest", err=True)
+    uvicorn.run(create_app(v), host=host, port=port, log_level="warning", access_log=False)
 
 
 @main.command()

@@ -26,6 +26,10 @@ class EventQuery:
     ``near`` is ``(lat, lon, km)`` or the text ``"lat,lon,km"``; ``since``/``until`` are
     ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, and an event dated to a month or a year counts
     when that period overlaps. ``doc`` is a document reference as ``Store.get`` takes it.
+    ``text``: every word in the event's sentence or its page's title; ``source``: text in the
+    document's name, URL or site; ``min_sources``: events told by at least that many independent
+    outlets (``Veille.cluster_index``); ``offset`` skips that many events of the list. The CLI and
+    the desk's API validate their filters here, once, with the same messages.
     """
 
     type: tuple[str, ...] | list[str] | str = ()
@@ -39,6 +43,10 @@ class EventQuery:
     doc: str | None = None
     modality: str | None = None
     limit: int | None = None
+    text: str | None = None
+    source: str | None = None
+    min_sources: int | None = None
+    offset: int = 0
 
     def __post_init__(self):
         types = (self.type,) if isinstance(self.type, str) else tuple(self.type or ())
@@ -62,6 +70,16 @@ class EventQuery:
             self.near = _parse_near(self.near)
         if self.limit is not None:
             self.limit = checked_limit(self.limit)
+        self.text = _checked_words(self.text, "text")
+        self.source = _checked_words(self.source, "source")
+        if self.min_sources is not None:
+            self.min_sources = _whole(self.min_sources, "min_sources", 1)
+        self.offset = _whole(self.offset or 0, "offset", 0)
+
+    @property
+    def words(self) -> list[str]:
+        """The words of ``text``, each once."""
+        return list(dict.fromkeys(self.text.split())) if self.text else []
 
 
 @dataclass
@@ -82,11 +100,42 @@ class EventHit:
 def checked_limit(limit) -> int:
     """A limit of at least 1; one beyond what the store can count means no limit (SQLite's
     integers are 64-bit, and a larger one overflows)."""
+    if isinstance(limit, str) and re.fullmatch(r"\s*[+-]?\d{1,30}\s*", limit):
+        limit = int(limit)  # as a URL gives it
     if isinstance(limit, bool) or not isinstance(limit, int):
         raise QueryError(f"{limit!r}: the limit must be a whole number")
     if limit < 1:
         raise QueryError(f"{limit}: the limit must be at least 1")
     return min(limit, MAX_LIMIT)
+
+
+MAX_FILTER_CHARS = 500
+MAX_FILTER_WORDS = 32
+
+
+def _checked_words(value, name: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise QueryError(f"{value!r}: {name} takes text")
+    value = " ".join(value.split())
+    if len(value) > MAX_FILTER_CHARS:
+        raise QueryError(f"{value[:40]!r}…: {name} is at most {MAX_FILTER_CHARS} characters (this one has "
+                         f"{len(value)})")
+    if len(value.split()) > MAX_FILTER_WORDS:
+        raise QueryError(f"{value[:40]!r}…: {name} takes at most {MAX_FILTER_WORDS} words")
+    return value or None
+
+
+def _whole(value, name: str, least: int) -> int:
+    """A whole number of at least ``least``; its text form ("3") is read too."""
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,18}\s*", value):
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise QueryError(f"{value!r}: {name} must be a whole number")
+    if value < least:
+        raise QueryError(f"{value}: {name} must be at least {least}")
+    return min(value, MAX_LIMIT)
 
 
 def _is_date(value: str) -> bool:

@@ -93,3 +93,18 @@ def event_table(hits, width: int = 160) -> str:
         e = h.event
         out.append(line([e.date or "-", kind(e), actors(e), place(e) or "-", e.modality, h.doc, e.evidence]))
     return "\n".join(o.rstrip() for o in out) + "\n"
+
+
+NAME_LIMIT = 300  # a name longer than this is cut in messages (a URL may be 100 KB)
+
+
+def outcome_lines(o) -> list[str]:
+    """What ``veille ingest`` prints for one input (an ``api.Outcome``): its line, then one line per
+    warning; failures and warnings go to standard error, each starting ``veille:``."""
+    name = printable(o.source, NAME_LIMIT)
+    if o.status == "failed":
+        return [f"veille: {name}: {printable(o.reason)}"]
+    extra = f" ({printable(o.reason)})" if o.reason else ""
+    rev = f" revision {o.revision}" if o.revision and o.revision > 1 else ""
+    return [f"{o.status:9} {o.id}{rev}  {name}{extra}"] + [f"veille: {name}: warning: {printable(w)}"
+                                                            for w in o.warnings]

@@ -24,7 +24,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import (Boolean, Column, Float, ForeignKey, ForeignKeyConstraint, Index, Integer, MetaData, String,
-                        Table, Text, UniqueConstraint, and_, exists, false, func, inspect, or_, select, text)
+                        Table, Text, UniqueConstraint, and_, bindparam, cast, event, exists, false, func, inspect,
+                        literal_column, or_, select, text)
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from veille import connect
@@ -153,7 +154,7 @@ class Store:
         self.target = connect.target(url_or_path)
         self.name = self.target.shown
         self.read_only = False  # opened read-only because this process cannot write its folder
-        self.engine = connect.open_engine(self.target)
+        self.engine = _with_functions(connect.open_engine(self.target))
         try:
             self.migrate()
         except SQLAlchemyError as e:
@@ -163,7 +164,7 @@ class Store:
 
     def _open_read_only(self) -> None:
         self.engine.dispose()
-        self.engine = connect.open_engine(self.target, read_only=True)
+        self.engine = _with_functions(connect.open_engine(self.target, read_only=True))
         self.read_only = True
         try:
             pending = self._pending()
@@ -337,17 +338,14 @@ class Store:
         q = (select(events.c.doc_id, events.c.n, events.c.data, events.c.lat, events.c.lon, documents.c.source,
                     documents.c.url, documents.c.title, documents.c.published)
              .join_from(events, documents, events.c.doc_id == documents.c.id)
-             .where(*_event_filters(query))
-             .order_by(events.c.date.is_(None), events.c.date.desc(), documents.c.source, events.c.n))
-        if query.doc:
-            q = q.where(events.c.doc_id == self.resolve(query.doc))
-        else:
-            newest = (select(documents.c.source, func.max(documents.c.revision).label("rev"))
-                      .group_by(documents.c.source).subquery())
-            q = q.join(newest, and_(documents.c.source == newest.c.source, documents.c.revision == newest.c.rev))
-        if query.limit and not query.near:
+             .order_by(*EVENT_ORDER))
+        q = self.event_select(q, query)
+        exact = self.engine.dialect.name == "sqlite"  # the distance is then in SQL too (veille_km)
+        if query.limit and (exact or not query.near):
             q = q.limit(query.limit)
-        hits = []
+        if query.offset and (exact or not query.near):
+            q = q.offset(query.offset)
+        hits, skip = [], 0 if exact else query.offset
         with self._reading() as conn:
             for r in conn.execute(q):
                 distance = None
@@ -355,11 +353,40 @@ class Store:
                     distance = km(query.near[0], query.near[1], r.lat, r.lon)
                     if distance > query.near[2]:
                         continue
+                if skip:
+                    skip -= 1
+                    continue
                 hits.append(EventHit(Event(**json.loads(r.data)), r.doc_id, r.n, name_of(r.source, r.url),
                                      r.title, r.published, distance))
                 if query.limit and len(hits) >= query.limit:
                     break
         return hits
+
+    def event_select(self, q, query: EventQuery, keys: set[str] | None = None):
+        """``q`` (a select over ``events`` joined to ``documents``) with the filters of ``query``, on
+        the newest revision of each source or on the one document ``query.doc`` names. ``keys``:
+        only the events whose ``doc_id:n`` is among them (how ``min_sources`` reaches SQL)."""
+        q = q.where(*_event_filters(query, exact=self.engine.dialect.name == "sqlite"))
+        if query.doc:
+            q = q.where(events.c.doc_id == self.resolve(query.doc))
+        else:
+            q = q.where(newest_revision())
+        if keys is not None:
+            q = q.where((events.c.doc_id + ":" + cast(events.c.n, String)).in_(
+                bindparam("keys", sorted(keys), expanding=True)))
+        return q
+
+    def read(self, q) -> list:
+        """The rows of one select (the desk's queries, ``veille.views``, build theirs on these tables)."""
+        with self._reading() as conn:
+            return conn.execute(q).all()
+
+    def signature(self) -> tuple:
+        """Something that changes whenever a document is stored: caches of what the corpus
+        holds (``Veille.cluster_index``) are rebuilt when it does. Cheap: two index lookups."""
+        last = func.max(literal_column("documents.rowid")) if self.engine.dialect.name == "sqlite" else func.max(documents.c.ingested_at)
+        with self._reading() as conn:
+            return tuple(conn.execute(select(func.count(), last).select_from(documents)).one())
 
     def search(self, query: str, limit: int = 20) -> list[dict]:
         """Documents whose title or text hold every word of ``query`` (or match it as FTS5 syntax),
@@ -383,9 +410,48 @@ class Store:
             return conn.execute(select(func.count()).select_from(documents)).scalar()
 
 
-def _event_filters(query: EventQuery) -> list:
-    c = events.c
+EVENT_ORDER = (events.c.date.is_(None), events.c.date.desc(), documents.c.source, events.c.n)
+
+
+def newest_revision():
+    """Where a document is the newest revision of its source (the unique index answers it)."""
+    later = documents.alias("later")
+    return ~exists().where(later.c.source == documents.c.source, later.c.revision > documents.c.revision)
+
+
+def like_pattern(value: str) -> str:
+    """A LIKE pattern that finds ``value`` anywhere, its own % and _ taken literally (escape \\)."""
+    return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _with_functions(engine):
+    """SQLite gets ``veille_km(lat, lon, lat, lon)``, so that ``near`` filters and counts in SQL."""
+    if engine.dialect.name == "sqlite":
+        def register(dbapi_conn, _record):
+            dbapi_conn.create_function("veille_km", 4, _km_or_none, deterministic=True)
+
+        event.listen(engine, "connect", register)
+    return engine
+
+
+def _km_or_none(lat1, lon1, lat2, lon2):
+    if None in (lat1, lon1, lat2, lon2):
+        return None
+    return km(lat1, lon1, lat2, lon2)
+
+
+def _event_filters(query: EventQuery, exact: bool = False) -> list:
+    """SQL conditions for ``query`` over ``events`` joined to ``documents``; every value is a
+    bound parameter. ``exact``: the great-circle distance of ``near`` too (SQLite), not only its box."""
+    c, d = events.c, documents.c
     where = []
+    for word in query.words:
+        pattern = like_pattern(word)
+        where.append(or_(c.evidence.like(pattern, escape="\\"), d.title.like(pattern, escape="\\")))
+    if query.source:
+        pattern = like_pattern(query.source)
+        where.append(or_(d.source.like(pattern, escape="\\"), d.url.like(pattern, escape="\\"),
+                         d.site.like(pattern, escape="\\")))
     if query.type:
         where.append(c.type.in_(query.type))
     for column, value in ((c.mode, query.mode), (c.modality, query.modality), (c.country, query.country)):
@@ -409,6 +475,8 @@ def _event_filters(query: EventQuery) -> list:
             dlon = radius / (111.0 * math.cos(math.radians(edge)))
             if -180 <= lon - dlon and lon + dlon <= 180:  # boxes across the antimeridian keep every longitude
                 where.append(c.lon.between(lon - dlon, lon + dlon))
+        if exact:
+            where.append(func.veille_km(lat, lon, c.lat, c.lon) <= radius)
     return where
 
 
