@@ -28,8 +28,22 @@ const Compare = (() => {
     return table;
   }
 
+  // the left column: the event clusters told by several reports, to move between them
+  async function otherClusters(left) {
+    left.append(el("h2", { text: "Events told by several reports" }));
+    let data;
+    try { data = await getJSON("/api/clusters", { limit: 100 }); } catch (e) { Desk.showError(left, e); return; }
+    if (!data.items || !data.items.length) { left.appendChild(el("p", { class: "hint", text: "No event is told by more than one report yet." })); return; }
+    left.appendChild(el("ul", { class: "events compact" }, data.items.map((c) => el("li", { class: "event-line" },
+      Desk.typeBadge(c.type, c.mode), " ",
+      el("a", { href: "/compare/" + encodeURIComponent(c.id), text: Desk.actors(c.source) + " → " + Desk.actors(c.target) }),
+      el("div", { class: "meta", text: [c.date, c.place && (c.place.name || c.place), c.sources + " sources",
+        c.contradictions ? c.contradictions + " contradiction(s)" : ""].filter(Boolean).join(" · ") })))));
+  }
+
   async function page() {
-    const { main, details } = Desk.page("compare", { filters: false });
+    const { main, details, left } = Desk.page("compare", { filters: false });
+    otherClusters(left);
     const id = decodeURIComponent(location.pathname.replace(/^\/compare\//, ""));
     let c;
     try { c = await getJSON("/api/clusters/" + encodeURIComponent(id)); } catch (e) { Desk.showError(main, e); return; }

@@ -226,12 +226,13 @@ const Desk = (() => {
         r.warnings && r.warnings.length ? [el("dt", { text: "Warnings" }),
           el("dd", { class: "warn", text: r.warnings.map((w) => String(w).replace(/_/g, " ")).join(", ") })] : null));
   }
-  async function showEvent(id, target) {
+  async function showEvent(id, target, onBack) {
     const box = clear(target || document.getElementById("details"));
     box.appendChild(el("p", { class: "hint", text: "Loading…" }));
     let ev;
     try { ev = await getJSON("/api/events/" + encodeURIComponent(id)); } catch (e) { clear(box); showError(box, e); return; }
     clear(box);
+    if (onBack) box.appendChild(el("button", { type: "button", class: "back", text: "← All events", onclick: onBack }));
     const reports = ev.reports_list && ev.reports_list.length ? ev.reports_list : [{
       event_id: ev.id, doc: ev.doc, evidence: ev.evidence, date: ev.date, quantities: ev.quantities,
       attributed_to: ev.attributed_to, modality: ev.modality, outlet: ev.doc && ev.doc.site, warnings: [] }];

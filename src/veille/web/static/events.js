@@ -4,7 +4,7 @@
 const Events = (() => {
   const { el, clear, getJSON, filterParams, params } = Desk;
 
-  async function list(box, details, { limit = 100, query = null, paginate = true } = {}) {
+  async function list(box, details, { limit = 100, query = null, paginate = true, onPick = null } = {}) {
     const q = query || filterParams();
     const offset = Math.max(0, parseInt(params().get("offset") || "0", 10) || 0);
     if (!query) { q.set("limit", String(limit)); if (paginate && offset) q.set("offset", String(offset)); }
@@ -15,9 +15,11 @@ const Events = (() => {
     (data.items || []).forEach((ev) => ul.appendChild(Desk.eventLine(ev, (e) => {
       box.querySelectorAll(".event-line.selected").forEach((n) => n.classList.remove("selected"));
       ul.querySelector(`[data-id="${CSS.escape(e.id)}"]`)?.classList.add("selected");
-      Desk.showEvent(e.id, details);
+      if (onPick) onPick(e); else Desk.showEvent(e.id, details);
     })));
-    box.appendChild(el("p", { class: "total", "data-total": data.total, text: data.total + " event" + (data.total === 1 ? "" : "s") }));
+    const shown = (data.items || []).length;
+    box.appendChild(el("p", { class: "total", "data-total": data.total, text: data.total + " event" + (data.total === 1 ? "" : "s") +
+      (!paginate && shown < data.total ? " (the newest " + shown + " here; all in Events)" : "") }));
     if (!data.items || !data.items.length) box.appendChild(el("p", { class: "hint", text: "No event matches these filters." }));
     box.appendChild(ul);
     if (paginate && data.total > (data.limit || limit)) box.appendChild(Desk.pager(data.total, data.limit || limit, data.offset || 0));

@@ -37,12 +37,17 @@ const Ingest = (() => {
       for (;;) {
         let st;
         try { st = await getJSON("/api/ingest/" + encodeURIComponent(job)); } catch (e) { Desk.showError(progress, e); break; }
-        clear(progress).appendChild(el("progress", { max: st.total || 1, value: st.total ? st.done : (st.state === "done" ? 1 : 0) }));
-        progress.appendChild(el("span", { text: " " + st.done + (st.total != null ? " / " + st.total : "") + " · " + st.state }));
+        // total counts the inputs; a feed file holds several documents, so done may pass it
+        const finished = st.state === "done";
+        clear(progress).appendChild(el("progress", finished ? { max: 1, value: 1 } : st.total ? { max: st.total, value: Math.min(st.done, st.total) } : {}));
+        progress.appendChild(el("span", { id: "progress-text", "data-state": st.state,
+          text: " " + st.done + " document" + (st.done === 1 ? "" : "s") + " read" + (st.total != null ? " from " + st.total + " input" + (st.total === 1 ? "" : "s") : "") + " · " + st.state }));
         clear(lines);
-        (st.outcomes || []).forEach((o) => lines.appendChild(el("div", { class: "outcome status-" + String(o.status || "").replace(/[^a-z]/g, "") },
-          o.line || [o.status, o.id, o.source, o.reason].filter(Boolean).join("  "))));
-        if (st.state === "done") { progress.appendChild(el("a", { href: "/events", text: " → see the events" })); break; }
+        (st.outcomes || []).forEach((o) => {
+          const text = (o.lines && o.lines.length ? o.lines : [o.line || [o.status, o.id, o.source, o.reason].filter(Boolean).join("  ")]);
+          text.forEach((t) => lines.appendChild(el("div", { class: "outcome status-" + String(o.status || "").replace(/[^a-z]/g, "") }, t)));
+        });
+        if (finished) { progress.appendChild(el("a", { href: "/events", text: " → see the events" })); break; }
         await new Promise((r) => setTimeout(r, 700));
       }
       go.disabled = false;

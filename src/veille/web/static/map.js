@@ -24,9 +24,24 @@ const DeskMap = (() => {
     return L.divIcon({ html: inner, className: "ev-cluster marker-cluster", iconSize: [s, s] });
   }
 
+  function unwrap(geometry) {
+    if (!geometry) return;
+    const polys = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.type === "MultiPolygon" ? geometry.coordinates : [];
+    polys.forEach((poly) => poly.forEach((ring) => {
+      for (let i = 1; i < ring.length; i++) {
+        const d = ring[i][0] - ring[i - 1][0];
+        if (d > 180) ring[i][0] -= 360; else if (d < -180) ring[i][0] += 360;
+      }
+    }));
+  }
+
   async function drawBorders() {
     const world = await getJSON("/static/vendor/world-atlas/countries-110m.json");
     const geo = topojson.feature(world, world.objects.countries);
+    // Antarctica is only a band at this projection's edge; rings that cross the antimeridian
+    // (Russia, Fiji) are unwrapped so they do not draw a line across the whole map
+    geo.features = geo.features.filter((f) => f.id !== "010");
+    geo.features.forEach((f) => unwrap(f.geometry));
     borders = L.geoJSON(geo, {
       style: { color: "#8a8f98", weight: 0.7, fillColor: "#eef0f2", fillOpacity: 1 },
       interactive: false,
@@ -51,7 +66,7 @@ const DeskMap = (() => {
       m.bindTooltip(el("span", {}, el("b", { text: p.type + (p.mode ? "/" + p.mode : "") }), " ",
         el("span", { text: (p.date || "undated") + " · " + (p.place || "") }), el("br"),
         el("span", { text: p.title || "" })), { direction: "top" });
-      m.on("click", () => Desk.showEvent(p.id, details));
+      m.on("click", () => Desk.showEvent(p.id, details, () => listEvents(details)));
       markers.push(m);
     }
     clusters.addLayers(markers);
@@ -64,6 +79,14 @@ const DeskMap = (() => {
     Object.keys(seen).sort().forEach((t) => legend.appendChild(el("span", { class: "key" }, Desk.swatch(t), t.toLowerCase() + " " + seen[t])));
     legend.appendChild(el("span", { class: "key size-key", text: "size: independent sources" }));
     if (markers.length && !loadMarkers.fitted) { map.fitBounds(clusters.getBounds().pad(0.3), { maxZoom: 6 }); loadMarkers.fitted = true; }
+  }
+
+  // the details panel lists the filtered events until a marker or a line is chosen
+  function listEvents(details) {
+    clear(details);
+    const box = el("div", { id: "map-events" });
+    details.append(el("h2", { text: "Events" }), box);
+    Events.list(box, details, { limit: 50, paginate: false, onPick: (e) => Desk.showEvent(e.id, details, () => listEvents(details)) });
   }
 
   function page() {
@@ -79,7 +102,7 @@ const DeskMap = (() => {
     clusters = L.markerClusterGroup({ iconCreateFunction: clusterIcon, maxClusterRadius: 40, showCoverageOnHover: false });
     map.addLayer(clusters);
     drawBorders().catch((e) => Desk.status("Borders: " + e.message));
-    const load = () => Promise.all([loadMarkers(details, legend), Timeline.strip(strip, { height: 120 })]);
+    const load = () => Promise.all([loadMarkers(details, legend), Timeline.strip(strip, { height: 120 }), listEvents(details)]);
     Desk.onChange(load);
     load();
   }

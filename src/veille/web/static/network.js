@@ -83,7 +83,7 @@ const Network = (() => {
       return `M${sx},${sy}Q${mx},${my} ${ex},${ey}`;
     }
     sim.on("tick", () => {
-      nodes.forEach((n) => { n.x = Math.max(20, Math.min(width - 20, n.x)); n.y = Math.max(20, Math.min(height - 20, n.y)); });
+      nodes.forEach((n) => { const pad = r(n.events || 1) + 16; n.x = Math.max(pad, Math.min(width - pad, n.x)); n.y = Math.max(pad + 6, Math.min(height - pad, n.y)); });
       link.attr("d", curve);
       node.attr("transform", (n) => `translate(${n.x},${n.y})`);
       labels.attr("x", (e) => (e.source.x + e.target.x) / 2 - ((e.target.y - e.source.y) / (Math.hypot(e.target.x - e.source.x, e.target.y - e.source.y) || 1)) * bend(e) / 2)

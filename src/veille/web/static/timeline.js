@@ -48,7 +48,7 @@ const Timeline = (() => {
       .attr("viewBox", `0 0 ${width} ${height}`);
     svg.append("g").selectAll("g").data(stacked).join("g").attr("fill", (s) => colour(s.key))
       .attr("data-type", (s) => s.key)
-      .selectAll("rect").data((s) => s.map((v) => Object.assign(v, { key: s.key }))).join("rect")
+      .selectAll("rect").data((s) => s.map((v) => Object.assign(v, { key: s.key })).filter((v) => v[1] > v[0])).join("rect")
       .attr("class", "bar")
       .attr("x", (v) => x(v.data.date) - barW / 2).attr("width", barW)
       .attr("y", (v) => y(v[1])).attr("height", (v) => Math.max(0, y(v[0]) - y(v[1])))
