@@ -35,18 +35,30 @@ const DeskMap = (() => {
     }));
   }
 
+  // Natural Earth at 1:110m for the world, 1:50m once the user zooms in on a region
+  const BORDERS = { coarse: "/static/vendor/world-atlas/countries-110m.json", fine: "/static/vendor/world-atlas/countries-50m.json" };
+  const layers = {};
+  async function bordersLayer(which) {
+    if (!layers[which]) {
+      layers[which] = getJSON(BORDERS[which]).then((world) => {
+        const geo = topojson.feature(world, world.objects.countries);
+        // Antarctica is only a band at this projection's edge; rings that cross the antimeridian
+        // (Russia, Fiji) are unwrapped so they do not draw a line across the whole map
+        geo.features = geo.features.filter((f) => f.id !== "010");
+        geo.features.forEach((f) => unwrap(f.geometry));
+        return L.geoJSON(geo, { style: { color: "#8a8f98", weight: 0.7, fillColor: "#eef0f2", fillOpacity: 1 }, interactive: false });
+      });
+    }
+    return layers[which];
+  }
   async function drawBorders() {
-    const world = await getJSON("/static/vendor/world-atlas/countries-110m.json");
-    const geo = topojson.feature(world, world.objects.countries);
-    // Antarctica is only a band at this projection's edge; rings that cross the antimeridian
-    // (Russia, Fiji) are unwrapped so they do not draw a line across the whole map
-    geo.features = geo.features.filter((f) => f.id !== "010");
-    geo.features.forEach((f) => unwrap(f.geometry));
-    borders = L.geoJSON(geo, {
-      style: { color: "#8a8f98", weight: 0.7, fillColor: "#eef0f2", fillOpacity: 1 },
-      interactive: false,
-    }).addTo(map);
-    borders.bringToBack();
+    const want = map.getZoom() >= 4 ? "fine" : "coarse";
+    if (borders && borders.which === want) return;
+    const layer = await bordersLayer(want);
+    if ((map.getZoom() >= 4 ? "fine" : "coarse") !== want) return; // zoomed again meanwhile
+    if (borders && borders.layer !== layer) map.removeLayer(borders.layer);
+    layer.addTo(map).bringToBack();
+    borders = { which: want, layer };
   }
 
   async function loadMarkers(details, legend) {
@@ -102,6 +114,7 @@ const DeskMap = (() => {
     clusters = L.markerClusterGroup({ iconCreateFunction: clusterIcon, maxClusterRadius: 40, showCoverageOnHover: false });
     map.addLayer(clusters);
     drawBorders().catch((e) => Desk.status("Borders: " + e.message));
+    map.on("zoomend", () => drawBorders().catch((e) => Desk.status("Borders: " + e.message)));
     const load = () => Promise.all([loadMarkers(details, legend), Timeline.strip(strip, { height: 120 }), listEvents(details)]);
     Desk.onChange(load);
     load();

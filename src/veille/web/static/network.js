@@ -68,14 +68,18 @@ const Network = (() => {
       .force("link", d3.forceLink(edges).id((n) => n.id).distance(110))
       .force("charge", d3.forceManyBody().strength(-260))
       .force("center", d3.forceCenter(width / 2, height / 2))
-      .force("collide", d3.forceCollide((n) => r(n.events || 1) + 8));
+      .force("collide", d3.forceCollide((n) => r(n.events || 1) + 8))
+      // keeps the separate groups of actors near the middle instead of pushed to the edges
+      .force("x", d3.forceX(width / 2).strength(0.06))
+      .force("y", d3.forceY(height / 2).strength(0.08));
     const bend = (e) => (e.k % 2 ? -1 : 1) * Math.ceil(e.k / 2) * 28;
     function curve(e) {
       const sx = e.source.x, sy = e.source.y, tx = e.target.x, ty = e.target.y;
       const dx = tx - sx, dy = ty - sy, len = Math.hypot(dx, dy) || 1;
-      if (e.source === e.target) { // an actor acting on itself: a loop
-        const rr = r(e.source.events || 1);
-        return `M${sx},${sy - rr}c${30 + e.k * 8},-${40 + e.k * 8} ${50 + e.k * 8},${10} ${rr},${rr}`;
+      if (e.source === e.target) { // an actor acting on itself: a loop above it
+        const rr = r(e.source.events || 1), h = rr + 26 + e.k * 10, a1 = -2.2, a2 = -0.94;
+        return `M${sx + rr * Math.cos(a1)},${sy + rr * Math.sin(a1)}C${sx - rr - 14},${sy - h} ${sx + rr + 14},${sy - h} ` +
+          `${sx + (rr + 2) * Math.cos(a2)},${sy + (rr + 2) * Math.sin(a2)}`;
       }
       const mx = (sx + tx) / 2 - (dy / len) * bend(e), my = (sy + ty) / 2 + (dx / len) * bend(e);
       const back = r(e.target.events || 1) + 2; // stop at the target's rim so the arrow shows
@@ -86,8 +90,14 @@ const Network = (() => {
       nodes.forEach((n) => { const pad = r(n.events || 1) + 16; n.x = Math.max(pad, Math.min(width - pad, n.x)); n.y = Math.max(pad + 6, Math.min(height - pad, n.y)); });
       link.attr("d", curve);
       node.attr("transform", (n) => `translate(${n.x},${n.y})`);
-      labels.attr("x", (e) => (e.source.x + e.target.x) / 2 - ((e.target.y - e.source.y) / (Math.hypot(e.target.x - e.source.x, e.target.y - e.source.y) || 1)) * bend(e) / 2)
-        .attr("y", (e) => (e.source.y + e.target.y) / 2 + ((e.target.x - e.source.x) / (Math.hypot(e.target.x - e.source.x, e.target.y - e.source.y) || 1)) * bend(e) / 2);
+      labels.each(function (e) {
+        const sx = e.source.x, sy = e.source.y, tx = e.target.x, ty = e.target.y;
+        const len = Math.hypot(tx - sx, ty - sy) || 1;
+        const loop = e.source === e.target;
+        d3.select(this)
+          .attr("x", loop ? sx : (sx + tx) / 2 - ((ty - sy) / len) * bend(e) / 2)
+          .attr("y", loop ? sy - r(e.source.events || 1) - 22 - e.k * 8 : (sy + ty) / 2 + ((tx - sx) / len) * bend(e) / 2 - 3);
+      });
     });
     return data;
   }

@@ -40,7 +40,6 @@ const Relationship = (() => {
     const down = d3.max(months, (d) => d.material_conflict + d.verbal_conflict) || 1;
     const chartBottom = height - m.bottom - lanesH;
     const y = d3.scaleLinear().domain([-down, up]).nice().range([chartBottom, m.top]);
-    const bw = Math.max(4, Math.min(40, (x(d3.utcMonth.offset(lo, 1)) - x(lo)) * 0.7));
     const svg = d3.select(box).append("svg").attr("class", "relationship").attr("width", width).attr("height", height).attr("viewBox", `0 0 ${width} ${height}`);
     const g = svg.append("g");
     months.forEach((mo) => {
@@ -50,7 +49,8 @@ const Relationship = (() => {
         if (!v) return;
         const y0 = sign > 0 ? pos : -neg, y1 = sign > 0 ? pos + v : -neg - v;
         if (sign > 0) pos += v; else neg += v;
-        g.append("rect").attr("class", "month-bar").attr("x", x(mo.date) + 2).attr("width", bw)
+        const x0 = x(mo.date), x1 = x(d3.utcMonth.offset(mo.date, 1)), pad = Math.min(6, (x1 - x0) * 0.15);
+        g.append("rect").attr("class", "month-bar").attr("x", x0 + pad).attr("width", Math.max(2, x1 - x0 - 2 * pad))
           .attr("y", y(Math.max(y0, y1))).attr("height", Math.abs(y(y0) - y(y1))).attr("fill", fill)
           .on("click", () => listMonth(details, data, mo.month, key))
           .append("title").text(`${mo.month} · ${label}: ${v}`);
@@ -82,12 +82,31 @@ const Relationship = (() => {
         Desk.typeBadge(p.type), " ", el("span", { text: `${p.from} → ${p.to} · ${p.date}` })))), slot);
   }
 
+  // the pairs with the most events between them, to start from
+  function suggest(details, edges) {
+    const pairs = {};
+    edges.filter((e) => e.source !== e.target).forEach((e) => {
+      const k = [e.source, e.target].sort().join("|");
+      pairs[k] = (pairs[k] || 0) + (e.count || 0);
+    });
+    const top = Object.entries(pairs).sort((a, b) => b[1] - a[1]).slice(0, 15);
+    clear(details).append(el("h2", { text: "Pairs with the most events" }),
+      el("ul", { class: "pairs" }, top.map(([k, n]) => {
+        const [a, b] = k.split("|");
+        return el("li", {}, el("a", { href: "#", onclick: (ev) => { ev.preventDefault(); setParams({ a, b }); }, text: a + " ↔ " + b }),
+          el("span", { class: "hint", text: " " + n + " event" + (n === 1 ? "" : "s") }));
+      })));
+  }
+
   function page() {
     const { main, details } = Desk.page("relationship");
     const pickBox = el("div"), box = el("div", { id: "relationship", class: "panel" });
     const legend = el("div", { class: "legend" }, QUADS.map(([k, label, fill]) => el("span", { class: "key" }, el("span", { class: "swatch", style: { background: fill } }), label)));
     main.append(el("h1", { text: "A relationship over time" }), pickBox, legend, box);
-    getJSON("/api/network").then((n) => { clear(pickBox).appendChild(picker((n.nodes || []).slice().sort((a, b) => b.events - a.events))); })
+    getJSON("/api/network").then((n) => {
+      clear(pickBox).appendChild(picker((n.nodes || []).slice().sort((a, b) => b.events - a.events)));
+      if (!params().get("a") || !params().get("b")) suggest(details, n.edges || []);
+    })
       .catch(() => clear(pickBox).appendChild(picker([])));
     const load = async () => {
       const p = params();

@@ -38,7 +38,9 @@ const Timeline = (() => {
     const width = Math.max(320, box.clientWidth || 600);
     const margin = { top: 8, right: 12, bottom: 22, left: 30 };
     const [lo, hi] = d3.extent(days, (d) => d.date);
-    const x = d3.scaleUtc().domain([d3.utcDay.offset(lo, -1), d3.utcDay.offset(hi, 2)]).range([margin.left, width - margin.right]);
+    // at least a fortnight wide, so a day's bar reads as a day and the axis counts days
+    const pad = Math.max(1, Math.ceil((14 - d3.utcDay.count(lo, hi)) / 2));
+    const x = d3.scaleUtc().domain([d3.utcDay.offset(lo, -pad), d3.utcDay.offset(hi, pad + 1)]).range([margin.left, width - margin.right]);
     const stacked = d3.stack().keys(types).value((d, k) => d.counts[k] || 0)(days);
     const ymax = d3.max(days, (d) => d3.sum(types, (k) => d.counts[k] || 0)) || 1;
     const y = d3.scaleLinear().domain([0, ymax]).nice().range([height - margin.bottom, margin.top]);
