@@ -165,12 +165,17 @@ def search(v, query, limit, as_json):
 @click.option("--until", metavar="DATE", help="On or before YYYY[-MM[-DD]]; a month or year that overlaps counts.")
 @click.option("--doc", metavar="REF", help="Only this document: id, id prefix, file name or URL.")
 @click.option("--modality", type=click.Choice(MODALITIES), help="Only events with this modality.")
+@click.option("--text", metavar="WORDS", help="Every word in the event's sentence or its page's title.")
+@click.option("--source", "source_text", metavar="TEXT", help="Text in the document's name, URL or site.")
+@click.option("--min-sources", metavar="N", help="Events told by at least N independent outlets.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--limit", type=int, metavar="N", help="At most N events (newest first).")
+@click.option("--offset", metavar="N", default="0", help="Skip the first N events (with --limit: pages).")
 @click.option("--per-event", is_flag=True,
               help="Count events, not reports: an event several documents tell is listed once.")
 @click.pass_obj
-def events(v, types, mode, actor, role, country, near, since, until, doc, modality, fmt, limit, per_event):
+def events(v, types, mode, actor, role, country, near, since, until, doc, modality, text, source_text, min_sources, fmt,
+           limit, offset, per_event):
     """List the events of the newest revision of each document, newest first.
 
     Example: veille events --type ASSAULT --country UA --since 2024-03 --format csv > strikes.csv
@@ -179,7 +184,8 @@ def events(v, types, mode, actor, role, country, near, since, until, doc, modali
 
     try:
         hits = v.events(type=types, mode=mode, actor=actor, role=role, country=country, near=near, since=since,
-                        until=until, doc=doc, modality=modality, limit=limit, per_event=per_event)
+                        until=until, doc=doc, modality=modality, limit=limit, per_event=per_event, text=text,
+                        source=source_text, min_sources=min_sources, offset=offset)
     except VeilleError as e:
         fail(str(e))
     if fmt == "json":

@@ -372,8 +372,13 @@ class Store:
         else:
             q = q.where(newest_revision())
         if keys is not None:
-            q = q.where((events.c.doc_id + ":" + cast(events.c.n, String)).in_(
-                bindparam("keys", sorted(keys), expanding=True)))
+            key = events.c.doc_id + ":" + cast(events.c.n, String)
+            if self.engine.dialect.name == "sqlite":  # one parameter however many keys (SQLite caps their number)
+                listed = select(literal_column("value")).select_from(
+                    func.json_each(bindparam("keys", json.dumps(sorted(keys)))))
+                q = q.where(key.in_(listed))
+            else:
+                q = q.where(key.in_(bindparam("keys", sorted(keys), expanding=True)))
         return q
 
     def read(self, q) -> list:
