@@ -60,6 +60,28 @@ window.alert = (...a) => { window.__xss += 1; return realAlert(...a); };
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 
+STATIC = ROOT / "src" / "veille" / "web" / "static"
+
+
+def test_static_scripts_never_write_html():
+    """Runs without a browser: the desk's scripts build the DOM from text only, and the page
+    shells hold no inline script or handler (the server's CSP would refuse them anyway)."""
+    import re
+
+    for js in STATIC.glob("*.js"):
+        code = js.read_text(encoding="utf-8")
+        for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function",
+                     ".html("):
+            assert sink not in code, f"{js.name} uses {sink}"
+    for page in STATIC.glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        scripts = re.findall(r"<script\b[^>]*>", html)
+        assert scripts and all(re.search(r'\bsrc="/static/[^"]+\.js"', s) for s in scripts), page.name
+        assert not re.search(r"<script\b[^>]*>\s*[^<\s]", html), page.name
+        assert not re.search(r"\son[a-z]+=", html), page.name
+        assert "http://" not in html and "https://" not in html, page.name  # nothing from a CDN
+
+
 def _chromium() -> str | None:
     if Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK):
         return CHROMIUM
@@ -250,6 +272,12 @@ def test_map_filters_card_reader_compare(desk, page):
     pg.wait_for_selector("#reports .report .sentence")
     assert pg.inner_text("#independent").strip()[0].isdigit()
     shot(pg, "compare")
+    # an event told by two pages (the hostile page retells the Odesa strike): both side by side
+    pg.click("#left a[href^='/compare/']")
+    pg.wait_for_function("() => document.querySelectorAll('#reports .report').length >= 2")
+    assert int(pg.inner_text("#independent strong")) >= 2
+    assert pg.locator("table.figures").count() == 1
+    shot(pg, "compare-cluster")
     assert not pg.dialogs and not pg.errors, (pg.dialogs, pg.errors)
 
 
