@@ -315,6 +315,18 @@ def test_other_views_draw(desk, page):
     pg.wait_for_function(f"() => document.querySelector('#events-list .total').dataset.total !== '{total}'")
     shot(pg, "events")
 
+    # pagination kept in the URL; a bad filter is said, not crashed on
+    pg.goto(server + "/events?limit=10")
+    pg.wait_for_selector("#events-list .pager .range")
+    first = pg.locator("#events-list .event-line").first.get_attribute("data-id")
+    pg.click("#events-list .pager button.older")
+    pg.wait_for_url("**offset=10*")
+    pg.wait_for_function("() => document.querySelector('#events-list .pager .range').textContent.startsWith('11')")
+    assert pg.locator("#events-list .event-line").count() <= 10
+    assert pg.locator("#events-list .event-line").first.get_attribute("data-id") != first
+    pg.goto(server + "/events?since=garbage")
+    assert "since" in pg.locator("#events-list .error").inner_text()
+
     assert not pg.dialogs and not pg.errors, (pg.dialogs, pg.errors)
 
 

@@ -140,7 +140,12 @@ const Desk = (() => {
     }
     form.appendChild(types);
     form.appendChild(field("mode", "Mode", el("input", { type: "text", placeholder: "drone, aerial…" })));
-    form.appendChild(field("actor", "Actor", el("input", { type: "text", placeholder: "RUS, UKR-MIL…" })));
+    form.appendChild(field("actor", "Actor", el("input", { type: "text", placeholder: "RUS, UKR-MIL…", list: "actor-list" })));
+    const actorList = el("datalist", { id: "actor-list" });
+    form.appendChild(actorList);
+    // the actors the store knows, as suggestions (once, unfiltered)
+    getJSON("/api/network").then((n) => (n.nodes || []).forEach((a) =>
+      actorList.appendChild(el("option", { value: a.id, label: (a.label || a.id) + " · " + a.events })))).catch(() => {});
     const role = el("select", {}, el("option", { value: "", text: "either side" }),
       el("option", { value: "source", text: "as source" }), el("option", { value: "target", text: "as target" }));
     form.appendChild(field("role", "Role", role));
@@ -256,9 +261,9 @@ const Desk = (() => {
     const box = el("div", { class: "pager" });
     const go = (o) => setParams({ offset: o > 0 ? String(o) : null });
     box.append(
-      el("button", { type: "button", text: "← Newer", disabled: offset <= 0, onclick: () => go(Math.max(0, offset - limit)) }),
-      el("span", { text: total ? (offset + 1) + "–" + Math.min(total, offset + limit) + " of " + total : "no events" }),
-      el("button", { type: "button", text: "Older →", disabled: offset + limit >= total, onclick: () => go(offset + limit) }));
+      el("button", { type: "button", class: "newer", text: "← Newer", disabled: offset <= 0, onclick: () => go(Math.max(0, offset - limit)) }),
+      el("span", { class: "range", text: total ? (offset + 1) + "–" + Math.min(total, offset + limit) + " of " + total : "no events" }),
+      el("button", { type: "button", class: "older", text: "Older →", disabled: offset + limit >= total, onclick: () => go(offset + limit) }));
     return box;
   }
 

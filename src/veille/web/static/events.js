@@ -39,7 +39,8 @@ const Events = (() => {
     main.append(el("h1", { text: "Events" }), search, box);
     const load = () => {
       document.getElementById("quick-text").value = params().get("text") || "";
-      list(box, details, { limit: 50 });
+      const asked = parseInt(params().get("limit") || "", 10);
+      list(box, details, { limit: asked > 0 ? Math.min(asked, 1000) : 50 });
     };
     Desk.onChange(load);
     load();

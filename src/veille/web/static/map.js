@@ -63,7 +63,16 @@ const DeskMap = (() => {
 
   async function loadMarkers(details, legend) {
     let data;
-    try { data = await getJSON("/api/map", filterParams()); } catch (e) { Desk.status("Map: " + e.message); return; }
+    const count = document.getElementById("map-count");
+    drawNear();
+    try { data = await getJSON("/api/map", filterParams()); } catch (e) {
+      clusters.clearLayers();
+      count.setAttribute("data-count", "error");
+      count.textContent = "Error: " + e.message;
+      count.classList.add("error");
+      return;
+    }
+    count.classList.remove("error");
     clusters.clearLayers();
     const markers = [];
     const seen = {};
@@ -89,8 +98,23 @@ const DeskMap = (() => {
     clear(legend);
     legend.appendChild(el("strong", { text: "Types" }));
     Object.keys(seen).sort().forEach((t) => legend.appendChild(el("span", { class: "key" }, Desk.swatch(t), t.toLowerCase() + " " + seen[t])));
-    legend.appendChild(el("span", { class: "key size-key", text: "size: independent sources" }));
+    legend.appendChild(el("span", { class: "key size-key", text: "size: independent sources · right-click: events near a point" }));
     if (markers.length && !loadMarkers.fitted) { map.fitBounds(clusters.getBounds().pad(0.3), { maxZoom: 6 }); loadMarkers.fitted = true; }
+  }
+
+  // the near filter as a dashed circle; a right-click on the map sets it
+  let nearCircle = null;
+  function drawNear() {
+    if (nearCircle) { map.removeLayer(nearCircle); nearCircle = null; }
+    const near = (Desk.params().get("near") || "").split(",").map(Number);
+    if (near.length === 3 && near.every(isFinite) && near[2] > 0) {
+      nearCircle = L.circle([near[0], near[1]], { radius: near[2] * 1000, color: "#0b5cad", weight: 1.5, dashArray: "5 4", fill: false, interactive: false }).addTo(map);
+    }
+  }
+  function setNear(e) {
+    const old = (Desk.params().get("near") || "").split(",");
+    const km = old.length === 3 && Number(old[2]) > 0 ? old[2] : "100";
+    Desk.setParams({ near: e.latlng.lat.toFixed(3) + "," + L.Util.wrapNum(e.latlng.lng, [-180, 180], true).toFixed(3) + "," + km });
   }
 
   // the details panel lists the filtered events until a marker or a line is chosen
@@ -114,6 +138,7 @@ const DeskMap = (() => {
     clusters = L.markerClusterGroup({ iconCreateFunction: clusterIcon, maxClusterRadius: 40, showCoverageOnHover: false });
     map.addLayer(clusters);
     drawBorders().catch((e) => Desk.status("Borders: " + e.message));
+    map.on("contextmenu", setNear);
     map.on("zoomend", () => drawBorders().catch((e) => Desk.status("Borders: " + e.message)));
     const load = () => Promise.all([loadMarkers(details, legend), Timeline.strip(strip, { height: 120 }), listEvents(details)]);
     Desk.onChange(load);
