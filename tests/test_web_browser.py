@@ -291,7 +291,6 @@ def test_other_views_draw(desk, page):
 
     pg.goto(server + "/network")
     pg.wait_for_selector("svg.network .node")
-    pg.wait_for_timeout(600)  # let the layout settle for the picture
     pg.locator("svg.network .node").first.click()
     pg.wait_for_selector("#details .event-line")
     shot(pg, "network")

@@ -5,6 +5,8 @@
 const DeskMap = (() => {
   const { el, clear, colour, getJSON, filterParams } = Desk;
   let map, clusters, borders;
+  const MAP_MAX = 5000; // the route's most markers at once (the newest); clustering keeps them usable
+  const byId = new Map();
 
   function size(sources) { return Math.round(12 + 5 * Math.sqrt(Math.max(1, sources || 1) - 1) * 2); }
   function markerIcon(props) {
@@ -65,7 +67,9 @@ const DeskMap = (() => {
     let data;
     const count = document.getElementById("map-count");
     drawNear();
-    try { data = await getJSON("/api/map", filterParams()); } catch (e) {
+    const q = filterParams();
+    q.set("limit", String(MAP_MAX));
+    try { data = await getJSON("/api/map", q); } catch (e) {
       clusters.clearLayers();
       count.setAttribute("data-count", "error");
       count.textContent = "Error: " + e.message;
@@ -74,6 +78,7 @@ const DeskMap = (() => {
     }
     count.classList.remove("error");
     clusters.clearLayers();
+    byId.clear();
     const markers = [];
     const seen = {};
     for (const f of data.features || []) {
@@ -87,19 +92,29 @@ const DeskMap = (() => {
       m.bindTooltip(el("span", {}, el("b", { text: p.type + (p.mode ? "/" + p.mode : "") }), " ",
         el("span", { text: (p.date || "undated") + " · " + (p.place || "") }), el("br"),
         el("span", { text: p.title || "" })), { direction: "top" });
-      m.on("click", () => Desk.showEvent(p.id, details, () => listEvents(details)));
+      m.on("click", () => { select(p.id); Desk.showEvent(p.id, details, () => listEvents(details)); });
+      byId.set(p.id, m);
       markers.push(m);
     }
     clusters.addLayers(markers);
     const status = document.getElementById("map-count");
     status.setAttribute("data-count", String(markers.length));
-    status.textContent = markers.length + " located event" + (markers.length === 1 ? "" : "s") +
-      (typeof data.total === "number" && data.total !== markers.length ? " (of " + data.total + ")" : "");
+    status.textContent = typeof data.total === "number" && data.total > markers.length
+      ? "the newest " + markers.length + " of " + data.total + " located events"
+      : markers.length + " located event" + (markers.length === 1 ? "" : "s");
     clear(legend);
     legend.appendChild(el("strong", { text: "Types" }));
     Object.keys(seen).sort().forEach((t) => legend.appendChild(el("span", { class: "key" }, Desk.swatch(t), t.toLowerCase() + " " + seen[t])));
     legend.appendChild(el("span", { class: "key size-key", text: "size: independent sources · right-click: events near a point" }));
-    if (markers.length && !loadMarkers.fitted) { map.fitBounds(clusters.getBounds().pad(0.3), { maxZoom: 6 }); loadMarkers.fitted = true; }
+    if (markers.length && !loadMarkers.fitted) { map.fitBounds(L.latLngBounds(markers.map((m) => m.getLatLng())).pad(0.3), { maxZoom: 6 }); loadMarkers.fitted = true; }
+  }
+
+  // a chosen event: its marker brought into view (out of its cluster) and ringed
+  function select(id) {
+    document.querySelectorAll(".ev-marker.selected").forEach((n) => n.classList.remove("selected"));
+    const m = byId.get(id);
+    if (!m) return;
+    clusters.zoomToShowLayer(m, () => { const icon = m.getElement(); if (icon) icon.classList.add("selected"); });
   }
 
   // the near filter as a dashed circle; a right-click on the map sets it
@@ -122,7 +137,7 @@ const DeskMap = (() => {
     clear(details);
     const box = el("div", { id: "map-events" });
     details.append(el("h2", { text: "Events" }), box);
-    Events.list(box, details, { limit: 50, paginate: false, onPick: (e) => Desk.showEvent(e.id, details, () => listEvents(details)) });
+    Events.list(box, details, { limit: 50, paginate: false, onPick: (e) => { select(e.id); Desk.showEvent(e.id, details, () => listEvents(details)); } });
   }
 
   function page() {
@@ -131,11 +146,11 @@ const DeskMap = (() => {
     const legend = el("div", { id: "legend", class: "legend" });
     const strip = el("div", { id: "timeline-strip", class: "panel" });
     main.append(el("div", { class: "map-head" }, el("span", { id: "map-count", "data-count": "" }), legend), mapBox, strip);
-    map = L.map(mapBox, { worldCopyJump: true, minZoom: 1, maxZoom: 12, zoomSnap: 0.5, attributionControl: true })
+    map = L.map(mapBox, { worldCopyJump: true, minZoom: 1, maxZoom: 8, zoomSnap: 0.5, attributionControl: true })
       .setView([35, 30], 3);
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution("Borders: Natural Earth");
-    clusters = L.markerClusterGroup({ iconCreateFunction: clusterIcon, maxClusterRadius: 40, showCoverageOnHover: false });
+    clusters = L.markerClusterGroup({ iconCreateFunction: clusterIcon, maxClusterRadius: 40, showCoverageOnHover: false, chunkedLoading: true });
     map.addLayer(clusters);
     drawBorders().catch((e) => Desk.status("Borders: " + e.message));
     map.on("contextmenu", setNear);

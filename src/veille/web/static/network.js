@@ -43,7 +43,7 @@ const Network = (() => {
       .attr("viewBox", `0 0 ${width} ${height}`);
     const defs = svg.append("defs");
     Desk.TYPES.forEach((t) => defs.append("marker").attr("id", "arrow-" + t).attr("viewBox", "0 -5 10 10")
-      .attr("refX", 10).attr("markerWidth", 5).attr("markerHeight", 5).attr("orient", "auto")
+      .attr("refX", 10).attr("markerUnits", "userSpaceOnUse").attr("markerWidth", 11).attr("markerHeight", 11).attr("orient", "auto")
       .append("path").attr("d", "M0,-5L10,0L0,5").attr("fill", colour(t)));
     const link = svg.append("g").attr("class", "edges").selectAll("path").data(edges).join("path")
       .attr("class", "edge").attr("fill", "none")
@@ -59,7 +59,7 @@ const Network = (() => {
         .on("drag", (event, n) => { n.fx = event.x; n.fy = event.y; })
         .on("end", (event, n) => { if (!event.active) sim.alphaTarget(0); n.fx = null; n.fy = null; }));
     node.append("circle").attr("r", (n) => r(n.events || 1));
-    node.append("text").attr("dy", (n) => -r(n.events || 1) - 3).attr("text-anchor", "middle").text((n) => n.id);
+    node.append("text").attr("dy", (n) => r(n.events || 1) + 12).attr("text-anchor", "middle").text((n) => n.id);
     node.append("title").text((n) => `${n.label || n.id}: ${n.events} events`);
     const labels = svg.append("g").attr("class", "edge-labels").selectAll("text").data(edges).join("text")
       .attr("class", "edge-count").attr("text-anchor", "middle").text((e) => e.count > 1 ? e.count : "");
@@ -86,6 +86,9 @@ const Network = (() => {
       const ex = tx - ((tx - mx) / (Math.hypot(tx - mx, ty - my) || 1)) * back, ey = ty - ((ty - my) / (Math.hypot(tx - mx, ty - my) || 1)) * back;
       return `M${sx},${sy}Q${mx},${my} ${ex},${ey}`;
     }
+    // lay the graph out before the first paint (a still picture at once; dragging wakes it)
+    sim.stop();
+    for (let i = 0, n = nodes.length < 400 ? 300 : 60; i < n; i++) sim.tick();
     sim.on("tick", () => {
       nodes.forEach((n) => { const pad = r(n.events || 1) + 16; n.x = Math.max(pad, Math.min(width - pad, n.x)); n.y = Math.max(pad + 6, Math.min(height - pad, n.y)); });
       link.attr("d", curve);
@@ -99,6 +102,7 @@ const Network = (() => {
           .attr("y", loop ? sy - r(e.source.events || 1) - 22 - e.k * 8 : (sy + ty) / 2 + ((tx - sx) / len) * bend(e) / 2 - 3);
       });
     });
+    sim.on("tick")(); // draw the settled layout once
     return data;
   }
 
