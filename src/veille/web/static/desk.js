@@ -53,6 +53,11 @@ const Desk = (() => {
     return el("span", { class: "badge", style: { borderColor: colour(type) } }, swatch(type),
       (type || "?") + (mode ? "/" + mode : ""));
   }
+  // a legend key that filters the view to its type
+  function typeKey(type, label) {
+    return el("button", { type: "button", class: "key type-key", title: "Show only " + type, "data-type": type,
+      onclick: () => setParams({ type: [type] }) }, swatch(type), label);
+  }
   function actors(codes) { return (codes && codes.length) ? codes.join(", ") : "?"; }
   function docLabel(doc) { return doc ? (doc.title || doc.name || doc.id || "") : ""; }
 
@@ -267,7 +272,7 @@ const Desk = (() => {
     return box;
   }
 
-  return { TYPES, COLOURS, MODALITIES, FILTERS, el, clear, safeUrl, extLink, colour, swatch, typeBadge,
+  return { TYPES, COLOURS, MODALITIES, FILTERS, el, clear, safeUrl, extLink, colour, swatch, typeBadge, typeKey,
     actors, docLabel, params, filterParams, setParams, onChange, notify, getJSON, showError, page, status,
     eventLine, reportCard, showEvent, pager };
 })();

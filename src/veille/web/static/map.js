@@ -104,9 +104,8 @@ const DeskMap = (() => {
       : markers.length + " located event" + (markers.length === 1 ? "" : "s");
     clear(legend);
     legend.appendChild(el("strong", { text: "Types" }));
-    Object.keys(seen).sort().forEach((t) => legend.appendChild(el("span", { class: "key" }, Desk.swatch(t), t.toLowerCase() + " " + seen[t])));
-    legend.appendChild(el("span", { class: "key size-key", text: "size: independent sources · right-click: events near a point" }));
-    if (markers.length && !loadMarkers.fitted) { map.fitBounds(L.latLngBounds(markers.map((m) => m.getLatLng())).pad(0.3), { maxZoom: 6 }); loadMarkers.fitted = true; }
+    Object.keys(seen).sort().forEach((t) => legend.appendChild(Desk.typeKey(t, t.toLowerCase() + " " + seen[t])));
+    if (markers.length && !loadMarkers.fitted) { map.fitBounds(L.latLngBounds(markers.map((m) => m.getLatLng())).pad(0.3), { maxZoom: 6, animate: false }); loadMarkers.fitted = true; }
   }
 
   // a chosen event: its marker brought into view (out of its cluster) and ringed
@@ -154,6 +153,9 @@ const DeskMap = (() => {
     map.addLayer(clusters);
     drawBorders().catch((e) => Desk.status("Borders: " + e.message));
     map.on("contextmenu", setNear);
+    const hint = L.control({ position: "bottomleft" });
+    hint.onAdd = () => el("div", { class: "map-hint", text: "marker size: independent sources · right-click: events near a point" });
+    hint.addTo(map);
     map.on("zoomend", () => drawBorders().catch((e) => Desk.status("Borders: " + e.message)));
     const load = () => Promise.all([loadMarkers(details, legend), Timeline.strip(strip, { height: 120 }), listEvents(details)]);
     Desk.onChange(load);

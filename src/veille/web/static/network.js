@@ -115,7 +115,7 @@ const Network = (() => {
       const data = await draw(box, details);
       clear(legend);
       const types = [...new Set(((data && data.edges) || []).map((e) => e.type))].sort();
-      types.forEach((t) => legend.appendChild(el("span", { class: "key" }, Desk.swatch(t), t.toLowerCase())));
+      types.forEach((t) => legend.appendChild(Desk.typeKey(t, t.toLowerCase())));
       legend.appendChild(el("span", { class: "key", text: "width: number of events · click a node or an edge" }));
     };
     Desk.onChange(load);

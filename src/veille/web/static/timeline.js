@@ -88,7 +88,9 @@ const Timeline = (() => {
     async function load() {
       const data = await strip(chart, { height: 260 });
       clear(legend);
-      ((data && data.types) || []).forEach((t) => legend.appendChild(el("span", { class: "key" }, Desk.swatch(t), t)));
+      const totals = {};
+      ((data && data.days) || []).forEach((d) => Object.entries(d.counts || {}).forEach(([t, n]) => { totals[t] = (totals[t] || 0) + n; }));
+      ((data && data.types) || []).forEach((t) => legend.appendChild(Desk.typeKey(t, t.toLowerCase() + (totals[t] ? " " + totals[t] : ""))));
       Events.list(list, details, { limit: 50 });
     }
     Desk.onChange(load);
