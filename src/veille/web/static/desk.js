@@ -148,9 +148,12 @@ const Desk = (() => {
     form.appendChild(field("actor", "Actor", el("input", { type: "text", placeholder: "RUS, UKR-MIL…", list: "actor-list" })));
     const actorList = el("datalist", { id: "actor-list" });
     form.appendChild(actorList);
-    // the actors the store knows, as suggestions (once, unfiltered)
-    getJSON("/api/network").then((n) => (n.nodes || []).forEach((a) =>
-      actorList.appendChild(el("option", { value: a.id, label: (a.label || a.id) + " · " + a.events })))).catch(() => {});
+    // the actors the store knows, as suggestions: asked for once, when the field is first used
+    // (the network query is the heaviest on a large store; no page should wait for it)
+    form.elements.actor.addEventListener("focus", () => {
+      getJSON("/api/network").then((n) => (n.nodes || []).forEach((a) =>
+        actorList.appendChild(el("option", { value: a.id, label: (a.label || a.id) + " · " + a.events })))).catch(() => {});
+    }, { once: true });
     const role = el("select", {}, el("option", { value: "", text: "either side" }),
       el("option", { value: "source", text: "as source" }), el("option", { value: "target", text: "as target" }));
     form.appendChild(field("role", "Role", role));

@@ -8,8 +8,10 @@ const Events = (() => {
     const q = query || filterParams();
     const offset = Math.max(0, parseInt(params().get("offset") || "0", 10) || 0);
     if (!query) { q.set("limit", String(limit)); if (paginate && offset) q.set("offset", String(offset)); }
+    if (!box.firstChild) box.appendChild(el("p", { class: "hint", text: "Loading events…" }));
+    box.classList.add("loading");
     let data;
-    try { data = await getJSON("/api/events", q); } catch (e) { clear(box); Desk.showError(box, e); return null; }
+    try { data = await getJSON("/api/events", q); } catch (e) { clear(box); Desk.showError(box, e); return null; } finally { box.classList.remove("loading"); }
     clear(box);
     const ul = el("ul", { class: "events" });
     (data.items || []).forEach((ev) => ul.appendChild(Desk.eventLine(ev, (e) => {

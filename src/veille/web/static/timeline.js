@@ -22,6 +22,7 @@ const Timeline = (() => {
   async function strip(box, { height = 150 } = {}) {
     const q = filterParams();
     q.delete("since"); q.delete("until");
+    if (!box.firstChild) box.appendChild(el("p", { class: "hint", text: "Loading the timeline…" }));
     let data;
     try { data = await getJSON("/api/timeline", q); } catch (e) { clear(box); Desk.showError(box, e); return null; }
     clear(box);
