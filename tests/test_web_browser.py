@@ -50,6 +50,21 @@ defence systems to protect the Black Sea ports.</p>
 had not been suspended.</p>
 </article></body></html>
 """
+# two reports of one strike that disagree on its toll (written for this test): a contradiction
+TOLL_A = """Missile strike on Kharkiv market kills 12, says governor
+
+Jun 9, 2024
+
+KHARKIV, Ukraine - A Russian missile struck a crowded market in Kharkiv on Saturday, killing 12 people, the regional governor said.
+Rescue teams worked through the night to clear the rubble, the emergency service said.
+"""
+TOLL_B = """Russian strike on Kharkiv market leaves 20 dead, mayor says
+
+Jun 9, 2024
+
+KHARKIV, Ukraine - A Russian missile struck a market in Kharkiv on Saturday, killing 20 people, the city's mayor said.
+Dozens of people were wounded and several remain in hospital, the health department said.
+"""
 # runs before any page script: a flag any executed payload would set, whatever it calls
 TRAP = """
 window.__xss = 0;
@@ -173,9 +188,11 @@ def desk(server, browser):
     """The examples and the hostile page, uploaded through the desk's ingest page (one model load,
     in the server), every input's CLI line shown."""
     base, tmp = server
-    (tmp / "hostile.html").write_text(HOSTILE, encoding="utf-8")
+    ours = {"hostile.html": HOSTILE, "toll_a.txt": TOLL_A, "toll_b.txt": TOLL_B}
+    for name, text in ours.items():
+        (tmp / name).write_text(text, encoding="utf-8")
     files = sorted(str(p) for p in (ROOT / "examples").iterdir() if p.suffix in (".txt", ".html", ".jsonl"))
-    files.append(str(tmp / "hostile.html"))
+    files += [str(tmp / name) for name in ours]
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     pg = context.new_page()
     errors = []
@@ -278,6 +295,15 @@ def test_map_filters_card_reader_compare(desk, page):
     assert int(pg.inner_text("#independent strong")) >= 2
     assert pg.locator("table.figures").count() == 1
     shot(pg, "compare-cluster")
+
+    # two pages that disagree on the toll: both reports marked, the figures that differ too
+    disputed = [c for c in _get(server + "/api/clusters")["items"] if c["contradictions"]]
+    assert disputed
+    pg.goto(server + "/compare/" + disputed[0]["id"])
+    pg.wait_for_selector("#contradictions .contradiction")
+    assert pg.locator("#reports .report.contradicted").count() >= 2
+    assert pg.locator("table.figures td.differs").count() >= 2
+    shot(pg, "compare-contradiction")
     assert not pg.dialogs and not pg.errors, (pg.dialogs, pg.errors)
 
 

@@ -5,7 +5,12 @@
 const Compare = (() => {
   const { el, clear, getJSON } = Desk;
 
-  function refOf(x) { return typeof x === "string" ? x : x && (x.event_id || x.id || (x.doc && x.doc.id)) || ""; }
+  // a side of a contradiction: {doc: the page's name, evidence: its sentence, offsets}
+  function sideDoc(x) { return typeof x === "string" ? x : x && (typeof x.doc === "string" ? x.doc : x.doc && (x.doc.name || x.doc.id)) || ""; }
+  function sideBlock(x) {
+    return el("div", { class: "side" }, el("span", { class: "side-doc", text: sideDoc(x) }),
+      x && x.evidence ? el("q", { text: x.evidence }) : null);
+  }
 
   function figuresTable(figures, reports) {
     const kinds = Object.keys(figures || {});
@@ -49,7 +54,7 @@ const Compare = (() => {
     try { c = await getJSON("/api/clusters/" + encodeURIComponent(id)); } catch (e) { Desk.showError(main, e); return; }
     const reports = c.reports || [];
     const contradictions = c.contradictions || [];
-    const involved = new Set(contradictions.flatMap((x) => [refOf(x.a), refOf(x.b)]));
+    const involved = new Set(contradictions.flatMap((x) => [sideDoc(x.a), sideDoc(x.b)]).filter(Boolean));
     const place = c.place ? (typeof c.place === "string" ? c.place : c.place.name + (c.place.country ? " (" + c.place.country + ")" : "")) : "";
     main.append(
       el("h1", {}, Desk.typeBadge(c.type, c.mode), " ",
@@ -62,15 +67,15 @@ const Compare = (() => {
       el("div", { class: "side-by-side", id: "reports" }, reports.map((r) => {
         const card = Desk.reportCard(r);
         card.setAttribute("data-event", r.event_id || "");
-        if (involved.has(r.event_id) || (r.doc && involved.has(r.doc.id))) { card.classList.add("contradicted"); card.prepend(el("p", { class: "flag", text: "⚠ contradicts another report" })); }
+        if (r.doc && (involved.has(r.doc.name) || involved.has(r.doc.id))) { card.classList.add("contradicted"); card.prepend(el("p", { class: "flag", text: "⚠ contradicts another report" })); }
         return card;
       })),
       el("h2", { text: "Figures side by side" }), figuresTable(c.figures, reports));
     clear(details);
     details.appendChild(el("section", { class: "card", id: "contradictions" }, el("h2", { text: contradictions.length ? "Contradictions" : "No contradiction" }),
       contradictions.length ? el("ul", {}, contradictions.map((x) => el("li", { class: "contradiction" },
-        el("strong", { text: String(x.kind || "").replace(/_/g, " ") }), el("br"),
-        el("span", { text: refOf(x.a) + " ≠ " + refOf(x.b) }), x.note ? [el("br"), el("span", { class: "note", text: x.note })] : null)))
+        x.note ? el("strong", { class: "note", text: x.note }) : el("strong", { text: String(x.kind || "").replace(/_/g, " ") }),
+        sideBlock(x.a), el("div", { class: "versus", text: "≠" }), sideBlock(x.b))))
         : el("p", { class: "hint", text: "The reports agree on what they share." })));
     const warned = reports.filter((r) => r.warnings && r.warnings.length);
     details.appendChild(el("section", { class: "card warn-card" }, el("h2", { text: "Page warnings" }),

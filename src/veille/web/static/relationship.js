@@ -65,8 +65,12 @@ const Relationship = (() => {
     QUADS.forEach(([key, label]) => svg.append("text").attr("class", "lane-label").attr("x", m.left - 4).attr("text-anchor", "end")
       .attr("y", lane(key) + lane.bandwidth() / 2 + 3).text(label));
     const colourOf = Object.fromEntries(QUADS.map((q) => [q[0], q[2]]));
-    svg.append("g").selectAll("circle").data(points.filter((p) => lane(p.quad) !== undefined)).join("circle")
-      .attr("class", "point").attr("r", 5).attr("cx", (p) => x(p.day)).attr("cy", (p) => lane(p.quad) + lane.bandwidth() / 2)
+    // points of one lane never hide each other: each sits at least a dot's width past the last
+    const placed = points.filter((p) => lane(p.quad) !== undefined).sort((a, b) => a.day - b.day);
+    const last = {};
+    placed.forEach((p) => { p.cx = Math.max(x(p.day), (last[p.quad] ?? -Infinity) + 11); last[p.quad] = p.cx; });
+    svg.append("g").selectAll("circle").data(placed).join("circle")
+      .attr("class", "point").attr("r", 5).attr("cx", (p) => p.cx).attr("cy", (p) => lane(p.quad) + lane.bandwidth() / 2)
       .attr("fill", (p) => colourOf[p.quad]).attr("stroke", "#fff")
       .on("click", (event, p) => Desk.showEvent(p.id, details))
       .append("title").text((p) => `${p.date} · ${p.from} → ${p.to} · ${p.type}`);
