@@ -32,7 +32,7 @@ const Relationship = (() => {
     const points = (data.points || []).map((p) => Object.assign({ day: p.date ? new Date(p.date.length === 4 ? p.date + "-07-01" : p.date.length === 7 ? p.date + "-15" : p.date) : null }, p)).filter((p) => p.day && !isNaN(p.day));
     if (!months.length && !points.length) { box.appendChild(el("p", { class: "hint", text: "No dated event between these two actors." })); return; }
     const width = Math.max(420, box.clientWidth || 700), height = 360;
-    const m = { top: 14, right: 16, bottom: 26, left: 110 }, lanesH = 80;
+    const m = { top: 14, right: 28, bottom: 26, left: 110 }, lanesH = 80;
     const dates = months.map((d) => d.date).concat(points.map((p) => p.day));
     const [lo, hi] = d3.extent(dates);
     const x = d3.scaleUtc().domain([d3.utcMonth.offset(d3.utcMonth.floor(lo), -1), d3.utcMonth.offset(d3.utcMonth.floor(hi), 2)]).range([m.left, width - m.right]);
