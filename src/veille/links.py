@@ -58,10 +58,16 @@ def _ignored_for_claims(lang: str) -> frozenset[str]:
     return frozenset(w for w in _ignored(lang) if w not in modes)
 
 
+@lru_cache(maxsize=8)
+def _ignored_stems(lang: str, for_claims: bool) -> tuple[frozenset[str], frozenset[str]]:
+    """The ignored words and their stems, made once (not once per event: the lists are long)."""
+    ignored = _ignored_for_claims(lang) if for_claims else _ignored(lang)
+    return ignored, frozenset(w[:STEM] for w in ignored if len(w) >= STEM)
+
+
 def stems(ev: Event, lang: str, for_claims: bool = False) -> set[str]:
     lang = lang if lang in ("fr", "en") else "fr"
-    ignored = _ignored_for_claims(lang) if for_claims else _ignored(lang)
-    ignored_stems = frozenset(w[:STEM] for w in ignored if len(w) >= STEM)
+    ignored, ignored_stems = _ignored_stems(lang, for_claims)
     return {w[:STEM] for w in re.findall(r"\w{4,}", fold(ev.evidence))
             if w not in ignored and w[:STEM] not in ignored_stems and not w.isdigit()}
 
@@ -211,10 +217,10 @@ def same_events(docs: list[Document]) -> list[dict]:
     return links
 
 
-def figure_contradictions(docs: list[Document]) -> list[dict]:
-    """One event, two tolls: "12 killed" here, "13 killed" there."""
+def figure_contradictions(docs: list[Document], found: list[tuple] | None = None) -> list[dict]:
+    """One event, two tolls: "12 killed" here, "13 killed" there. ``found``: ``matches(docs)``, if known."""
     out = []
-    for _, da, ea, db, eb, _ in matches(docs):
+    for _, da, ea, db, eb, _ in matches(docs) if found is None else found:
         for key in sorted(set(ea.quantities) & set(eb.quantities)):
             if ea.quantities[key] != eb.quantities[key]:
                 out.append({"kind": "contradiction", "a": _side(da, ea.evidence, [ea.segment, ea.start, ea.end]),
@@ -223,7 +229,7 @@ def figure_contradictions(docs: list[Document]) -> list[dict]:
     return out
 
 
-def contradictions(docs: list[Document]) -> list[dict]:
+def contradictions(docs: list[Document], found: list[tuple] | None = None) -> list[dict]:
     """Claims about one thing that disagree: two measures of the same unit about the same
     actors whose figures differ (with one in common, or one figure each), or two accounts
     of who told whom, and when, that give different times."""
@@ -254,7 +260,7 @@ def contradictions(docs: list[Document]) -> list[dict]:
             continue
         out.append({"kind": "contradiction", "a": _side(da, a["evidence"], a.get("offsets")),
                     "b": _side(db, b["evidence"], b.get("offsets")), "note": note})
-    return out + figure_contradictions(docs)
+    return out + figure_contradictions(docs, found)
 
 
 TEMPLATE_REASONS = ("comment widget", "template placeholder", "form message", "empty-list placeholder",
@@ -274,9 +280,9 @@ def outlet(doc: Document) -> str:
     return doc_name(doc)
 
 
-def clusters(docs: list[Document]) -> list[dict]:
+def clusters(docs: list[Document], found: list[tuple] | None = None) -> list[dict]:
     """Events told as one, grouped: each cluster lists its reports and counts its
-    independent sources (distinct outlets: see ``outlet``)."""
+    independent sources (distinct outlets: see ``outlet``). ``found``: ``matches(docs)``, if known."""
     parent: dict[tuple, tuple] = {}
 
     def find(x):
@@ -285,7 +291,7 @@ def clusters(docs: list[Document]) -> list[dict]:
         return x
 
     by_key = {}
-    for _, da, ea, db, eb, _ in matches(docs):
+    for _, da, ea, db, eb, _ in matches(docs) if found is None else found:
         ka, kb = (da.id, ea.start, ea.type), (db.id, eb.start, eb.type)
         by_key[ka], by_key[kb] = (da, ea), (db, eb)
         parent[find(ka)] = find(kb)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from sqlalchemy import (Boolean, Column, Float, ForeignKey, ForeignKeyConstraint, Index, Integer, MetaData, String,
                         Table, Text, UniqueConstraint, and_, bindparam, cast, event, exists, false, func, inspect,
-                        literal_column, or_, select, text)
+                        literal_column, or_, select, text, tuple_)
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from veille import connect
@@ -137,7 +137,19 @@ def _m003_events(conn) -> None:
         _insert_events(conn, doc_id, json.loads(data).get("events") or [])
 
 
-MIGRATIONS = (("001_base", _m001_base), ("002_fts", _m002_fts), ("003_events", _m003_events))
+def _m004_desk(conn) -> None:
+    """Indexes for the desk's lists of 100,000 events: one that holds every narrow column a filter
+    reads, in the desk's order (newest first), so that a page, a count or a timeline reads the index
+    and not the events' wide rows; and one that finds the older revisions without reading documents."""
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS events_desk ON events "
+                         "(date DESC, doc_id, n, type, mode, country, modality, lat, lon)")
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS events_desk_type ON events "
+                         "(type, date DESC, doc_id, n, mode, country, modality, lat, lon)")
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS documents_revisions ON documents (source, revision, id)")
+
+
+MIGRATIONS = (("001_base", _m001_base), ("002_fts", _m002_fts), ("003_events", _m003_events),
+              ("004_desk", _m004_desk))
 # a search is bounded so that any text returns within a second or two: FTS5's ranks and
 # snippets take a time that grows with the square of a term's repeats
 MAX_SEARCH_TERMS = 64
@@ -362,11 +374,12 @@ class Store:
                     break
         return hits
 
-    def event_select(self, q, query: EventQuery, keys: set[str] | None = None):
-        """``q`` (a select over ``events`` joined to ``documents``) with the filters of ``query``, on
-        the newest revision of each source or on the one document ``query.doc`` names. ``keys``:
-        only the events whose ``doc_id:n`` is among them (how ``min_sources`` reaches SQL)."""
-        q = q.where(*_event_filters(query, exact=self.engine.dialect.name == "sqlite"))
+    def event_select(self, q, query: EventQuery, keys: set[str] | None = None, covering: bool = False):
+        """``q`` (a select over ``events``, joined to ``documents`` when a filter reads them) with the
+        filters of ``query``, on the newest revision of each source or on the one document ``query.doc``
+        names. ``keys``: only the events whose ``doc_id:n`` is among them (how ``min_sources`` reaches
+        SQL). ``covering``: filter through the events_desk indexes only (see ``_event_filters``)."""
+        q = q.where(*_event_filters(query, exact=self.engine.dialect.name == "sqlite", covering=covering))
         if query.doc:
             q = q.where(events.c.doc_id == self.resolve(query.doc))
         else:
@@ -418,10 +431,17 @@ class Store:
 EVENT_ORDER = (events.c.date.is_(None), events.c.date.desc(), documents.c.source, events.c.n)
 
 
-def newest_revision():
-    """Where a document is the newest revision of its source (the unique index answers it)."""
-    later = documents.alias("later")
-    return ~exists().where(later.c.source == documents.c.source, later.c.revision > documents.c.revision)
+# the desk's order: newest first (SQLite sorts NULL lowest, so undated events come last), read
+# straight from the events_desk index
+DESK_ORDER = (events.c.date.desc(), events.c.doc_id, events.c.n)
+
+
+def newest_revision(doc_id=events.c.doc_id):
+    """Where ``doc_id`` (an event's, or ``documents.c.id``) is the newest revision of its source: not
+    among the older revisions, a list SQLite makes once per query from the documents_revisions index."""
+    d, later = documents.alias("d"), documents.alias("later")
+    older = select(d.c.id).where(exists().where(later.c.source == d.c.source, later.c.revision > d.c.revision))
+    return doc_id.not_in(older)
 
 
 def like_pattern(value: str) -> str:
@@ -429,11 +449,18 @@ def like_pattern(value: str) -> str:
     return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+CACHE_KB = 32_000
+MMAP_BYTES = 256 * 2**20
+
+
 def _with_functions(engine):
     """SQLite gets ``veille_km(lat, lon, lat, lon)``, so that ``near`` filters and counts in SQL."""
     if engine.dialect.name == "sqlite":
         def register(dbapi_conn, _record):
             dbapi_conn.create_function("veille_km", 4, _km_or_none, deterministic=True)
+            # the desk's indexes of 100,000 events are a few MB: keep them in memory (a bound, not an allocation)
+            dbapi_conn.execute(f"PRAGMA cache_size=-{CACHE_KB}")
+            dbapi_conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
 
         event.listen(engine, "connect", register)
     return engine
@@ -445,10 +472,14 @@ def _km_or_none(lat1, lon1, lat2, lon2):
     return km(lat1, lon1, lat2, lon2)
 
 
-def _event_filters(query: EventQuery, exact: bool = False) -> list:
+def _event_filters(query: EventQuery, exact: bool = False, covering: bool = False) -> list:
     """SQL conditions for ``query`` over ``events`` joined to ``documents``; every value is a
-    bound parameter. ``exact``: the great-circle distance of ``near`` too (SQLite), not only its box."""
+    bound parameter. ``exact``: the great-circle distance of ``near`` too (SQLite), not only its box.
+    ``covering``: the single-column indexes of mode, modality and country are kept out of the plan
+    (their column is compared through ``|| ''``), as they lead SQLite to read the events' wide rows
+    one by one, where the events_desk indexes hold every column a filter reads."""
     c, d = events.c, documents.c
+    plain = (lambda column: column.concat("")) if covering else (lambda column: column)
     where = []
     for word in query.words:
         pattern = like_pattern(word)
@@ -457,15 +488,16 @@ def _event_filters(query: EventQuery, exact: bool = False) -> list:
         pattern = like_pattern(query.source)
         where.append(or_(d.source.like(pattern, escape="\\"), d.url.like(pattern, escape="\\"),
                          d.site.like(pattern, escape="\\")))
-    if query.type:
+    if query.type:  # with covering, events_desk_type leads with the type
         where.append(c.type.in_(query.type))
     for column, value in ((c.mode, query.mode), (c.modality, query.modality), (c.country, query.country)):
         if value:
-            where.append(column == value)
-    if query.actor:
+            where.append(plain(column) == value)
+    if query.actor:  # the actor's events, listed once from the event_actors_actor index
         a = event_actors.c
-        match = [a.doc_id == c.doc_id, a.n == c.n, a.actor == query.actor]
-        where.append(exists().where(*match, *([a.role == query.role] if query.role else [])))
+        acts = select(a.doc_id, a.n).where(a.actor == query.actor, *([a.role == query.role] if query.role else []))
+        key = tuple_(c.doc_id.concat(""), c.n + 0) if covering else tuple_(c.doc_id, c.n)  # covering: a set to look up
+        where.append(key.in_(acts))
     if query.since:  # on or after, or a month or year that holds the day
         s = query.since
         where.append(or_(c.date >= s, *[c.date == s[:k] for k in (4, 7) if k < len(s)]))
@@ -474,7 +506,7 @@ def _event_filters(query: EventQuery, exact: bool = False) -> list:
     if query.near:
         lat, lon, radius = query.near
         dlat = radius / 110.0  # a degree of latitude is at least 110.5 km
-        where.append(c.lat.between(lat - dlat, lat + dlat))
+        where.append((c.lat + 0 if covering else c.lat).between(lat - dlat, lat + dlat))
         edge = abs(lat) + dlat
         if edge < 89.0:
             dlon = radius / (111.0 * math.cos(math.radians(edge)))

@@ -19,7 +19,7 @@ from sqlalchemy import String, and_, cast, exists, func, or_, select
 from veille.errors import NotFoundError, QueryError
 from veille.model import Document, geo_precision, name_of
 from veille.query import EventQuery
-from veille.store import EVENT_ORDER, documents, event_actors, events, like_pattern, newest_revision
+from veille.store import DESK_ORDER, documents, event_actors, events, like_pattern, newest_revision
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
 MAP_LIMIT, MAP_MAX = 1000, 5000  # a map draws more markers than a list shows rows
@@ -59,6 +59,7 @@ class ClusterIndex:
     signature: tuple = ()
     clusters: dict[str, Cluster] = field(default_factory=dict)
     by_event: dict[tuple[str, int], Cluster] = field(default_factory=dict)
+    totals: dict[tuple, int] = field(default_factory=dict)  # counts of filtered views, for this state of the store
 
     def of(self, doc_id: str, n: int) -> tuple[str | None, int, int]:
         """(cluster id or None, reports, independent sources): 1 and 1 for an event told once."""
@@ -73,7 +74,7 @@ class ClusterIndex:
 
 
 def build_cluster_index(docs: list[Document], signature: tuple = ()) -> ClusterIndex:
-    from veille.links import clusters, contradictions
+    from veille.links import clusters, contradictions, matches
 
     position: dict[tuple[str, int, str], list[int]] = {}
     starts: dict[tuple[str, int], list[int]] = {}
@@ -84,7 +85,8 @@ def build_cluster_index(docs: list[Document], signature: tuple = ()) -> ClusterI
             position.setdefault((d.id, e.start, e.type), []).append(n)
             starts.setdefault((d.id, e.start), []).append(n)
     index = ClusterIndex(signature)
-    for c in clusters(docs):
+    found = matches(docs)  # once, for the clusters and for their contradictions
+    for c in clusters(docs, found):
         members = [(doc_id, n) for doc_id, start, type_ in c["keys"] for n in position.get((doc_id, start, type_), [])]
         if not members:
             continue
@@ -92,7 +94,7 @@ def build_cluster_index(docs: list[Document], signature: tuple = ()) -> ClusterI
         index.clusters[cluster.id] = cluster
         for key in members:
             index.by_event[key] = cluster
-    for link in contradictions(docs):
+    for link in contradictions(docs, found):
         for side in (link["a"], link["b"]):
             doc_id, offsets = by_name.get(side["doc"]), side.get("offsets") or [None, None]
             found = [index.by_event.get((doc_id, n)) for n in starts.get((doc_id, offsets[1]), [])]
@@ -134,23 +136,44 @@ def event_json(row, index: ClusterIndex) -> dict:
 def _filtered(store, q, query: EventQuery, index: ClusterIndex, hypothetical: bool = False):
     """``q`` with the query's filters. What an if-clause supposes is left out (as in the exports)
     unless asked for by its modality."""
-    q = store.event_select(q, query, index.keys_with(query.min_sources))
+    q = store.event_select(q, query, index.keys_with(query.min_sources), covering=True)
     if not hypothetical and query.modality != "hypothetical":
         q = q.where(events.c.modality != "hypothetical")
     return q
+
+
+def _joined(query: EventQuery):
+    """``events``, joined to ``documents`` only when a filter reads a document's columns: a count or
+    a timeline then reads the events_desk index alone."""
+    if query.words or query.source:
+        return events.join(documents, events.c.doc_id == documents.c.id)
+    return events
 
 
 def _from_events():
     return select(*EVENT_COLUMNS).select_from(events.join(documents, events.c.doc_id == documents.c.id))
 
 
+MAX_TOTALS = 4096
+
+
+def _total(store, index: ClusterIndex, kind: str, query: EventQuery, q) -> int:
+    """How many events a filtered view holds: counted once per state of the store (the index is
+    rebuilt when it changes), as paging through a view asks for the same count again and again."""
+    key = (kind, tuple(sorted((k, repr(v)) for k, v in vars(query).items() if k not in ("limit", "offset"))))
+    if key not in index.totals:
+        if len(index.totals) >= MAX_TOTALS:
+            index.totals.clear()
+        index.totals[key] = store.read(_filtered(store, q, query, index))[0][0]
+    return index.totals[key]
+
+
 def _count(store, query: EventQuery, index: ClusterIndex) -> int:
-    q = select(func.count()).select_from(events.join(documents, events.c.doc_id == documents.c.id))
-    return store.read(_filtered(store, q, query, index))[0][0]
+    return _total(store, index, "events", query, select(func.count()).select_from(_joined(query)))
 
 
 def event_rows(store, index: ClusterIndex, query: EventQuery, limit: int, offset: int) -> dict:
-    q = _filtered(store, _from_events(), query, index).order_by(*EVENT_ORDER).limit(limit).offset(offset)
+    q = _filtered(store, _from_events(), query, index).order_by(*DESK_ORDER).limit(limit).offset(offset)
     items = [event_json(r, index) for r in store.read(q)]
     return {"items": items, "total": _count(store, query, index), "limit": limit, "offset": offset}
 
@@ -159,7 +182,7 @@ def iter_events(store, index: ClusterIndex, query: EventQuery) -> Iterator[dict]
     """Every event of the filtered view, newest first, read a batch at a time (downloads)."""
     offset = 0
     while True:
-        q = (_filtered(store, _from_events(), query, index).order_by(*EVENT_ORDER)
+        q = (_filtered(store, _from_events(), query, index).order_by(*DESK_ORDER)
              .limit(DOWNLOAD_BATCH).offset(offset))
         rows = store.read(q)
         for r in rows:
@@ -227,7 +250,7 @@ def cluster_list(store, index: ClusterIndex, query: EventQuery, limit: int, offs
         return {"items": [], "total": 0, "limit": limit, "offset": offset}
     keys = {f"{d}:{n}" for d, n in index.by_event}
     wanted = index.keys_with(query.min_sources)
-    q = select(events.c.doc_id, events.c.n).select_from(events.join(documents, events.c.doc_id == documents.c.id))
+    q = select(events.c.doc_id, events.c.n).select_from(_joined(query))
     q = store.event_select(q, query, keys if wanted is None else keys & wanted)
     found = {index.by_event[(r.doc_id, r.n)].id for r in store.read(q)}
     chosen = [c for c in index.clusters.values() if c.id in found]
@@ -279,10 +302,10 @@ def event_map(store, index: ClusterIndex, query: EventQuery, limit: int, offset:
     c, d = events.c, documents.c
     base = select(c.doc_id, c.n, c.type, c.mode, c.date, c.place_name, c.lat, c.lon, d.title).select_from(
         events.join(documents, c.doc_id == d.id)).where(c.lat.is_not(None), c.lon.is_not(None))
-    rows = store.read(_filtered(store, base, query, index).order_by(*EVENT_ORDER).limit(limit).offset(offset))
-    counted = select(func.count()).select_from(events.join(documents, c.doc_id == d.id)).where(
+    rows = store.read(_filtered(store, base, query, index).order_by(*DESK_ORDER).limit(limit).offset(offset))
+    counted = select(func.count()).select_from(_joined(query)).where(
         c.lat.is_not(None), c.lon.is_not(None))
-    total = store.read(_filtered(store, counted, query, index))[0][0]
+    total = _total(store, index, "map", query, counted)
     features = []
     for r in rows:
         cluster, reports, sources = index.of(r.doc_id, r.n)
@@ -297,7 +320,7 @@ def event_map(store, index: ClusterIndex, query: EventQuery, limit: int, offset:
 def timeline(store, index: ClusterIndex, query: EventQuery) -> dict:
     """Events per day and type; those known to a month or a year only are counted apart."""
     c = events.c
-    q = select(c.date, c.type, func.count()).select_from(events.join(documents, c.doc_id == documents.c.id))
+    q = select(c.date, c.type, func.count()).select_from(_joined(query))
     rows = store.read(_filtered(store, q, query, index).group_by(c.date, c.type))
     days: dict[str, dict] = {}
     coarse, undated, types = {"month": 0, "year": 0}, 0, set()
@@ -319,14 +342,14 @@ def network(store, index: ClusterIndex, query: EventQuery) -> dict:
     """Actors as nodes (how many events they take part in), edges source → target by type."""
     c = events.c
     src, tgt = event_actors.alias("src"), event_actors.alias("tgt")
-    joined = (events.join(documents, c.doc_id == documents.c.id)
+    joined = (_joined(query)
               .join(src, and_(src.c.doc_id == c.doc_id, src.c.n == c.n, src.c.role == "source"))
               .join(tgt, and_(tgt.c.doc_id == c.doc_id, tgt.c.n == c.n, tgt.c.role == "target")))
     q = select(src.c.actor, tgt.c.actor, c.type, func.count()).select_from(joined)
     edges = store.read(_filtered(store, q, query, index).group_by(src.c.actor, tgt.c.actor, c.type))
     a = event_actors.alias("a")
     one_event = func.count(func.distinct(c.doc_id + ":" + cast(c.n, String)))
-    q = select(a.c.actor, one_event).select_from(events.join(documents, c.doc_id == documents.c.id)
+    q = select(a.c.actor, one_event).select_from(_joined(query)
                                                  .join(a, and_(a.c.doc_id == c.doc_id, a.c.n == c.n)))
     per_actor = store.read(_filtered(store, q, query, index).group_by(a.c.actor))
     nodes = [{"id": k, "label": actor_label(k), "events": n} for k, n in sorted(per_actor, key=lambda r: (-r[1], r[0]))]
@@ -345,8 +368,8 @@ def relationship(store, index: ClusterIndex, a: str, b: str, query: EventQuery, 
 
     pair = or_(and_(acts(a, "source"), acts(b, "target")), and_(acts(b, "source"), acts(a, "target")))
     q = select(c.doc_id, c.n, c.date, c.type, acts(a, "source").label("a_acts")).select_from(
-        events.join(documents, c.doc_id == documents.c.id)).where(pair)
-    rows = store.read(_filtered(store, q, query, index).order_by(*EVENT_ORDER))
+        _joined(query)).where(pair)
+    rows = store.read(_filtered(store, q, query, index).order_by(*DESK_ORDER))
     quads = quad_classes()
     months: dict[str, Counter] = {}
     points = []
@@ -411,7 +434,7 @@ def document_rows(store, text: str | None, limit: int, offset: int) -> dict:
     d = documents.c
     n_events = (select(func.count()).select_from(events)
                 .where(events.c.doc_id == d.id, events.c.modality != "hypothetical").scalar_subquery())
-    where = [newest_revision()]
+    where = [newest_revision(documents.c.id)]
     for word in q_text.words:
         p = like_pattern(word)
         where.append(or_(d.title.like(p, escape="\\"), d.source.like(p, escape="\\"), d.text.like(p, escape="\\")))
