@@ -219,7 +219,13 @@ const Desk = (() => {
       el("div", { class: "evidence", text: ev.evidence || "" }),
       el("div", { class: "meta" }, el("span", { text: docLabel(ev.doc) }),
         ev.sources > 1 ? el("span", { class: "sources", text: " · " + ev.sources + " sources" }) : null));
-    if (onclick) { li.classList.add("clickable"); li.addEventListener("click", () => onclick(ev)); }
+    if (onclick) {
+      li.classList.add("clickable");
+      li.setAttribute("tabindex", "0");
+      li.setAttribute("role", "button");
+      li.addEventListener("click", () => onclick(ev));
+      li.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); onclick(ev); } });
+    }
     return li;
   }
   function reportCard(r) {
