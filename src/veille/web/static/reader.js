@@ -43,7 +43,12 @@ const Reader = (() => {
 
   function signalItem(s) {
     const ev = (s.evidence || []).map((e) => (typeof e === "string" ? e : e && e.text) || "").filter(Boolean);
+    // any other plain field the signal carries (a genre's value, a share…), as "name: value"
+    const extra = Object.entries(s).filter(([k, v]) => !["kind", "evidence", "why"].includes(k) &&
+      (typeof v === "string" || typeof v === "number" || typeof v === "boolean"))
+      .map(([k, v]) => k.replace(/_/g, " ") + ": " + (typeof v === "number" && !Number.isInteger(v) ? v.toFixed(2) : v));
     return el("li", { class: "signal" }, el("strong", { text: String(s.kind || "warning").replace(/_/g, " ") }),
+      extra.length ? el("span", { class: "why", text: " (" + extra.join(" · ") + ")" }) : null,
       s.why ? el("span", { class: "why", text: " — " + s.why }) : null,
       ev.length ? el("ul", {}, ev.map((t) => el("li", { class: "quote", text: t }))) : null);
   }
