@@ -579,3 +579,60 @@ def test_uploads_obey_the_size_limit(tmp_path):
     r = client.post("/api/ingest", files=[("files", ("huge.txt", b"x" * 1_300_000, "text/plain"))])
     assert r.status_code == 413
     is_error(r.json(), 413, "too_large")
+
+
+def test_document_warnings_counted_in_sql_match_the_warning_card(client, desk):
+    from veille.views import warning_kinds
+
+    for item in get(client, "/api/documents")["items"]:
+        doc = desk.show(item["id"])
+        assert (item["warnings"], item["genre"]) == (len(warning_kinds(doc)), doc.genre), item["name"]
+
+
+def test_migration_004_indexes_a_database_made_before_the_desk(tmp_path):
+    import sqlite3
+
+    feed = tmp_path / "strike.jsonl"
+    feed.write_text(json.dumps(PAGES[0]) + "\n", encoding="utf-8")
+    path = tmp_path / "veille.db"
+    Veille(db=str(path), progress=False, workers=1).ingest([str(feed)])
+    db = sqlite3.connect(path)  # back to a database from before 004_desk
+    db.executescript("DROP INDEX events_desk; DROP INDEX events_desk_type; DROP INDEX documents_revisions; "
+                     "DROP INDEX documents_desk; DELETE FROM migrations WHERE name = '004_desk';")
+    db.close()
+    again = Veille(db=str(path), progress=False)
+    assert again.event_rows()["total"] == 1
+    db = sqlite3.connect(path)
+    names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"events_desk", "events_desk_type", "documents_revisions", "documents_desk"} <= names
+    plan = " ".join(r[-1] for r in db.execute(
+        "EXPLAIN QUERY PLAN SELECT count(*) FROM events WHERE type = 'ASSAULT' AND country || '' = 'UA'"))
+    assert "COVERING INDEX events_desk_type" in plan
+
+
+def test_links_compare_every_pair_that_can_match(desk):
+    """The cluster index at scale rests on links._candidates: it must hold every compatible pair."""
+    import copy
+    import random
+    from datetime import date, timedelta
+
+    from veille.links import _candidates, compatible
+
+    rnd = random.Random(5)
+    docs = desk.documents()
+    for k in range(40):  # copies with dates moved, made coarser or dropped
+        d = copy.deepcopy(rnd.choice(docs))
+        d.id = f"{k:016x}"
+        for e in d.events:
+            if e.date and len(e.date) == 10:
+                e.date = (date.fromisoformat(e.date) + timedelta(days=rnd.randint(-60, 60))).isoformat()
+            if rnd.random() < 0.2 and e.date:
+                e.date, e.date_precision = e.date[:rnd.choice((4, 7))], rnd.choice(("month", "year"))
+            if rnd.random() < 0.1:
+                e.date = None
+        docs.append(d)
+    items = [(d, e) for d in sorted(docs, key=lambda d: d.id) for e in d.events if e.modality != "hypothetical"]
+    every = {(i, j) for i in range(len(items)) for j in range(i + 1, len(items))
+             if compatible(items[i][1], items[j][1])}
+    found = _candidates(items)
+    assert every <= set(found) and found == sorted(found) and len(every) > 50

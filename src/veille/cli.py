@@ -278,11 +278,22 @@ def serve(v, host, port):
         v.store.count()
     except VeilleError as e:
         fail(str(e))
+    import threading
+
+    # which events several pages tell as one: computed while the server starts, not on the first request
+    threading.Thread(target=_warm, args=(v,), name="cluster-index", daemon=True).start()
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"veille desk on http://{shown}:{port}/ (database {v.store.name}; Ctrl-C to stop)", err=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"veille: warning: listening on {host}: anyone who can reach it can read and ingest", err=True)
     uvicorn.run(create_app(v), host=host, port=port, log_level="warning", access_log=False)
+
+
+def _warm(v) -> None:
+    try:
+        v.cluster_index()
+    except VeilleError:
+        pass  # the first request that needs it says why
 
 
 @main.command()

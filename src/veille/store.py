@@ -142,10 +142,13 @@ def _m004_desk(conn) -> None:
     reads, in the desk's order (newest first), so that a page, a count or a timeline reads the index
     and not the events' wide rows; and one that finds the older revisions without reading documents."""
     conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS events_desk ON events "
-                         "(date DESC, doc_id, n, type, mode, country, modality, lat, lon)")
+                         "(date DESC, doc_id, n, type, mode, country, modality, lat, lon, place_name)")
     conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS events_desk_type ON events "
-                         "(type, date DESC, doc_id, n, mode, country, modality, lat, lon)")
+                         "(type, date DESC, doc_id, n, mode, country, modality, lat, lon, place_name)")
     conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS documents_revisions ON documents (source, revision, id)")
+    # what an event's row shows of its document, without reading the document's text
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS documents_desk ON documents "
+                         "(id, source, url, title, published, site)")
 
 
 MIGRATIONS = (("001_base", _m001_base), ("002_fts", _m002_fts), ("003_events", _m003_events),
@@ -374,11 +377,12 @@ class Store:
                     break
         return hits
 
-    def event_select(self, q, query: EventQuery, keys: set[str] | None = None, covering: bool = False):
+    def event_select(self, q, query: EventQuery, keys: set[str] | str | None = None, covering: bool = False):
         """``q`` (a select over ``events``, joined to ``documents`` when a filter reads them) with the
         filters of ``query``, on the newest revision of each source or on the one document ``query.doc``
         names. ``keys``: only the events whose ``doc_id:n`` is among them (how ``min_sources`` reaches
-        SQL). ``covering``: filter through the events_desk indexes only (see ``_event_filters``)."""
+        SQL; or those keys as a sorted JSON list). ``covering``: filter through the events_desk indexes
+        only (see ``_event_filters``)."""
         q = q.where(*_event_filters(query, exact=self.engine.dialect.name == "sqlite", covering=covering))
         if query.doc:
             q = q.where(events.c.doc_id == self.resolve(query.doc))
@@ -388,10 +392,11 @@ class Store:
             key = events.c.doc_id + ":" + cast(events.c.n, String)
             if self.engine.dialect.name == "sqlite":  # one parameter however many keys (SQLite caps their number)
                 listed = select(literal_column("value")).select_from(
-                    func.json_each(bindparam("keys", json.dumps(sorted(keys)))))
+                    func.json_each(bindparam("keys", keys if isinstance(keys, str) else json.dumps(sorted(keys)))))
                 q = q.where(key.in_(listed))
             else:
-                q = q.where(key.in_(bindparam("keys", sorted(keys), expanding=True)))
+                listed = json.loads(keys) if isinstance(keys, str) else sorted(keys)
+                q = q.where(key.in_(bindparam("keys", listed, expanding=True)))
         return q
 
     def read(self, q) -> list:

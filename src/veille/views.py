@@ -59,7 +59,7 @@ class ClusterIndex:
     signature: tuple = ()
     clusters: dict[str, Cluster] = field(default_factory=dict)
     by_event: dict[tuple[str, int], Cluster] = field(default_factory=dict)
-    totals: dict[tuple, int] = field(default_factory=dict)  # counts of filtered views, for this state of the store
+    totals: dict[tuple, object] = field(default_factory=dict)  # counts of filtered views, for this state of the store
 
     def of(self, doc_id: str, n: int) -> tuple[str | None, int, int]:
         """(cluster id or None, reports, independent sources): 1 and 1 for an event told once."""
@@ -71,6 +71,14 @@ class ClusterIndex:
         if not min_sources or min_sources <= 1:
             return None
         return {f"{d}:{n}" for (d, n), c in self.by_event.items() if c.sources >= min_sources}
+
+    def keys_json(self, min_sources: int) -> str | None:
+        """``keys_with`` as the sorted JSON list SQL reads, made once per state of the store."""
+        if not min_sources or min_sources <= 1:
+            return None
+        if ("keys", min_sources) not in self.totals:
+            self.totals[("keys", min_sources)] = json.dumps(sorted(self.keys_with(min_sources)))
+        return self.totals[("keys", min_sources)]
 
 
 def build_cluster_index(docs: list[Document], signature: tuple = ()) -> ClusterIndex:
@@ -136,7 +144,7 @@ def event_json(row, index: ClusterIndex) -> dict:
 def _filtered(store, q, query: EventQuery, index: ClusterIndex, hypothetical: bool = False):
     """``q`` with the query's filters. What an if-clause supposes is left out (as in the exports)
     unless asked for by its modality."""
-    q = store.event_select(q, query, index.keys_with(query.min_sources), covering=True)
+    q = store.event_select(q, query, index.keys_json(query.min_sources), covering=True)
     if not hypothetical and query.modality != "hypothetical":
         q = q.where(events.c.modality != "hypothetical")
     return q
@@ -348,10 +356,9 @@ def network(store, index: ClusterIndex, query: EventQuery) -> dict:
     q = select(src.c.actor, tgt.c.actor, c.type, func.count()).select_from(joined)
     edges = store.read(_filtered(store, q, query, index).group_by(src.c.actor, tgt.c.actor, c.type))
     a = event_actors.alias("a")
-    one_event = func.count(func.distinct(c.doc_id + ":" + cast(c.n, String)))
-    q = select(a.c.actor, one_event).select_from(_joined(query)
-                                                 .join(a, and_(a.c.doc_id == c.doc_id, a.c.n == c.n)))
-    per_actor = store.read(_filtered(store, q, query, index).group_by(a.c.actor))
+    taking_part = _filtered(store, select(a.c.actor, a.c.doc_id, a.c.n).select_from(
+        _joined(query).join(a, and_(a.c.doc_id == c.doc_id, a.c.n == c.n))), query, index).distinct().subquery()
+    per_actor = store.read(select(taking_part.c.actor, func.count()).group_by(taking_part.c.actor))
     nodes = [{"id": k, "label": actor_label(k), "events": n} for k, n in sorted(per_actor, key=lambda r: (-r[1], r[0]))]
     return {"nodes": nodes, "edges": [{"source": s, "target": t, "type": ty, "count": n}
                                       for s, t, ty, n in sorted(edges, key=lambda e: (-e[3], e[0], e[1], e[2]))]}
@@ -434,20 +441,27 @@ def document_rows(store, text: str | None, limit: int, offset: int) -> dict:
     d = documents.c
     n_events = (select(func.count()).select_from(events)
                 .where(events.c.doc_id == d.id, events.c.modality != "hypothetical").scalar_subquery())
+    # the warning card's kinds (genre is none) and a stage's errors, read by SQLite from the stored JSON
+    signal = func.json_each(d.data, "$.signals").table_valued("value").alias("signal")
+    kind = func.json_extract(signal.c.value, "$.kind")
+    n_warnings = (select(func.count(func.distinct(kind))).select_from(signal).where(kind != "genre")
+                  .scalar_subquery())
+    has_errors = func.coalesce(func.json_array_length(d.data, "$.errors"), 0) > 0
     where = [newest_revision(documents.c.id)]
     for word in q_text.words:
         p = like_pattern(word)
         where.append(or_(d.title.like(p, escape="\\"), d.source.like(p, escape="\\"), d.text.like(p, escape="\\")))
-    q = (select(d.id, d.source, d.url, d.title, d.published, d.site, d.language, n_events.label("events"))
-         .where(*where).order_by(d.published.is_(None), d.published.desc(), d.source).limit(limit).offset(offset))
+    order = (d.published.is_(None), d.published.desc(), d.source)
+    page_ids = select(d.id).where(*where).order_by(*order).limit(limit).offset(offset)  # then read those only
+    q = (select(d.id, d.source, d.url, d.title, d.published, d.site, d.language, n_events.label("events"),
+                func.json_extract(d.data, "$.genre").label("genre"), n_warnings.label("warnings"),
+                has_errors.label("errors"))
+         .where(d.id.in_(page_ids)).order_by(*order))
     rows = store.read(q)
     total = store.read(select(func.count()).select_from(documents).where(*where))[0][0]
-    items = []
-    for r in rows:
-        doc = store.get(r.id)
-        items.append({"id": r.id, "name": name_of(r.source, r.url), "title": r.title, "published": r.published,
-                      "site": r.site, "language": r.language, "genre": doc.genre, "events": r.events,
-                      "warnings": len(warning_kinds(doc))})
+    items = [{"id": r.id, "name": name_of(r.source, r.url), "title": r.title, "published": r.published,
+              "site": r.site, "language": r.language, "genre": r.genre, "events": r.events,
+              "warnings": r.warnings + (1 if r.errors else 0)} for r in rows]
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
