@@ -52,6 +52,9 @@ class IngestReport:
         return self._with("failed")
 
 
+SLOW_CLUSTERS = 1.0  # seconds: a desk no longer waits for a cluster index that takes longer
+
+
 class Veille:
     """One options object in; every command of the CLI is a method here."""
 
@@ -66,6 +69,8 @@ class Veille:
         import threading
 
         self._clusters_lock = threading.Lock()
+        self._clusters_building = False
+        self.serving = False  # set by the desk: slow cluster builds go to a thread (see ``cluster_index``)
 
     @property
     def store(self):
@@ -251,14 +256,63 @@ class Veille:
     def cluster_index(self):
         """Which events several documents tell as one: ``views.ClusterIndex`` ((doc_id, n) → cluster id,
         reports, independent sources), computed from ``links.clusters`` once and kept until the store
-        changes (``Store.signature``)."""
-        from veille.views import build_cluster_index
+        changes (``Store.signature``).
+
+        Built here, in this thread, unless ``serving`` is set and a build takes long (more than
+        ``SLOW_CLUSTERS`` seconds last time, or a first build is already under way): the desk then
+        answers at once with the index it has (or an empty one), marked ``pending``, while a thread
+        builds the new one."""
+        import dataclasses
+
+        from veille.views import ClusterIndex
 
         signature = self.store.signature()
-        with self._clusters_lock:
-            if self._clusters is None or self._clusters.signature != signature:
-                self._clusters = build_cluster_index(self.store.link_documents(), signature)
+        held = self._clusters
+        if held is not None and held.signature == signature and (not held.pending or self._clusters_building):
+            return held
+        slow = held is not None and held.seconds > SLOW_CLUSTERS
+        if self.serving and (slow or (held is None and self._clusters_building)):
+            self._build_clusters_in_background()
+            base = held or ClusterIndex()
+            self._clusters = dataclasses.replace(base, signature=signature, totals={}, pending=True)
             return self._clusters
+        with self._clusters_lock:
+            if self._clusters is None or self._clusters.signature != signature or self._clusters.pending:
+                self._clusters = self._build_clusters(signature)
+            return self._clusters
+
+    def _build_clusters(self, signature):
+        import time
+
+        from veille.views import build_cluster_index
+
+        self._clusters_building = True
+        try:
+            started = time.perf_counter()
+            index = build_cluster_index(self.store.link_documents(), signature)
+            index.seconds = time.perf_counter() - started
+            return index
+        finally:
+            self._clusters_building = False
+
+    def _build_clusters_in_background(self) -> None:
+        import threading
+
+        def build():
+            try:
+                with self._clusters_lock:
+                    signature = self.store.signature()
+                    held = self._clusters
+                    if held is None or held.signature != signature or held.pending:
+                        self._clusters = self._build_clusters(signature)
+            except Exception:  # noqa: BLE001 - a failed build leaves the older index; the next request tries again
+                pass
+            finally:
+                self._clusters_building = False
+
+        if not self._clusters_building and not self._clusters_lock.locked():
+            self._clusters_building = True  # until the thread has the lock, no second thread starts
+            threading.Thread(target=build, name="cluster-index", daemon=True).start()
 
     def event_query(self, **filters) -> EventQuery:
         """The filters of every list (``EventQuery``), checked: raises QueryError with the message the

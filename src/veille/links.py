@@ -228,16 +228,24 @@ def figure_contradictions(docs: list[Document], found: list[tuple] | None = None
     return out
 
 
-def contradictions(docs: list[Document], found: list[tuple] | None = None) -> list[dict]:
+def contradictions(docs: list[Document], found: list[tuple] | None = None,
+                   touching: set[tuple[str, int]] | None = None) -> list[dict]:
     """Claims about one thing that disagree: two measures of the same unit about the same
     actors whose figures differ (with one in common, or one figure each), or two accounts
-    of who told whom, and when, that give different times."""
+    of who told whom, and when, that give different times. ``touching``: only the pairs of
+    which one claim stands at one of these (document id, sentence start), as the desk's
+    cluster index needs; pairing every claim grows with the square of the claims on an actor."""
     items = [(d, c) for d in sorted(docs, key=lambda d: d.id) for c in d.claims]
     blocks: dict[tuple, list[int]] = {}  # only claims of one kind about a common actor are compared
     for i, (_, c) in enumerate(items):
         for actor in set(c.get("actors", ())):
             blocks.setdefault((c.get("kind"), actor), []).append(i)
-    pairs = sorted({(i, j) for members in blocks.values() for i, j in combinations(members, 2)})
+    if touching is None:
+        pairs = sorted({(i, j) for members in blocks.values() for i, j in combinations(members, 2)})
+    else:
+        chosen = {i for i, (d, c) in enumerate(items) if (d.id, (c.get("offsets") or [None, None])[1]) in touching}
+        pairs = sorted({(min(i, j), max(i, j)) for members in blocks.values()
+                        for i in members if i in chosen for j in members if j != i})
     out = []
     for i, j in pairs:
         (da, a), (db, b) = items[i], items[j]

@@ -60,6 +60,8 @@ class ClusterIndex:
     clusters: dict[str, Cluster] = field(default_factory=dict)
     by_event: dict[tuple[str, int], Cluster] = field(default_factory=dict)
     totals: dict[tuple, object] = field(default_factory=dict)  # counts of filtered views, for this state of the store
+    seconds: float = 0.0  # how long it took to build
+    pending: bool = False  # an older (or empty) index served while the store's new one is being built
 
     def of(self, doc_id: str, n: int) -> tuple[str | None, int, int]:
         """(cluster id or None, reports, independent sources): 1 and 1 for an event told once."""
@@ -102,12 +104,18 @@ def build_cluster_index(docs: list[Document], signature: tuple = ()) -> ClusterI
         index.clusters[cluster.id] = cluster
         for key in members:
             index.by_event[key] = cluster
-    for link in contradictions(docs, found):
+    # only a contradiction with a claim told in a clustered event's sentence can mark a cluster
+    told = {(doc_id, start) for (doc_id, start, _), ns in position.items()
+            if any((doc_id, n) in index.by_event for n in ns)}
+    marked: dict[str, set[str]] = {}
+    for link in contradictions(docs, found, touching=told):
         for side in (link["a"], link["b"]):
             doc_id, offsets = by_name.get(side["doc"]), side.get("offsets") or [None, None]
-            found = [index.by_event.get((doc_id, n)) for n in starts.get((doc_id, offsets[1]), [])]
-            cluster = next((c for c in found if c), None)
-            if cluster and link not in cluster.contradictions:
+            owners = [index.by_event.get((doc_id, n)) for n in starts.get((doc_id, offsets[1]), [])]
+            cluster = next((c for c in owners if c), None)
+            key = json.dumps(link, sort_keys=True)
+            if cluster and key not in marked.setdefault(cluster.id, set()):
+                marked[cluster.id].add(key)
                 cluster.contradictions.append(link)
     return index
 

@@ -71,6 +71,7 @@ def create_app(veille) -> FastAPI:
                   description="Sourced, mapped, dated events from conflict news: the JSON twins of the desk's pages.")
     jobs = IngestJobs(veille)
     app.state.veille, app.state.jobs = veille, jobs
+    veille.serving = True  # a slow cluster index is rebuilt in a thread, not while a request waits
 
     # ------------------------------------------------------------------ errors, headers
     @app.exception_handler(StarletteHTTPException)
