@@ -110,7 +110,11 @@ def test_openapi_lists_every_json_route(client):
                   "/api/clusters/{cluster_id}", "/api/events.csv", "/api/events.geojson", "/api/events.jsonl",
                   "/api/ingest", "/api/ingest/{job_id}"):
         assert route in paths, route
-    assert client.get("/docs").status_code == 200
+    page = client.get("/docs")
+    assert page.status_code == 200 and "http" not in page.text.replace("http-equiv", "")  # nothing from outside
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):  # Swagger UI from the package's static files
+        assert f"/static/vendor/swagger-ui-dist/{asset}" in page.text
+        assert client.get(f"/static/vendor/swagger-ui-dist/{asset}").status_code == 200
 
 
 # ---------------------------------------------------------------------------- events, filters, pages

@@ -25,6 +25,8 @@ FILES = {
     "topojson-client": ["dist/topojson-client.min.js", "LICENSE"],
     "world-atlas": ["countries-110m.json", "countries-50m.json", "LICENSE"],
     "d3": ["dist/d3.min.js", "LICENSE"],
+    # the API's documentation page (/docs), served from here instead of FastAPI's default CDN
+    "swagger-ui-dist": ["swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png", "LICENSE", "NOTICE"],
 }
 
 

@@ -67,7 +67,7 @@ class Filters:
 
 def create_app(veille) -> FastAPI:
     """The desk over one ``Veille`` (its store, its pipeline for ingest jobs)."""
-    app = FastAPI(title="veille desk", version=_version(),
+    app = FastAPI(title="veille desk", version=_version(), docs_url=None, redoc_url=None,
                   description="Sourced, mapped, dated events from conflict news: the JSON twins of the desk's pages.")
     jobs = IngestJobs(veille)
     app.state.veille, app.state.jobs = veille, jobs
@@ -111,12 +111,23 @@ def create_app(veille) -> FastAPI:
         path = request.url.path
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
-        if not path.startswith(("/docs", "/redoc", "/openapi.json")):  # FastAPI's own pages load their script
+        if not path.startswith(("/docs", "/openapi.json")):  # Swagger UI's page starts itself with an inline script
             response.headers.setdefault("Content-Security-Policy", CSP)
             response.headers.setdefault("X-Frame-Options", "DENY")
         return response
 
     # ------------------------------------------------------------------ pages
+    @app.get("/docs", include_in_schema=False)
+    def docs():
+        """The OpenAPI documentation, with Swagger UI from the package's own static files (no CDN)."""
+        from fastapi.openapi.docs import get_swagger_ui_html
+
+        vendor = "/static/vendor/swagger-ui-dist"
+        return get_swagger_ui_html(openapi_url=app.openapi_url, title="veille desk: API",
+                                   swagger_js_url=f"{vendor}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{vendor}/swagger-ui.css",
+                                   swagger_favicon_url=f"{vendor}/favicon-32x32.png")
+
     @app.get("/", include_in_schema=False)
     def home():
         return RedirectResponse("/map", status_code=302)
