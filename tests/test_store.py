@@ -68,3 +68,33 @@ def test_failed_write_leaves_nothing_half_written(fresh, tmp_path):
 def test_unknown_document_is_a_typed_error(fresh):
     with pytest.raises(NotFoundError, match="no such document"):
         fresh.show("nope")
+
+
+def _event_doc(doc_id: str, title: str, evidence: str):
+    from veille.model import Document, Event
+
+    ev = Event(type="ASSAULT", mode=None, source=["RUS"], target=["UKR"], date="2024-03-01", date_precision="day",
+               date_from=None, place=None, quantities={}, attributed_to=None, modality="asserted", evidence=evidence,
+               start=0, end=len(evidence), trigger="", trigger_start=0, trigger_end=0, confidence=1.0)
+    return Document(id=doc_id, source=f"{doc_id}.txt", kind="txt", raw="", title=title, text=evidence, events=[ev])
+
+
+def test_event_text_filter_reads_the_full_text_index(fresh):
+    """Words of the sentence or the title, accents aside, whole or as a word's start; text that
+    looks like FTS5 syntax is only text."""
+    from veille.query import EventQuery
+
+    store = fresh.store
+    store.save(_event_doc("d1", "Frappes sur Odessa", "Des drones ont visé le port céréalier."))
+    store.save(_event_doc("d2", "Bombardement à Kharkiv", "L'artillerie a touché un dépôt pétrolier."))
+    found = lambda words: sorted(h.doc_id for h in store.events(EventQuery(text=words)))
+    assert found("drone") == ["d1"]          # a word's start
+    assert found("cerealier") == ["d1"]      # accents aside
+    assert found("odessa port") == ["d1"]    # title and sentence together
+    assert found("kharkiv drones") == []     # every word must be found
+    assert found("pétrolier") == ["d2"]
+    assert found("rone") == []               # inside a word: no
+    for syntax in ('" OR drones', "NEAR(drones port)", "drones*", "AND", "-", "d1:*"):
+        found(syntax)  # no FTS5 syntax error, whatever the words
+    assert found('drones"') == ["d1"]
+    assert found("-") == []

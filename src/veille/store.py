@@ -17,6 +17,7 @@ in the ``events`` and ``event_actors`` tables, which exist to be queried (``even
 from __future__ import annotations
 
 import json
+import re
 import math
 import threading
 from contextlib import contextmanager
@@ -151,8 +152,20 @@ def _m004_desk(conn) -> None:
                          "(id, source, url, title, published, site)")
 
 
+def _m005_events_fts(conn) -> None:
+    """A full-text index of the events' sentences and their pages' titles (SQLite's FTS5), for the
+    desk's text filter: a LIKE reads every sentence of the store."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5("
+                             "doc_id UNINDEXED, n UNINDEXED, evidence, title, "
+                             "tokenize = 'unicode61 remove_diacritics 2')")
+        conn.exec_driver_sql("DELETE FROM events_fts")
+        conn.exec_driver_sql("INSERT INTO events_fts (doc_id, n, evidence, title) SELECT e.doc_id, e.n, e.evidence, "
+                             "coalesce(d.title, '') FROM events e JOIN documents d ON d.id = e.doc_id")
+
+
 MIGRATIONS = (("001_base", _m001_base), ("002_fts", _m002_fts), ("003_events", _m003_events),
-              ("004_desk", _m004_desk))
+              ("004_desk", _m004_desk), ("005_events_fts", _m005_events_fts))
 # a search is bounded so that any text returns within a second or two: FTS5's ranks and
 # snippets take a time that grows with the square of a term's repeats
 MAX_SEARCH_TERMS = 64
@@ -300,7 +313,7 @@ class Store:
                 dict(doc_id=doc.id, name=p.name, kind=p.kind, resolved=p.resolved, lat=p.lat, lon=p.lon,
                      country=p.country, geonameid=p.geonameid, mentions=len(p.mentions))
                 for p in doc.places])
-        _insert_events(conn, doc.id, record["events"])
+        _insert_events(conn, doc.id, record["events"], doc.title)
         if conn.dialect.name == "sqlite":
             conn.execute(text("INSERT INTO documents_fts (doc_id, title, text) VALUES (:i, :t, :x)"),
                          {"i": doc.id, "t": doc.title or "", "x": doc.text})
@@ -383,7 +396,8 @@ class Store:
         names. ``keys``: only the events whose ``doc_id:n`` is among them (how ``min_sources`` reaches
         SQL; or those keys as a sorted JSON list). ``covering``: filter through the events_desk indexes
         only (see ``_event_filters``)."""
-        q = q.where(*_event_filters(query, exact=self.engine.dialect.name == "sqlite", covering=covering))
+        sqlite = self.engine.dialect.name == "sqlite"
+        q = q.where(*_event_filters(query, exact=sqlite, covering=covering, fts=sqlite))
         if query.doc:
             q = q.where(events.c.doc_id == self.resolve(query.doc))
         else:
@@ -477,6 +491,18 @@ def newest_revision(doc_id=events.c.doc_id):
     return doc_id.not_in(older)
 
 
+def _fts_words(words: list[str]) -> str:
+    """An FTS5 query that every word must match, as a word or a word's start: each word quoted
+    (its own quotes doubled), so that no word is read as FTS5 syntax; a word of signs only is
+    left out. Empty when no word holds a letter or a digit."""
+    kept = [w for w in words if re.search(r"\w", w)]
+    return " AND ".join('"' + w.replace('"', '""') + '"*' for w in kept)
+
+
+def _has_table(conn, name: str) -> bool:
+    return conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = :n"), {"n": name}).first() is not None
+
+
 def like_pattern(value: str) -> str:
     """A LIKE pattern that finds ``value`` anywhere, its own % and _ taken literally (escape \\)."""
     return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -505,7 +531,7 @@ def _km_or_none(lat1, lon1, lat2, lon2):
     return km(lat1, lon1, lat2, lon2)
 
 
-def _event_filters(query: EventQuery, exact: bool = False, covering: bool = False) -> list:
+def _event_filters(query: EventQuery, exact: bool = False, covering: bool = False, fts: bool = False) -> list:
     """SQL conditions for ``query`` over ``events`` joined to ``documents``; every value is a
     bound parameter. ``exact``: the great-circle distance of ``near`` too (SQLite), not only its box.
     ``covering``: the single-column indexes of mode, modality and country are kept out of the plan
@@ -514,7 +540,11 @@ def _event_filters(query: EventQuery, exact: bool = False, covering: bool = Fals
     c, d = events.c, documents.c
     plain = (lambda column: column.concat("")) if covering else (lambda column: column)
     where = []
-    for word in query.words:
+    if fts and query.words:  # each word, accents aside, as a word or a word's start, in the sentence or the title
+        match = _fts_words(query.words)
+        found = text("SELECT doc_id, n FROM events_fts WHERE events_fts MATCH :words").bindparams(words=match)
+        where.append(tuple_(c.doc_id, c.n).in_(found.columns(doc_id=String, n=Integer)) if match else false())
+    for word in [] if fts else query.words:
         pattern = like_pattern(word)
         where.append(or_(c.evidence.like(pattern, escape="\\"), d.title.like(pattern, escape="\\")))
     if query.source:
@@ -550,7 +580,7 @@ def _event_filters(query: EventQuery, exact: bool = False, covering: bool = Fals
     return where
 
 
-def _insert_events(conn, doc_id: str, evs: list[dict]) -> None:
+def _insert_events(conn, doc_id: str, evs: list[dict], title: str | None = None) -> None:
     """Index a document's events (dicts, as ``Document.to_dict`` gives them)."""
     rows, actors = [], {}
     for n, e in enumerate(evs):
@@ -568,6 +598,9 @@ def _insert_events(conn, doc_id: str, evs: list[dict]) -> None:
                 actors[(n, role, actor)] = dict(doc_id=doc_id, n=n, role=role, actor=actor)
     if rows:
         conn.execute(events.insert(), rows)
+        if conn.dialect.name == "sqlite" and _has_table(conn, "events_fts"):  # migration 003 runs before 005
+            conn.execute(text("INSERT INTO events_fts (doc_id, n, evidence, title) VALUES (:d, :n, :e, :t)"),
+                         [{"d": doc_id, "n": r["n"], "e": r["evidence"] or "", "t": title or ""} for r in rows])
     if actors:
         conn.execute(event_actors.insert(), list(actors.values()))
 
