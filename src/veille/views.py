@@ -191,7 +191,8 @@ def _count(store, query: EventQuery, index: ClusterIndex) -> int:
 def event_rows(store, index: ClusterIndex, query: EventQuery, limit: int, offset: int) -> dict:
     q = _filtered(store, _from_events(), query, index).order_by(*DESK_ORDER).limit(limit).offset(offset)
     items = [event_json(r, index) for r in store.read(q)]
-    return {"items": items, "total": _count(store, query, index), "limit": limit, "offset": offset}
+    return {"items": items, "total": _count(store, query, index), "limit": limit, "offset": offset,
+            "clusters_pending": index.pending}
 
 
 def iter_events(store, index: ClusterIndex, query: EventQuery) -> Iterator[dict]:
@@ -330,7 +331,8 @@ def event_map(store, index: ClusterIndex, query: EventQuery, limit: int, offset:
                          "properties": {"id": f"{r.doc_id}:{r.n}", "type": r.type, "mode": r.mode, "date": r.date,
                                         "place": r.place_name, "sources": sources, "reports": reports,
                                         "title": r.title, "cluster": cluster}})
-    return {"type": "FeatureCollection", "features": features, "total": total, "limit": limit, "offset": offset}
+    return {"type": "FeatureCollection", "features": features, "total": total, "limit": limit, "offset": offset,
+            "clusters_pending": index.pending}
 
 
 def timeline(store, index: ClusterIndex, query: EventQuery) -> dict:

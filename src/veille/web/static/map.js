@@ -104,6 +104,9 @@ const DeskMap = (() => {
     status.textContent = typeof data.total === "number" && data.total > markers.length
       ? "the newest " + markers.length + " of " + data.total + " located events"
       : markers.length + " located event" + (markers.length === 1 ? "" : "s");
+    if (data.clusters_pending) {
+      status.textContent += " (independent sources still being counted: marker sizes are provisional)";
+    }
     clear(legend);
     legend.appendChild(el("strong", { text: "Types" }));
     Object.keys(seen).sort().forEach((t) => legend.appendChild(Desk.typeKey(t, t.toLowerCase() + " " + seen[t])));
