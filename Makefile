@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench fuzz clean
+.PHONY: demo test bench bench-desk fuzz clean
 
 VENDOR := src/veille/web/static/vendor/.built
 
@@ -33,6 +33,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_pipeline.py
+
+bench-desk: $(STAMP)
+	$(BIN)/python bench/bench_desk.py
 
 fuzz: $(STAMP)
 	VEILLE_FUZZ_SCALE=10 VEILLE_FUZZ_RANDOM=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py
