@@ -50,8 +50,9 @@ def free_port() -> int:
 
 def start_server(db: str, port: int) -> subprocess.Popen:
     veille = Path(sys.executable).with_name("veille")
+    log = open(Path(db).with_suffix(".server.log"), "w")
     proc = subprocess.Popen([str(veille), "--db", db, "serve", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.time() + 120
     while time.time() < deadline:
         try:
@@ -60,7 +61,7 @@ def start_server(db: str, port: int) -> subprocess.Popen:
         except httpx.HTTPError:
             time.sleep(0.2)
     proc.kill()
-    sys.exit(f"bench_desk: the server did not answer: {proc.stderr.read().decode()[-2000:]}")
+    sys.exit(f"bench_desk: the server did not answer: see {log.name}")
 
 
 def timed(client: httpx.Client, path: str, params: dict, n: int) -> list[float]:

@@ -126,7 +126,8 @@ EVENT_KEYS = {"id", "doc_id", "n", "type", "mode", "source", "target", "date", "
 
 def test_events_have_the_contract_shape_newest_first(client):
     body = get(client, "/api/events")
-    assert set(body) == {"items", "total", "limit", "offset"} and body["limit"] == 100 and body["offset"] == 0
+    assert set(body) == {"items", "total", "limit", "offset", "clusters_pending"}
+    assert body["limit"] == 100 and body["offset"] == 0 and body["clusters_pending"] is False
     assert body["total"] == len(body["items"]) > 30
     for e in body["items"]:
         assert set(e) == EVENT_KEYS and e["id"] == f"{e['doc_id']}:{e['n']}"
