@@ -75,6 +75,15 @@ def timed(client: httpx.Client, path: str, params: dict, n: int) -> list[float]:
     return out
 
 
+def _pending(base: str) -> bool:
+    """Whether the server still builds its cluster index (asked on a new connection each time:
+    while the index is built, an idle kept-alive connection may be closed under the client)."""
+    try:
+        return bool(httpx.get(f"{base}/api/events", params={"limit": 1}, timeout=600).json().get("clusters_pending"))
+    except httpx.TransportError:
+        return True
+
+
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
 
@@ -123,21 +132,23 @@ def main(argv=None) -> int:
             first = client.get("/api/events", params={"limit": 1})
             print(f"first answer: {(time.perf_counter() - started) * 1000:.0f} ms "
                   f"(clusters pending: {first.json().get('clusters_pending')})")
-            while client.get("/api/events", params={"limit": 1}).json().get("clusters_pending"):
-                time.sleep(1)  # the server builds the cluster index in a thread from its start
+            while _pending(base):
+                time.sleep(2)  # the server builds the cluster index in a thread from its start
             print(f"cluster index ready {time.perf_counter() - started:.0f} s after the first answer")
             floor = timed(client, "/static/desk.css", {}, a.requests * 2)
             print(f"baseline (a static file): p50 {statistics.median(floor):.1f} ms, p95 {p95(floor):.1f} ms")
             worst = 0.0
             for name, path in ROUTES.items():
-                all_ms = []
+                all_ms, cold = [], []
                 for f in FILTERS:
                     ms = timed(client, path, f, a.requests)
                     all_ms += ms
+                    cold.append(ms[0])  # the first time this filter is asked: nothing of it kept yet
                     print(f"  {name:8s} {str(f):60s} p50 {statistics.median(ms):6.1f} ms  p95 {p95(ms):6.1f} ms")
                 worst = max(worst, p95(all_ms))
                 print(f"{name}: {len(all_ms)} requests, p50 {statistics.median(all_ms):.1f} ms, "
-                      f"p95 {p95(all_ms):.1f} ms ({p95(all_ms) / p95(floor):.1f}× the static file)")
+                      f"p95 {p95(all_ms):.1f} ms ({p95(all_ms) / p95(floor):.1f}× the static file); "
+                      f"first asks of each filter: median {statistics.median(cold):.1f} ms, worst {max(cold):.1f} ms")
             print(f"worst p95: {worst:.1f} ms (target < 100)")
             ms = []
             for f in FILTERS:

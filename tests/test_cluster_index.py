@@ -37,3 +37,14 @@ def test_a_slow_rebuild_is_pending_then_fresh(tmp_path, monkeypatch):
         time.sleep(0.05)
     fresh = v.cluster_index()
     assert not fresh.pending and fresh.of("d" * 16, 0)[2] == 4
+
+
+def test_a_kept_timeline_follows_the_store(tmp_path):
+    """The timeline of a filter is kept for the store as it is, and made again once a page is stored."""
+    v = Veille(db=str(tmp_path / "v.db"), progress=False)
+    v.store.save(_doc("a" * 16, "one.example", "Drones struck the grain terminal of Odesa harbour overnight"))
+    counts = lambda: v.timeline(type="ASSAULT")["days"]
+    assert counts() == [{"date": "2024-03-01", "counts": {"ASSAULT": 1}}]
+    assert counts() is counts()  # kept
+    v.store.save(_doc("b" * 16, "two.example", "A missile hit a power plant near Kharkiv on the same day"))
+    assert counts() == [{"date": "2024-03-01", "counts": {"ASSAULT": 2}}]

@@ -173,10 +173,15 @@ def _from_events():
 MAX_TOTALS = 4096
 
 
+def _query_key(query: EventQuery) -> tuple:
+    """A query's filters, paging aside, as a key of the index's memo."""
+    return tuple(sorted((k, repr(v)) for k, v in vars(query).items() if k not in ("limit", "offset")))
+
+
 def _total(store, index: ClusterIndex, kind: str, query: EventQuery, q) -> int:
     """How many events a filtered view holds: counted once per state of the store (the index is
     rebuilt when it changes), as paging through a view asks for the same count again and again."""
-    key = (kind, tuple(sorted((k, repr(v)) for k, v in vars(query).items() if k not in ("limit", "offset"))))
+    key = (kind, _query_key(query))
     if key not in index.totals:
         if len(index.totals) >= MAX_TOTALS:
             index.totals.clear()
@@ -336,7 +341,17 @@ def event_map(store, index: ClusterIndex, query: EventQuery, limit: int, offset:
 
 
 def timeline(store, index: ClusterIndex, query: EventQuery) -> dict:
-    """Events per day and type; those known to a month or a year only are counted apart."""
+    """Events per day and type; those known to a month or a year only are counted apart. Made once
+    per filter and state of the store, like the counts: every page of the desk draws its strip."""
+    key = ("timeline", _query_key(query))
+    if key not in index.totals:
+        if len(index.totals) >= MAX_TOTALS:
+            index.totals.clear()
+        index.totals[key] = _timeline(store, index, query)
+    return index.totals[key]
+
+
+def _timeline(store, index: ClusterIndex, query: EventQuery) -> dict:
     c = events.c
     q = select(c.date, c.type, func.count()).select_from(_joined(query))
     rows = store.read(_filtered(store, q, query, index).group_by(c.date, c.type))
