@@ -135,7 +135,7 @@ def _m003_events(conn) -> None:
     ids = conn.execute(select(documents.c.id).where(documents.c.data.like('%"events": [{%'))).scalars().all()
     for doc_id in ids:
         data = conn.execute(select(documents.c.data).where(documents.c.id == doc_id)).scalar()
-        _insert_events(conn, doc_id, json.loads(data).get("events") or [])
+        _insert_events(conn, doc_id, json.loads(data).get("events") or [], fts=False)  # 005 fills it later
 
 
 def _m004_desk(conn) -> None:
@@ -499,10 +499,6 @@ def _fts_words(words: list[str]) -> str:
     return " AND ".join('"' + w.replace('"', '""') + '"*' for w in kept)
 
 
-def _has_table(conn, name: str) -> bool:
-    return conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = :n"), {"n": name}).first() is not None
-
-
 def like_pattern(value: str) -> str:
     """A LIKE pattern that finds ``value`` anywhere, its own % and _ taken literally (escape \\)."""
     return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -580,7 +576,7 @@ def _event_filters(query: EventQuery, exact: bool = False, covering: bool = Fals
     return where
 
 
-def _insert_events(conn, doc_id: str, evs: list[dict], title: str | None = None) -> None:
+def _insert_events(conn, doc_id: str, evs: list[dict], title: str | None = None, fts: bool = True) -> None:
     """Index a document's events (dicts, as ``Document.to_dict`` gives them)."""
     rows, actors = [], {}
     for n, e in enumerate(evs):
@@ -598,7 +594,7 @@ def _insert_events(conn, doc_id: str, evs: list[dict], title: str | None = None)
                 actors[(n, role, actor)] = dict(doc_id=doc_id, n=n, role=role, actor=actor)
     if rows:
         conn.execute(events.insert(), rows)
-        if conn.dialect.name == "sqlite" and _has_table(conn, "events_fts"):  # migration 003 runs before 005
+        if fts and conn.dialect.name == "sqlite":
             conn.execute(text("INSERT INTO events_fts (doc_id, n, evidence, title) VALUES (:d, :n, :e, :t)"),
                          [{"d": doc_id, "n": r["n"], "e": r["evidence"] or "", "t": title or ""} for r in rows])
     if actors:
