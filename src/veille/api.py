@@ -81,6 +81,20 @@ class Veille:
         return self._store
 
     @property
+    def sources(self):
+        """The followed feeds and sitemaps and the article URLs they listed (``SourceStore``)."""
+        from veille.sourcestore import SourceStore
+
+        return SourceStore(self.store)
+
+    @property
+    def watchstore(self):
+        """Saved watches, their alerts and deliveries (``AlertStore``)."""
+        from veille.alertstore import AlertStore
+
+        return AlertStore(self.store)
+
+    @property
     def pipeline(self):
         if self._pipeline is None:
             from veille.pipeline import Pipeline
@@ -106,6 +120,14 @@ class Veille:
         outcome does not depend on the number of workers. A database that cannot be written
         raises StoreUnavailableError before any input is read; one that fails later (a full
         disk) ends the batch there, with ``report.stopped`` saying why."""
+        self.store.check_writable()
+        return self.ingest_inputs(self._tasks(targets), on_item)
+
+    def ingest_inputs(self, items: Iterable[RawInput | Ready],
+                      on_item: Callable[[Outcome], None] | None = None) -> IngestReport:
+        """``ingest`` for inputs already read (``RawInput``, or ``Ready`` with an outcome known without
+        processing), consumed lazily: the polling loop (``veille.watch``) fetches the next article
+        while workers parse the ones before, and stops giving new ones when asked to stop."""
         report = IngestReport()
         self.store.check_writable()
 
@@ -120,7 +142,7 @@ class Veille:
                 on_item(o)
 
         with self._engine() as engine:
-            for item, result in engine.map(self._tasks(targets)):
+            for item, result in engine.map(items):
                 if isinstance(item, Ready):
                     done(result)
                     continue

@@ -336,5 +336,13 @@ def settings():
         click.echo(f"{s.name:15} VEILLE_{s.name.upper():15} default {s.default!r}\n    {s.help}")
 
 
+# the commands that keep watch live in their own modules, on the same group
+from veille.cli_sources import sources, watch  # noqa: E402
+from veille.cli_alerts import alerts  # noqa: E402
+
+main.add_command(sources)
+main.add_command(watch)
+main.add_command(alerts)
+
 if __name__ == "__main__":
     main()

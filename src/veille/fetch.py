@@ -45,7 +45,7 @@ def download(url: str, opts: Options) -> tuple[bytes, str]:
     timed_out = InputError(url, f"timed out after {seconds:g} s")
     try:
         with deadline, httpx.Client(timeout=seconds, follow_redirects=True,
-                                    headers={"User-Agent": "veille/0.1 (+news analysis)"}) as client:
+                                    headers={"User-Agent": opts.user_agent}) as client:
             with client.stream("GET", url, extensions={"trace": deadline.trace}) as resp:
                 if resp.status_code >= 400:
                     raise InputError(url, f"HTTP {resp.status_code}")

@@ -36,6 +36,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", 0, "processes that parse documents in parallel (0: one per core)"),
     Setting("doc_timeout", 60.0, "seconds one document may take in a worker before it is given up"),
     Setting("max_memory_mb", 1500, "megabytes one worker may use for a document before it is given up"),
+    Setting("watch_delay", 2.0, "seconds between two requests to one host when polling sources (more if robots.txt asks)"),
+    Setting("user_agent", "veille/0.1 (+https://github.com/veille; news analysis)",
+            "the User-Agent sent with every request, and the name robots.txt rules are read for"),
+    Setting("desk_url", "http://127.0.0.1:8000", "the desk's address, for the links in alerts"),
+    Setting("smtp_host", "", "mail server for alerts sent by email (empty: no email)"),
+    Setting("smtp_port", 587, "its port"),
+    Setting("smtp_tls", "starttls", "starttls, ssl or none"),
+    Setting("smtp_user", "", "user name to log in with (empty: no login)"),
+    Setting("smtp_password", "", "its password (better set through VEILLE_SMTP_PASSWORD)"),
+    Setting("smtp_from", "veille@localhost", "the From address of alert emails"),
 )
 
 
@@ -51,6 +61,15 @@ class Options:
     workers: int = 0
     doc_timeout: float = 60.0
     max_memory_mb: int = 1500
+    watch_delay: float = 2.0
+    user_agent: str = "veille/0.1 (+https://github.com/veille; news analysis)"
+    desk_url: str = "http://127.0.0.1:8000"
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_tls: str = "starttls"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "veille@localhost"
 
     @classmethod
     def load(cls, **overrides) -> "Options":
