@@ -273,6 +273,9 @@ class Veille:
 
         return clusters(self.store.link_documents())
 
+    # ------------------------------------------------------------------ sources and polling (veille.watch.poll)
+
+    # ------------------------------------------------------------------ watches and alerts (veille.watch.alerts)
 
     # ------------------------------------------------------------------ the desk's queries (veille.views)
     def cluster_index(self):
