@@ -303,7 +303,7 @@ def test_migrations_race_on_a_new_database(tmp_path):
         assert (p.returncode, err) == (0, "no event\n")
     with closing(open_db(tmp_path / "new.db")) as c:
         assert [r[0] for r in c.execute("SELECT name FROM migrations ORDER BY name")] == [
-            "001_base", "002_fts", "003_events", "004_desk", "005_events_fts"]
+            "001_base", "002_fts", "003_events", "004_desk", "005_events_fts", "006_sources", "007_watches"]
 
 
 def test_two_ingests_at_once_store_each_document_once(corpus, tmp_path):
