@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, select
+from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, func, select
 
 from veille.errors import NotFoundError, QueryError
 
@@ -150,7 +150,13 @@ class AlertStore:
                                                         status="pending", tries=0, next_at=at))
         return alert_id
 
-    def alerts(self, watch_id: int | None = None, limit: int = 50, after_id: int = 0) -> list[dict]:
+    def alert_counts(self) -> dict[int, int]:
+        """How many alerts each watch has raised, by watch id."""
+        with self.store._reading() as conn:
+            rows = conn.execute(select(alerts.c.watch_id, func.count()).group_by(alerts.c.watch_id)).all()
+        return {watch_id: n for watch_id, n in rows}
+
+    def alerts(self, watch_id: int | None = None, limit: int = 50, after_id: int = 0, offset: int = 0) -> list[dict]:
         """Alerts, newest first, with their deliveries."""
         q = select(alerts, watches.c.name.label("watch")).join(watches, watches.c.id == alerts.c.watch_id)
         if watch_id is not None:
@@ -158,7 +164,7 @@ class AlertStore:
         if after_id:
             q = q.where(alerts.c.id > after_id)
         with self.store._reading() as conn:
-            rows = [dict(r._mapping) for r in conn.execute(q.order_by(alerts.c.id.desc()).limit(limit))]
+            rows = [dict(r._mapping) for r in conn.execute(q.order_by(alerts.c.id.desc()).limit(limit).offset(offset))]
             by_alert: dict[int, list] = {}
             if rows:
                 for d in conn.execute(select(deliveries).where(deliveries.c.alert_id.in_([r["id"] for r in rows]))

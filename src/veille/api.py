@@ -274,8 +274,26 @@ class Veille:
         return clusters(self.store.link_documents())
 
     # ------------------------------------------------------------------ sources and polling (veille.watch.poll)
+    def source_list(self) -> list[dict]:
+        """The sources followed, with their health (last poll, HTTP status, error, counts)."""
+        return self.sources.all()
 
     # ------------------------------------------------------------------ watches and alerts (veille.watch.alerts)
+    def watch_list(self, latest: int = 3) -> list[dict]:
+        """The saved watches, each with its number of alerts and its ``latest`` alerts."""
+        counts = self.watchstore.alert_counts()
+        rows = self.watchstore.watches()
+        for w in rows:
+            w["alert_count"] = counts.get(w["id"], 0)
+            w["latest"] = self.watchstore.alerts(w["id"], limit=latest) if latest and w["alert_count"] else []
+        return rows
+
+    def watch_alerts(self, ref: str | int, limit: int = 50, offset: int = 0) -> dict:
+        """One watch and a page of its alerts, newest first (``total``: all it raised)."""
+        w = self.watchstore.watch(ref)
+        total = self.watchstore.alert_counts().get(w["id"], 0)
+        return {"watch": w, "total": total, "offset": offset,
+                "alerts": self.watchstore.alerts(w["id"], limit=limit, offset=offset)}
 
     # ------------------------------------------------------------------ the desk's queries (veille.views)
     def cluster_index(self):
