@@ -168,3 +168,22 @@ def test_a_refusal_with_no_one_else_named_is_at_home(process, text, etype, sourc
 def test_forces_deployed_are_their_owners_move(process, text, source, target):
     ev = first(process(text), "MOBILIZE")
     assert (ev.source, ev.target) == (source, target)
+
+
+@pytest.mark.parametrize("text, source", [
+    (en("KHERSON, Ukraine (Agence Exemple) — Russian drones struck a fuel depot on Saturday, killing four workers."),
+     ["RUS"]),
+    (en("GAO, Mali (Reuters) - Islamist fighters attacked an army post overnight, killing three soldiers."), []),
+    (fr("GAO, Mali (AFP) — Des drones russes ont frappé un camp de l'armée dans la nuit."), ["RUS"]),
+])
+def test_a_dateline_is_where_the_story_was_written_not_a_side(process, text, source):
+    """A wire's dateline names the place the story was filed from: the state it names is
+    not the doer of the first sentence's act."""
+    ev = first(process(text), "ASSAULT")
+    assert "UKR" not in ev.source and "MLI" not in ev.source, (ev.source, ev.target)
+    assert [c for c in ev.source if c in ("RUS",)] == source
+
+
+def test_a_capitalised_name_with_a_dash_is_no_dateline(process):
+    ev = first(process(en("UKRAINE, the government said, shelled Russian positions near Belgorod on Monday.")), "ASSAULT")
+    assert "UKR" in ev.source, (ev.source, ev.target)

@@ -314,3 +314,28 @@ def test_a_sentence_without_a_place_is_where_the_paragraphs_event_was(process):
     # with no event placed before, the paragraph's last place stands
     doc = process(en("The train was travelling to Peshawar on Tuesday. Police later arrested two suspects."))
     assert one(doc, "COERCE").place["name"] == "Peshawar"
+
+
+# ---------------------------------------------------------------- fighting a fire, an illness, a social ill
+@pytest.mark.parametrize("text", [
+    en("Firefighters battled the blaze for six hours."),
+    en("Russian drones struck a fuel depot in Kherson, Ukraine's governor said. Firefighters battled the blaze for "
+       "six hours."),
+    en("Rescue crews fought the fires through the night near the port."),
+    en("The new prime minister vowed to fight corruption and poverty."),
+    en("She has been battling cancer for two years, her family said."),
+    fr("Les pompiers ont combattu l'incendie pendant toute la nuit."),
+    fr("Le gouvernement a promis de combattre la corruption et la pauvreté."),
+])
+def test_fighting_a_fire_or_an_ill_is_no_assault(process, text):
+    doc = process(text)
+    assert not [e for e in of_type(doc, "ASSAULT") if e.trigger != "struck"], [(e.trigger, e.evidence) for e in doc.events]
+
+
+@pytest.mark.parametrize("text", [
+    en("Rebels fought government troops near Goma on Monday, the army said."),
+    en("Nigerian troops battled insurgents for six hours outside the town."),
+    fr("Les soldats maliens ont combattu les jihadistes près de Gao lundi."),
+])
+def test_fighting_people_stays_an_assault(process, text):
+    assert of_type(process(text), "ASSAULT")

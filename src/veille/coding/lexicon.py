@@ -13,6 +13,9 @@ MODES = {  # which modes a type can take (PLOVER)
 }
 
 
+NO_EVENT = "NONE"  # a frame's type when the verb with these objects is no event ("fought the fire")
+
+
 @dataclass(frozen=True)
 class Trigger:
     type: str

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Callable
 
 from veille.coding import arguments, english, grammar, modality, quantities
-from veille.coding.lexicon import MODES, EventLexicon, Trigger, load
+from veille.coding.lexicon import MODES, NO_EVENT, EventLexicon, Trigger, load
 from veille.lexicon import fold
 from veille.model import Document, Event
 from veille.pipeline import Context, Stage
@@ -43,6 +43,13 @@ WEAPONS = MODES["ASSAULT"]
 VIOLENT = ("abduct", "targeted", "torture", "primitive", "beat")  # ASSAULT modes that are violence themselves
 # CAMEO sectors of people who do not carry force: scientists, doctors, traders, teachers,
 # farmers, refugees... ("Kenyan scientists captured butterflies" is no attack by Kenya)
+# a wire's dateline opening a paragraph, "KHERSON, Ukraine (Agence Exemple) —", "GAO (AFP) -": the
+# place it was written in, no actor of the sentence that follows: a place in capitals and its country,
+# or a place and an agency's name in brackets ("NATO - Russia talks" is no dateline).
+DATELINE = re.compile(r"(?:^|\n)((?:[A-ZÀ-Ý][A-ZÀ-Ý'’.-]{2,}(?:[ -][A-ZÀ-Ý'’.-]+){0,3}"
+                      r"(?:,\s*[^\W\d_][\w'’. -]{1,30}){1,2}(?:\s*\([^()\n]{1,40}\))?"
+                      r"|[^\W\d_][\w'’.-]*(?:[ -][\w'’.-]+){0,3}(?:,\s*[^\W\d_][\w'’. -]{1,30}){0,2}"
+                      r"\s*\([^()\n]{1,40}\))\s*[—–-]{1,2}\s)")
 UNARMED = frozenset(("CVL", "EDU", "BUS", "MED", "HLH", "AGR", "ENV", "LAB", "REF", "NGO", "HRI",
                      "REL", "CHR", "JEW", "HIN", "BUD", "ELI", "PPL", "RAD", "IGO", "LEG", "JUD", "PTY"))
 # what an actor promises, offers or plans to do for others is an AGREE (PLOVER: "agree to, offer,
@@ -112,6 +119,8 @@ def triggers(sent, lex: EventLexicon, parsed: bool):
                 want = ("NOUN" if pos == "PROPN" else pos) if parsed else None
                 key1 = (fold(t.lemma_ or t.text),) if parsed else (fold(t.text),)
                 trig = frame_trigger(t, lex) if parsed and pos == "VERB" and lex.frames else None
+                if trig is not None and trig.type == NO_EVENT:
+                    continue  # "battled the blaze", "combattre la corruption": what is fought is no one
                 trig = trig or lex.trigger(key1, want)
                 if trig is None and parsed:
                     trig = lex.trigger((fold(t.text),), want)
@@ -271,8 +280,10 @@ class Coder:
         self.lex = lex
         # sorted by start, so that a sentence finds its own by bisection; the last field is the
         # first order, which ties and the order of actor codes keep
+        datelines = [m.span(1) for m in DATELINE.finditer(doc.text)]
         self.mentions = _by_start((m.start, m.end, e.actor, e.type, m.source) for e in doc.entities if e.actor
-                                  for m in e.mentions if m.segment == "body")
+                                  for m in e.mentions if m.segment == "body"
+                                  and not any(s <= m.start < e for s, e in datelines))
         self.mention_starts = [x[0] for x in self.mentions]
         self.unarmed = sorted((m.start, m.end) for e in doc.entities if e.sector in UNARMED
                               for m in e.mentions if m.segment == "body")
