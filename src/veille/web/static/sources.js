@@ -100,7 +100,7 @@ const Sources = (() => {
     box.appendChild(el("table", { class: "sources" },
       el("thead", {}, el("tr", {}, ["Health", "Source", "Kind", "Every", "Last poll", "Next poll", "Found", "Stored", "Failed"]
         .map((h) => el("th", { text: h })))),
-      el("tbody", {}, data.items.map((s) => row(s, pick)))));
+      el("tbody", {}, data.items.flatMap((s) => row(s, pick)))));
   }
 
   function page() {
