@@ -1,5 +1,6 @@
-"""The desk's web app: pages (static shells whose script reads the URL and calls the JSON twin)
-and the JSON API. Every route calls a ``Veille`` method; no query lives here.
+"""The desk's web app: pages (static shells whose script reads the URL and calls the JSON twin),
+the JSON API, and an Atom feed per watch (``veille.watch.atom``). Every route calls a ``Veille``
+method; no query lives here.
 
 One error shape for every 4xx and 5xx: ``{"error": {"status", "code", "message"}}``.
 """
@@ -151,7 +152,7 @@ def create_app(veille) -> FastAPI:
         return shell("compare")
 
     # before /watches/{name}, which would take "name.atom" for a name
-    @app.get("/watches/{name}.atom", tags=["watches"], response_class=Response,
+    @app.get("/watches/{name}.atom", tags=["watch"], response_class=Response,
              summary="A watch's alerts as an Atom feed (the newest 50; ETag, 304 on If-None-Match)",
              responses={200: {"content": {"application/atom+xml": {}}}, 304: {"description": "unchanged"}})
     def watch_feed(name: str, request: Request):
