@@ -406,3 +406,111 @@ def test_hostile_page_is_shown_as_text(desk, page):
     assert SCRIPT in pg.inner_text(".leaflet-tooltip")
     _no_script_ran(pg)
     shot(pg, "xss-map-card")
+
+
+def test_sources_and_watches_pages(server, page):
+    """Sources with their health badges, counts and error; watches with their condition, latest
+    alerts (a hostile one shown as text) and each delivery's status; one watch's page and feed.
+    The rows are written straight into the served store, as the poller and the alerts loop do."""
+    from datetime import datetime, timedelta, timezone
+
+    from veille import Veille
+
+    base, tmp = server
+    pg = page
+
+    def at(**delta) -> str:
+        return (datetime.now(timezone.utc) + timedelta(**delta)).isoformat(timespec="seconds")
+
+    v = Veille(db=str(tmp / "desk.db"), progress=False)
+    good = v.sources.add("http://127.0.0.1:9/ministry.xml", "ministry", "feed", 900)
+    v.sources.update(good["id"], polled_at=at(minutes=-4), next_at=at(minutes=11), status=200, polls=5)
+    v.sources.remember(good["id"], [{"url": "http://127.0.0.1:9/a/1", "title": "Port shelled"},
+                                    {"url": "http://127.0.0.1:9/a/2", "title": f"{SCRIPT} story"}])
+    v.sources.finish("http://127.0.0.1:9/a/1", "stored", doc_id="0" * 64)
+    v.sources.finish("http://127.0.0.1:9/a/2", "failed", reason="HTTP 404")
+    bad = v.sources.add("http://127.0.0.1:9/sitemap.xml", "wire", "sitemap", 3600)
+    v.sources.update(bad["id"], polled_at=at(minutes=-2), next_at=at(minutes=30), status=500,
+                     error=f"HTTP 500 Internal Server Error {IMG}", errors_in_row=3, polls=3)
+    v.sources.add("http://127.0.0.1:9/blog/", "blog", "page", 60)
+    strikes = v.watchstore.add_watch("strikes", {"type": ["ASSAULT"], "country": "UA"}, "event",
+                                     [{"kind": "terminal"}, {"kind": "webhook", "url": "https://hooks.test/x/y",
+                                                             "secret": "s3cret"}, {"kind": "atom"}])
+    for i in range(3):
+        v.watchstore.raise_alert(strikes, f"event:d{i}:0", f"ASSAULT RUS → UKR in Kharkiv #{i}",
+                                 {"title": f"Strike report {i}", "sentence": f"Russian forces struck Kharkiv ({i}).",
+                                  "url": f"https://outlet.test/{i}", "event_id": f"d{i}:0", "sources": ["outlet.test"]})
+    v.watchstore.raise_alert(strikes, "event:hostile:0", f"ASSAULT {SCRIPT}",
+                             {"title": f"{SCRIPT} {IMG}", "sentence": f"{IMG} Drones struck Odesa {SCRIPT}",
+                              "url": "https://hostile.test/page", "cluster_id": "c-hostile:0"})
+    alerts = v.watchstore.alerts(strikes["id"], limit=2)
+    v.watchstore.delivered(alerts[0]["deliveries"][0]["id"], ok=True)
+    v.watchstore.delivered(alerts[0]["deliveries"][1]["id"], ok=False, error="HTTP 502 from hooks.test",
+                           next_at=at(minutes=2))
+    v.watchstore.delivered(alerts[1]["deliveries"][1]["id"], ok=False, error="connection refused", give_up=True)
+    v.watchstore.add_watch("quiet", {"actor": "RUS"}, "contradiction", [{"kind": "atom"}])
+
+    # sources: one row and one badge per source, the failing one with its error
+    pg.goto(base + "/sources")
+    pg.wait_for_selector("#sources-list tr.source-row")
+    rows = pg.locator("#sources-list tr.source-row")
+    assert rows.count() == 3
+    badges = {rows.nth(i).locator("td.name strong").inner_text(): rows.nth(i).locator(".health").inner_text()
+              for i in range(3)}
+    assert badges == {"ministry": "ok", "wire": "failing", "blog": "never polled"}
+    ministry = pg.locator("#sources-list tr.source-row[data-health=ok]")
+    assert [ministry.locator(f"td.{c}").inner_text() for c in ("found", "stored", "failed")] == ["2", "1", "1"]
+    assert "HTTP 200" in ministry.locator("td.last").inner_text() and "in " in ministry.locator("td.next").inner_text()
+    wire = pg.locator("#sources-list tr.source-row[data-health=failing]")
+    assert "back-off after 3 errors" in wire.locator("td.next").inner_text()
+    assert IMG in pg.inner_text("#sources-list tr.source-error")
+    assert pg.get_attribute("#views a[data-view=sources]", "class") == "current"
+    ministry.click()
+    pg.wait_for_selector("#source-card .items li")
+    card = pg.inner_text("#source-card")
+    assert "Port shelled" in card and f"{SCRIPT} story" in card and "HTTP 404" in card
+    _no_script_ran(pg)
+    shot(pg, "sources")
+    pg.click(".health-tabs button[data-health=failing]")
+    pg.wait_for_url("**health=failing*")
+    pg.wait_for_function("() => document.querySelectorAll('#sources-list tr.source-row').length === 1")
+    assert pg.get_attribute("#sources-list tr.source-row", "data-health") == "failing"
+
+    # watches: condition, filters, count, latest alerts with their deliveries
+    pg.click("#views a[data-view=watches]")
+    pg.wait_for_selector(".watch-card[data-name=strikes] li.alert")
+    cards = pg.locator(".watch-card")
+    assert cards.count() == 2
+    strikes_card = pg.locator(".watch-card[data-name=strikes]")
+    assert strikes_card.locator(".count").get_attribute("data-count") == "4"
+    assert strikes_card.locator(".condition").inner_text() == "a new event matches"
+    assert "type ASSAULT" in strikes_card.locator(".filters").inner_text()
+    assert strikes_card.locator("li.alert").count() == 3
+    newest = strikes_card.locator("li.alert").first
+    assert newest.locator(".alert-title").inner_text() == f"ASSAULT {SCRIPT}"
+    assert f"{IMG} Drones struck Odesa {SCRIPT}" in newest.locator(".sentence").inner_text()
+    assert newest.locator("a.desk-link").get_attribute("href") == "/compare/c-hostile:0"
+    assert [d.get_attribute("data-status") for d in newest.locator("li.delivery").all()] == ["sent", "pending"]
+    assert "HTTP 502 from hooks.test" in newest.locator("li.delivery-pending").inner_text()
+    assert strikes_card.locator("li.alert").nth(1).locator("li.delivery-failed").count() == 1
+    assert "s3cret" not in pg.inner_text("#view")
+    quiet = pg.locator(".watch-card[data-name=quiet]")
+    assert "disagree" in quiet.locator(".condition").inner_text() and "No alert yet" in quiet.inner_text()
+    _no_script_ran(pg)
+    shot(pg, "watches")
+
+    # one watch: every alert, the feed's link
+    strikes_card.locator("h2 a").click()
+    pg.wait_for_url("**/watches/strikes")
+    pg.wait_for_selector("#watch-alerts li.alert")
+    assert pg.locator("#watch-alerts li.alert").count() == 4
+    assert pg.get_attribute("#watch-alerts a.atom", "href") == "/watches/strikes.atom"
+    assert pg.locator("#watch-alerts .total").get_attribute("data-total") == "4"
+    _no_script_ran(pg)
+    shot(pg, "watch")
+    with urllib.request.urlopen(base + "/watches/strikes.atom", timeout=10) as r:
+        assert r.headers["Content-Type"].startswith("application/atom+xml")
+        assert b"&lt;script&gt;" in r.read()
+    pg.goto(base + "/watches/nope")
+    assert "nope: no such watch" in pg.locator("#watch-alerts .error").inner_text()
+    assert not pg.dialogs and not pg.errors, (pg.dialogs, pg.errors)

@@ -1,5 +1,6 @@
-"""The desk's web app: pages (static shells whose script reads the URL and calls the JSON twin)
-and the JSON API. Every route calls a ``Veille`` method; no query lives here.
+"""The desk's web app: pages (static shells whose script reads the URL and calls the JSON twin),
+the JSON API, and an Atom feed per watch (``veille.watch.atom``). Every route calls a ``Veille``
+method; no query lives here.
 
 One error shape for every 4xx and 5xx: ``{"error": {"status", "code", "message"}}``.
 """
@@ -14,7 +15,7 @@ from typing import Iterator
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, StreamingResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -22,7 +23,7 @@ from veille.errors import InputError, NotFoundError, QueryError, StoreError, Sto
 from veille.web.jobs import MAX_FILES, BusyError, IngestJobs, base_name, check_urls
 
 STATIC = Path(__file__).parent / "static"
-VIEWS = ("map", "timeline", "network", "relationship", "events", "reader", "compare", "ingest")
+VIEWS = ("map", "timeline", "network", "relationship", "events", "reader", "compare", "ingest", "sources", "watches")
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; "
        "base-uri 'none'")
 CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 409: "conflict", 413: "too_large",
@@ -138,7 +139,7 @@ def create_app(veille) -> FastAPI:
             return FileResponse(path, media_type="text/html; charset=utf-8")
         return HTMLResponse(placeholder(view))
 
-    for view in ("map", "timeline", "network", "relationship", "events", "ingest"):
+    for view in ("map", "timeline", "network", "relationship", "events", "ingest", "sources", "watches"):
         app.add_api_route(f"/{view}", (lambda v: lambda: shell(v))(view), methods=["GET"], include_in_schema=False,
                           response_class=HTMLResponse)
 
@@ -149,6 +150,25 @@ def create_app(veille) -> FastAPI:
     @app.get("/compare/{cluster_id}", include_in_schema=False, response_class=HTMLResponse)
     def compare_page(cluster_id: str):
         return shell("compare")
+
+    # before /watches/{name}, which would take "name.atom" for a name
+    @app.get("/watches/{name}.atom", tags=["watch"], response_class=Response,
+             summary="A watch's alerts as an Atom feed (the newest 50; ETag, 304 on If-None-Match)",
+             responses={200: {"content": {"application/atom+xml": {}}}, 304: {"description": "unchanged"}})
+    def watch_feed(name: str, request: Request):
+        from veille.watch import atom
+
+        page = veille.watch_alerts(name, limit=atom.FEED_SIZE, offset=0)
+        body = atom.build_feed(page["watch"], page["alerts"], str(request.base_url), str(request.url))
+        tag = atom.etag(body)
+        headers = {"ETag": tag, "Cache-Control": "no-cache"}
+        if _etag_matches(request.headers.get("if-none-match", ""), tag):
+            return Response(status_code=304, headers=headers)
+        return Response(body, media_type="application/atom+xml; charset=utf-8", headers=headers)
+
+    @app.get("/watches/{name}", include_in_schema=False, response_class=HTMLResponse)
+    def watch_page(name: str):
+        return shell("watches")
 
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
 
@@ -213,6 +233,40 @@ def create_app(veille) -> FastAPI:
     def api_cluster(cluster_id: str):
         return ok(veille.compare(cluster_id))
 
+    # ------------------------------------------------------------------ sources, watches (issue 9)
+    @app.get("/api/sources", tags=["watch"], summary="Followed sources with their health (?health=ok|failing|never)")
+    def api_sources(health: str | None = Query(None, description="ok, failing (last poll failed) or never (polled)")):
+        if health and health not in HEALTH:
+            raise QueryError(f"health={health[:40]}: not a health (one of {', '.join(HEALTH)})")
+        rows = [_source(s) for s in veille.source_list()]
+        items = [s for s in rows if not health or s["health"] == health]
+        return ok({"items": items, "total": len(items), "health": _health_counts(rows)})
+
+    @app.get("/api/sources/{ref:path}", tags=["watch"], summary="One source (id, name or URL) and its latest items")
+    def api_source(ref: str, limit: str | None = None):
+        from veille.views import page
+
+        limit, _ = page(limit, 0)
+        source = _source(veille.sources.get(ref))
+        source["items"] = veille.sources.items(source["id"], limit=limit)
+        return ok(source)
+
+    @app.get("/api/watches", tags=["watch"], summary="Saved watches, each with its alert count and latest alerts")
+    def api_watches(latest: int = Query(3, ge=0, le=50, description="how many of each watch's alerts")):
+        items = [_watch(w) for w in veille.watch_list(latest=latest)]
+        for w in items:
+            w["latest"] = [_alert(a) for a in w.get("latest") or ()]
+        return ok({"items": items, "total": len(items)})
+
+    @app.get("/api/watches/{name}", tags=["watch"], summary="One watch and a page of its alerts, newest first")
+    def api_watch(name: str, limit: str | None = None, offset: str | None = None):
+        from veille.views import page
+
+        limit, offset = page(limit, offset)
+        found = veille.watch_alerts(name, limit=limit, offset=offset)
+        return ok({"watch": _watch(found["watch"]), "items": [_alert(a) for a in found["alerts"]],
+                   "total": found["total"], "limit": limit, "offset": offset})
+
     # ------------------------------------------------------------------ ingest
     @app.post("/api/ingest", tags=["ingest"], status_code=202,
               summary='Ingest URLs (JSON {"urls": [...]}) or uploaded files (multipart "files")')
@@ -266,6 +320,72 @@ def _depends():
     from fastapi import Depends
 
     return Depends(Filters)
+
+
+HEALTH = ("ok", "failing", "never")
+SECRET_WORDS = ("secret", "password", "token", "key", "auth")
+
+
+def source_health(source: dict) -> str:
+    """never: not polled yet; failing: the last poll ended in an error (or errors are in a row); ok."""
+    if not source.get("polled_at"):
+        return "never"
+    if source.get("error") or source.get("errors_in_row") or (source.get("status") or 0) >= 400:
+        return "failing"
+    return "ok"
+
+
+def _source(row: dict) -> dict:
+    return {**row, "health": source_health(row)}
+
+
+def _health_counts(rows: list[dict]) -> dict:
+    counts = dict.fromkeys(HEALTH, 0)
+    for r in rows:
+        counts[r["health"]] += 1
+    return counts
+
+
+def _where(url) -> str:
+    """A webhook's scheme and host only: its path or query often is the credential (chat hooks)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(str(url))
+    except ValueError:
+        return "(not a URL)"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return str(url)
+    rest = "/…" if parts.path not in ("", "/") or parts.query else ""
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{rest}"
+
+
+def _watch(w: dict) -> dict:
+    """A watch as the desk shows it: no channel secret, no webhook path."""
+    channels = []
+    for ch in w.get("channels") or ():
+        if not isinstance(ch, dict):
+            continue
+        shown = {k: ("(set)" if any(word in k.lower() for word in SECRET_WORDS) else v) for k, v in ch.items()}
+        if ch.get("kind") == "webhook" and "url" in ch:
+            shown["url"] = _where(ch["url"])
+        channels.append(shown)
+    return {**w, "channels": channels}
+
+
+def _alert(a: dict) -> dict:
+    from veille.watch.atom import desk_path
+
+    data = a.get("data") if isinstance(a.get("data"), dict) else {}
+    deliveries = [{**d, "target": _where(d["target"]) if d.get("channel") == "webhook" else d.get("target")}
+                  for d in a.get("deliveries") or ()]
+    return {**a, "data": data, "desk_path": desk_path(data), "deliveries": deliveries}
+
+
+def _etag_matches(header: str, tag: str) -> bool:
+    """If-None-Match as RFC 9110 reads it for GET: ``*`` or any listed tag, weak or strong."""
+    wanted = [t.strip() for t in header.split(",") if t.strip()]
+    return "*" in wanted or tag in (t[2:] if t.startswith("W/") else t for t in wanted)
 
 
 def _version() -> str:
@@ -336,7 +456,8 @@ def placeholder(view: str) -> str:
     its data is."""
     twin = {"map": "/api/map", "timeline": "/api/timeline", "network": "/api/network",
             "relationship": "/api/relationship", "events": "/api/events", "reader": "/api/documents",
-            "compare": "/api/clusters", "ingest": "/api/ingest"}[view]
+            "compare": "/api/clusters", "ingest": "/api/ingest", "sources": "/api/sources",
+            "watches": "/api/watches"}[view]
     return (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>veille · {view}</title>"
             f"<link rel=\"stylesheet\" href=\"/static/desk.css\"></head><body data-view=\"{view}\">"
             f"<h1>veille · {view}</h1><p>This page's data: <a href=\"{twin}\">{twin}</a> "

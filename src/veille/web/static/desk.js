@@ -21,7 +21,10 @@ const Desk = (() => {
   const FILTERS = ["text", "type", "mode", "actor", "role", "country", "near", "since", "until",
     "source", "modality", "min_sources", "doc"];
   const VIEWS = [["map", "Map"], ["timeline", "Timeline"], ["network", "Network"],
-    ["relationship", "Relationship"], ["events", "Events"], ["ingest", "Ingest"]];
+    ["relationship", "Relationship"], ["events", "Events"], ["ingest", "Ingest"], ["sources", "Sources"],
+    ["watches", "Watches"]];
+  // pages that list something else than events: the event filters do not follow the nav there
+  const UNFILTERED = ["ingest", "sources", "watches"];
 
   /* ---------- DOM helpers (text only) ---------- */
   function el(tag, attrs, ...children) {
@@ -120,7 +123,7 @@ const Desk = (() => {
     const q = filterParams().toString();
     document.querySelectorAll("#views a").forEach((a) => {
       const view = a.getAttribute("data-view");
-      a.setAttribute("href", "/" + view + (q && view !== "ingest" ? "?" + q : ""));
+      a.setAttribute("href", "/" + view + (q && !UNFILTERED.includes(view) ? "?" + q : ""));
     });
     const dl = document.getElementById("downloads");
     if (dl) {
@@ -270,6 +273,23 @@ const Desk = (() => {
         el("div", { class: "reports" }, reports.map(reportCard))));
   }
 
+  /* ---------- times as the watch pages show them ---------- */
+  // "2026-12-03 03:37 UTC" from a stored ISO time; the text as given when it is not one
+  function shortTime(iso) {
+    if (!iso) return "";
+    const d = new Date(iso);
+    if (isNaN(d)) return String(iso);
+    return d.toISOString().slice(0, 16).replace("T", " ") + " UTC";
+  }
+  // "in 12 min", "3 h ago": how far a stored time is from now
+  function relTime(iso) {
+    const d = new Date(iso);
+    if (!iso || isNaN(d)) return "";
+    const s = Math.round((d.getTime() - Date.now()) / 1000), a = Math.abs(s);
+    const span = a < 60 ? a + " s" : a < 3600 ? Math.round(a / 60) + " min" : a < 172800 ? Math.round(a / 3600) + " h" : Math.round(a / 86400) + " days";
+    return s >= 0 ? "in " + span : span + " ago";
+  }
+
   /* ---------- pagination ---------- */
   function pager(total, limit, offset) {
     const box = el("div", { class: "pager" });
@@ -283,5 +303,5 @@ const Desk = (() => {
 
   return { TYPES, COLOURS, MODALITIES, FILTERS, el, clear, safeUrl, extLink, colour, swatch, typeBadge, typeKey,
     actors, docLabel, params, filterParams, setParams, onChange, notify, getJSON, showError, page, status,
-    eventLine, reportCard, showEvent, pager };
+    eventLine, reportCard, showEvent, pager, shortTime, relTime };
 })();
