@@ -44,6 +44,7 @@ watches = Table(
     Column("channels", Text, nullable=False),  # JSON list of {"kind": ..., ...}
     Column("created_at", String, nullable=False),
     Column("checked_at", String),  # the last check's start: documents stored since are looked at
+    Column("checked_row", Integer),  # on SQLite, the last document row then: finer than a time in seconds
 )
 alerts = Table(
     "alerts", metadata,
@@ -113,9 +114,9 @@ class AlertStore:
 
     # ------------------------------------------------------------------ watches
     def add_watch(self, name: str, filters: dict, condition: str, channels: list[dict], threshold: int | None = None,
-                  warning: str | None = None, checked_at: str | None = None) -> dict:
-        """A new watch; ``checked_at``: documents stored before this time are not looked at
-        (None: every stored document is, on the first check)."""
+                  warning: str | None = None, checked_at: str | None = None, checked_row: int | None = None) -> dict:
+        """A new watch; ``checked_at`` (and ``checked_row``): documents stored before this time (up to this
+        row) are not looked at (None: every stored document is, on the first check)."""
         if condition not in CONDITIONS:
             raise QueryError(f"{condition}: not a condition (one of {', '.join(CONDITIONS)})")
         if not name or not name.strip() or name.strip().isdigit() or len(name) > 200:
@@ -127,7 +128,8 @@ class AlertStore:
             conn.execute(watches.insert().values(name=name, filters=json.dumps(filters, ensure_ascii=False),
                                                  condition=condition, threshold=threshold, warning=warning,
                                                  channels=json.dumps(channels, ensure_ascii=False),
-                                                 created_at=now(), checked_at=checked_at))
+                                                 created_at=now(), checked_at=checked_at,
+                                                 checked_row=checked_row))
         return self.watch(name)
 
     def watches(self) -> list[dict]:
@@ -155,9 +157,9 @@ class AlertStore:
             conn.execute(watches.delete().where(watches.c.id == w["id"]))
         return w
 
-    def checked(self, watch_id: int, at: str) -> None:
+    def checked(self, watch_id: int, at: str, row: int | None = None) -> None:
         with self.store._writing() as conn:
-            conn.execute(watches.update().where(watches.c.id == watch_id).values(checked_at=at))
+            conn.execute(watches.update().where(watches.c.id == watch_id).values(checked_at=at, checked_row=row))
 
     # ------------------------------------------------------------------ what a watch has seen
     def seen(self, watch_id: int, keys: Iterable[str]) -> set[str]:

@@ -312,15 +312,13 @@ class Veille:
         ``threshold`` independent sources, contradiction, warning with ``warning`` as KIND or
         KIND=VALUE) and ``channels`` (``watch.deliver.make_channels``). Without ``backfill``, what
         already matches is marked seen: only new matches raise alerts. Raises QueryError."""
-        from veille.alertstore import now
-        from veille.watch.alerts import checked_condition, checked_filters, mark_matching_seen
+        from veille.watch.alerts import checked_condition, checked_filters, mark_matching_seen, position
 
         filters = checked_filters(filters or {})
         threshold, warning = checked_condition(condition, threshold, warning)
         channels = [dict(c) for c in channels]
-        started = now()
-        w = self.watchstore.add_watch(name, filters, condition, channels, threshold, warning,
-                                      checked_at=None if backfill else started)
+        at, row = (None, None) if backfill else position(self.store)
+        w = self.watchstore.add_watch(name, filters, condition, channels, threshold, warning, at, row)
         if not backfill:
             try:
                 mark_matching_seen(self, w)

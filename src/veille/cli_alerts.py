@@ -80,7 +80,7 @@ def add(v, name, types, mode, actor, role, country, near, since, until, modality
     except VeilleError as e:
         fail(str(e))
     if as_json:
-        say(to_json(w))
+        click.echo(to_json(w))
         return
     say(f"watch {w['name']} added: {describe(w)}")
     hooks = [c for c in w["channels"] if c["kind"] == "webhook"]
@@ -113,7 +113,7 @@ def list_watches(v, as_json):
     except VeilleError as e:
         fail(str(e))
     if as_json:
-        say(to_json(rows))
+        click.echo(to_json(rows))
         return
     for w in rows:
         say(f"{w['id']:>3} {w['name']}  {describe(w)}")
@@ -141,7 +141,7 @@ def show(v, name, limit, as_json):
     except VeilleError as e:
         fail(str(e))
     if as_json:
-        say(to_json(page))
+        click.echo(to_json(page))
         return
     w = page["watch"]
     say(f"{w['name']}: {describe(w)}; {page['total']} alerts")

@@ -8,7 +8,9 @@ A watch is the filters of ``veille events`` and a condition:
                     cluster whose id changes as reports join it does not fire again);
 ``contradiction``   a contradiction (``links.contradictions``, as the desk's compare view shows them)
                     appears on a cluster with a matching report (key ``contradiction:<signature>``,
-                    a hash of the two sentences and what they disagree on);
+                    a hash of the two sentences and what they disagree on; the cluster's events are
+                    then marked seen for that disagreement, so that a third page repeating one of
+                    the figures does not fire again);
 ``warning``         a page carrying a warning of the signals stage (``kind``, or ``kind=value``) tells
                     an event that matches (key ``warning:<doc_id>:<warning>``).
 
@@ -22,7 +24,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from sqlalchemy import select
+from sqlalchemy import func, literal_column, select
 
 from veille.alertstore import CONDITIONS, now
 from veille.errors import QueryError
@@ -91,8 +93,8 @@ class Found:
 def check_watch(v, watch: dict, doc_ids: list[str] | None = None) -> list[int]:
     """Raise the alerts of one watch for the given documents (None: those stored since its last
     check, which then moves to now); returns the new alerts' ids."""
-    started = now()
-    docs = candidates(v.store, doc_ids, watch.get("checked_at") or "")
+    started = position(v.store)
+    docs = candidates(v.store, doc_ids, watch.get("checked_at") or "", watch.get("checked_row"))
     raised = []
     store = v.watchstore
     for f in find(v, watch, docs):
@@ -104,7 +106,7 @@ def check_watch(v, watch: dict, doc_ids: list[str] | None = None) -> list[int]:
         if f.also_seen:
             store.mark_seen(watch["id"], f.also_seen)
     if doc_ids is None:
-        store.checked(watch["id"], started)
+        store.checked(watch["id"], *started)
     return raised
 
 
@@ -117,13 +119,26 @@ def mark_matching_seen(v, watch: dict) -> int:
     return v.watchstore.mark_seen(watch["id"], keys)
 
 
-def candidates(store, doc_ids: list[str] | None, since: str) -> set[str]:
-    """The newest revisions among ``doc_ids`` (None: among the documents stored at ``since`` or after)."""
+def position(store) -> tuple[str, int | None]:
+    """Where the next check starts: now, and on SQLite the last document row (a time in seconds
+    cannot tell apart the pages stored in the second of a check)."""
+    from veille.store import documents
+
+    if store.engine.dialect.name != "sqlite":
+        return now(), None
+    return now(), store.read(select(func.max(literal_column("documents.rowid"))).select_from(documents))[0][0] or 0
+
+
+def candidates(store, doc_ids: list[str] | None, since: str, after_row: int | None = None) -> set[str]:
+    """The newest revisions among ``doc_ids`` (None: among the documents stored at ``since`` or
+    after, or on SQLite after the row ``after_row``)."""
     from veille.store import documents, newest_revision
 
     d = documents.c
     q = select(d.id).where(newest_revision(d.id))
     if doc_ids is None:
+        if after_row is not None and store.engine.dialect.name == "sqlite":
+            return {r[0] for r in store.read(q.where(literal_column("documents.rowid") > after_row))}
         return {r[0] for r in store.read(q.where(d.ingested_at >= since))}
     found: set[str] = set()
     ids = list(dict.fromkeys(doc_ids))
@@ -220,8 +235,17 @@ def _cluster_found(v, watch: dict, query: EventQuery, docs: set[str], index) -> 
             data = _alert_data(v, watch, hit, index, link=_desk(v, f"/compare/{c.id}"))
             data.update(cluster=c.id, contradiction={"note": link["note"], "a": link["a"], "b": link["b"]})
             title = f"{_what(hit)}: sources disagree ({link['note']})"
-            out.append(Found(f"contradiction:{_signature(link)}", _titled(watch, title), data))
+            what = _disagreement(link["note"])
+            out.append(Found(f"contradiction:{_signature(link)}", _titled(watch, title), data,
+                             tuple(f"contradiction:{d}:{k}:{what}" for d, k in c.members)))
     return out
+
+
+def _disagreement(note: str) -> str:
+    """What a contradiction is about, whichever side says which ("killed: 12 vs 13" is "13 vs 12"):
+    a third page repeating a figure already in dispute is no new disagreement."""
+    head, _, rest = note.partition(": ")
+    return f"{head}: {' vs '.join(sorted(rest.split(' vs ')))}"
 
 
 def _signature(link: dict) -> str:
