@@ -359,6 +359,14 @@ class Veille:
 
         return deliver_due(self, echo, at)
 
+    def alert_round(self, echo: Callable[[str], None] | None = None,
+                    on_error: Callable[[dict, Exception], None] | None = None, doc_ids: list[str] | None = None,
+                    at=None) -> dict:
+        """``check_watches`` then ``deliver_alerts``, what a polling round or a cron run does:
+        ``{"alerts": [new alert ids], "sent", "failed", "given_up", "pending"}``."""
+        raised = self.check_watches(doc_ids, on_error)
+        return {"alerts": raised, **self.deliver_alerts(echo, at)}
+
     def retry_alerts(self, ref: str | int) -> int:
         """Make a watch's given-up deliveries pending again, due now; returns how many."""
         return self.watchstore.retry(self.watchstore.watch(ref)["id"])

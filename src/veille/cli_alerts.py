@@ -190,12 +190,11 @@ def check(v, quiet):
         click.echo(f"veille: watch {w['name']}: {e}", err=True)
 
     try:
-        raised = v.check_watches(on_error=on_error)
-        done = v.deliver_alerts(echo=click.echo)
+        done = v.alert_round(echo=click.echo, on_error=on_error)
     except VeilleError as e:
         fail(str(e))
     if not quiet:
-        click.echo(f"{len(raised)} new alerts; {done['sent']} sent, {done['failed']} failed (tried again later), "
+        click.echo(f"{len(done['alerts'])} new alerts; {done['sent']} sent, {done['failed']} failed (tried again later), "
                    f"{done['given_up']} given up, {done['pending']} pending", err=True)
     if errors:
         sys.exit(1)

@@ -151,7 +151,7 @@ def find(v, watch: dict, docs: set[str]) -> list[Found]:
     if not docs:
         return []
     query = EventQuery(**watch["filters"])
-    index = v.cluster_index()
+    index = _complete_index(v)
     condition = watch["condition"]
     if condition == "event":
         return [_event_found(v, watch, hit, index) for hit in matching(v, query, _with_clustered(docs, index, query),
@@ -162,6 +162,17 @@ def find(v, watch: dict, docs: set[str]) -> list[Found]:
     if condition == "warning":
         return _warning_found(v, watch, query, docs, index)
     raise QueryError(f"{condition}: not a condition (one of {', '.join(CONDITIONS)})")
+
+
+def _complete_index(v):
+    """The cluster index of the store as it is: a desk may answer with an older one while a thread
+    builds the new one (``pending``), but a check that missed a cluster would never see it again."""
+    index = v.cluster_index()
+    if not index.pending:
+        return index
+    from veille.views import build_cluster_index
+
+    return build_cluster_index(v.store.link_documents(), v.store.signature())
 
 
 def _with_clustered(docs: set[str], index, query: EventQuery) -> set[str]:
