@@ -22,6 +22,8 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from functools import partial
+from typing import Callable
 from urllib.parse import quote
 
 from sqlalchemy import func, literal_column, select
@@ -82,11 +84,11 @@ def checked_condition(condition: str, threshold, warning: str | None) -> tuple[i
 
 @dataclass
 class Found:
-    """One thing a watch matched: the key it fires once for, and the alert."""
+    """One thing a watch matched: the key it fires once for, and how to make the alert (its title
+    and data; made only when raised, as it reads the page)."""
 
     key: str
-    title: str
-    data: dict
+    alert: Callable[[], tuple[str, dict]]
     also_seen: tuple[str, ...] = ()  # keys marked seen with it (a cluster's events)
 
 
@@ -98,9 +100,9 @@ def check_watch(v, watch: dict, doc_ids: list[str] | None = None) -> list[int]:
     raised = []
     store = v.watchstore
     for f in find(v, watch, docs):
-        if f.also_seen and store.seen(watch["id"], f.also_seen):
+        if store.seen(watch["id"], [f.key, *f.also_seen]):
             continue
-        alert_id = store.raise_alert(watch, f.key, f.title, f.data)
+        alert_id = store.raise_alert(watch, f.key, *f.alert())
         if alert_id is not None:
             raised.append(alert_id)
         if f.also_seen:
@@ -236,20 +238,27 @@ def _cluster_found(v, watch: dict, query: EventQuery, docs: set[str], index) -> 
         hit = next((h for h in hits if h.doc_id in docs), hits[0])  # the new report, when it matches
         if watch["condition"] == "sources":
             n = watch.get("threshold") or 2
-            data = _alert_data(v, watch, hit, index, link=_desk(v, f"/compare/{c.id}"))
-            data.update(cluster=c.id, threshold=n)
-            title = f"{_what(hit)}: told by {c.sources} independent sources"
-            out.append(Found(f"sources:{n}:{c.id}", _titled(watch, title), data,
+            out.append(Found(f"sources:{n}:{c.id}", partial(_sources_alert, v, watch, hit, index, c, n),
                              tuple(f"sources:{n}:{d}:{k}" for d, k in c.members)))
             continue
         for link in c.contradictions:
-            data = _alert_data(v, watch, hit, index, link=_desk(v, f"/compare/{c.id}"))
-            data.update(cluster=c.id, contradiction={"note": link["note"], "a": link["a"], "b": link["b"]})
-            title = f"{_what(hit)}: sources disagree ({link['note']})"
             what = _disagreement(link["note"])
-            out.append(Found(f"contradiction:{_signature(link)}", _titled(watch, title), data,
+            out.append(Found(f"contradiction:{_signature(link)}", partial(_contradiction_alert, v, watch, hit, index,
+                                                                          c, link),
                              tuple(f"contradiction:{d}:{k}:{what}" for d, k in c.members)))
     return out
+
+
+def _sources_alert(v, watch: dict, hit: EventHit, index, c, n: int) -> tuple[str, dict]:
+    data = _alert_data(v, watch, hit, index, link=_desk(v, f"/compare/{quote(c.id, safe='-:')}"))
+    data.update(cluster=c.id, threshold=n)
+    return _titled(watch, f"{_what(hit)}: told by {c.sources} independent sources"), data
+
+
+def _contradiction_alert(v, watch: dict, hit: EventHit, index, c, link: dict) -> tuple[str, dict]:
+    data = _alert_data(v, watch, hit, index, link=_desk(v, f"/compare/{quote(c.id, safe='-:')}"))
+    data.update(cluster=c.id, contradiction={"note": link["note"], "a": link["a"], "b": link["b"]})
+    return _titled(watch, f"{_what(hit)}: sources disagree ({link['note']})"), data
 
 
 def _disagreement(note: str) -> str:
@@ -276,12 +285,15 @@ def _warning_found(v, watch: dict, query: EventQuery, docs: set[str], index) -> 
         signal = next((s for s in doc.signals if s.get("kind") == kind and _has_value(s, value)), None)
         if signal is None:
             continue
-        hit = by_doc[doc_id][0]
-        data = _alert_data(v, watch, hit, index, doc=doc)
-        data["warning"] = {"kind": kind, "value": signal.get("value"), "evidence": _evidence(signal)}
-        title = f"{_what(hit)}: the page carries the warning {watch['warning']}"
-        out.append(Found(f"warning:{doc_id}:{watch['warning']}", _titled(watch, title), data))
+        out.append(Found(f"warning:{doc_id}:{watch['warning']}",
+                         partial(_warning_alert, v, watch, by_doc[doc_id][0], index, doc, signal)))
     return out
+
+
+def _warning_alert(v, watch: dict, hit: EventHit, index, doc, signal: dict) -> tuple[str, dict]:
+    data = _alert_data(v, watch, hit, index, doc=doc)
+    data["warning"] = {"kind": signal["kind"], "value": signal.get("value"), "evidence": _evidence(signal)}
+    return _titled(watch, f"{_what(hit)}: the page carries the warning {watch['warning']}"), data
 
 
 def _has_value(signal: dict, value: str) -> bool:
@@ -302,8 +314,7 @@ def _evidence(signal: dict) -> list[str]:
 
 
 def _event_found(v, watch: dict, hit: EventHit, index) -> Found:
-    data = _alert_data(v, watch, hit, index)
-    return Found(f"event:{hit.doc_id}:{hit.n}", _titled(watch, _what(hit)), data)
+    return Found(f"event:{hit.doc_id}:{hit.n}", lambda: (_titled(watch, _what(hit)), _alert_data(v, watch, hit, index)))
 
 
 def _alert_data(v, watch: dict, hit: EventHit, index, link: str | None = None, doc=None) -> dict:

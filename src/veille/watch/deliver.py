@@ -73,10 +73,17 @@ def shown_channels(channels: list[dict]) -> list[dict]:
 # ---------------------------------------------------------------------------- delivering
 
 
-def deliver_due(v, echo: Callable[[str], None] | None = None, at: datetime | None = None) -> dict:
+def deliver_due(v, echo: Callable[[str], None] | None = None, at: datetime | str | None = None) -> dict:
     """Try every due delivery once; ``{"sent", "failed", "given_up", "pending"}`` (``pending``: left
-    to send after this run). Terminal deliveries wait for a run with ``echo``."""
-    at = (at or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    to send after this run). Terminal deliveries wait for a run with ``echo``. ``at`` (a datetime,
+    or ISO text; UTC when it names no zone) stands for now."""
+    if isinstance(at, str):
+        try:
+            at = datetime.fromisoformat(at)
+        except ValueError:
+            raise QueryError(f"{at}: not a time (give ISO 8601, e.g. 2024-03-01T12:00:00+00:00)") from None
+    at = at or datetime.now(timezone.utc)
+    at = (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
     when = stamp(at)
     store = v.watchstore
     counts = {"sent": 0, "failed": 0, "given_up": 0, "pending": 0}
