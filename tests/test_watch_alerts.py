@@ -164,6 +164,9 @@ def test_the_cli(tmp_path):
     shown = cli("show", "ua")
     assert "faisant 12 morts" in shown.stdout and "terminal -: sent, 1 tries" in shown.stdout
     assert json.loads(cli("list", "--json").stdout)[0]["alert_count"] == 1
+    tested = cli("test", "ua")
+    assert tested.returncode == 0 and "test alert" in tested.stdout and "terminal -: ok" in tested.stdout
+    assert cli("retry", "ua").stdout.strip() == "0 deliveries of ua pending again"  # none was given up
     assert cli("remove", "ua").returncode == 0
     gone = cli("show", "ua")
     assert gone.returncode == 1 and gone.stderr.strip() == "veille: ua: no such watch (veille alerts list)"
