@@ -58,9 +58,12 @@ def test_an_event_watch_fires_once_per_new_match(v):
     assert data["event"]["type"] == "ASSAULT" and data["event"]["source"] == ["RUS"]
     assert data["event"]["place"] == "Kharkiv" and data["event"]["date"] == "2024-04-05"
     assert "faisant 12 morts" in data["sentence"]
-    assert data["page"] == {"doc_id": a, "name": "https://one.example/a", "url": None, "title": "Frappe sur Kharkiv",
+    assert data["page"] == {"doc_id": a, "name": "https://one.example/a", "url": "https://one.example/a",
+                            "title": "Frappe sur Kharkiv",
                             "published": "2024-04-05", "site": "one.example", "warnings": []}
-    assert data["independent_sources"] == 1 and data["link"] == f"http://desk.test:8000/compare/e-{a}:0"
+    assert data["sources"] == 1 and data["link"] == f"http://desk.test:8000/compare/e-{a}:0"
+    assert (data["event_id"], data["doc_id"], data["cluster_id"]) == (f"{a}:0", a, None)
+    assert data["url"] == "https://one.example/a" and data["page_title"] == "Frappe sur Kharkiv"
     assert [d["channel"] for d in alert["deliveries"]] == ["terminal"]
 
 
@@ -78,7 +81,9 @@ def test_sources_and_contradiction_fire_when_a_second_outlet_tells_it_otherwise(
     [b] = put(v, ("https://two.example/b", TOLL_B))  # a second outlet, 13 killed, not 12
     new = v.check_watches()
     [sources] = v.watchstore.alerts(v.watchstore.watch("two-sources")["id"])
-    assert sources["data"]["independent_sources"] == 2 and sources["data"]["reports"] == 3
+    assert sources["data"]["sources"] == 2 and sources["data"]["reports"] == 3
+    assert sources["data"]["why"] == "told by 2 independent sources (watch: 2 or more)"
+    assert sources["data"]["cluster_id"].startswith("c-")
     assert sources["data"]["sentence"].startswith("A Russian missile struck")  # the new report
     assert sources["data"]["link"].startswith("http://desk.test:8000/compare/c-")
     [contra] = v.watchstore.alerts(v.watchstore.watch("disagree")["id"])  # two pages say 12, one says 13: once

@@ -251,13 +251,14 @@ def _cluster_found(v, watch: dict, query: EventQuery, docs: set[str], index) -> 
 
 def _sources_alert(v, watch: dict, hit: EventHit, index, c, n: int) -> tuple[str, dict]:
     data = _alert_data(v, watch, hit, index, link=_desk(v, f"/compare/{quote(c.id, safe='-:')}"))
-    data.update(cluster=c.id, threshold=n)
+    data.update(cluster_id=c.id, threshold=n, why=f"told by {c.sources} independent sources (watch: {n} or more)")
     return _titled(watch, f"{_what(hit)}: told by {c.sources} independent sources"), data
 
 
 def _contradiction_alert(v, watch: dict, hit: EventHit, index, c, link: dict) -> tuple[str, dict]:
     data = _alert_data(v, watch, hit, index, link=_desk(v, f"/compare/{quote(c.id, safe='-:')}"))
-    data.update(cluster=c.id, contradiction={"note": link["note"], "a": link["a"], "b": link["b"]})
+    data.update(cluster_id=c.id, contradiction={"note": link["note"], "a": link["a"], "b": link["b"]},
+                why=f"sources disagree: {link['note']}")
     return _titled(watch, f"{_what(hit)}: sources disagree ({link['note']})"), data
 
 
@@ -293,6 +294,7 @@ def _warning_found(v, watch: dict, query: EventQuery, docs: set[str], index) -> 
 def _warning_alert(v, watch: dict, hit: EventHit, index, doc, signal: dict) -> tuple[str, dict]:
     data = _alert_data(v, watch, hit, index, doc=doc)
     data["warning"] = {"kind": signal["kind"], "value": signal.get("value"), "evidence": _evidence(signal)}
+    data["why"] = f"the page carries the warning {watch['warning']}"
     return _titled(watch, f"{_what(hit)}: the page carries the warning {watch['warning']}"), data
 
 
@@ -318,24 +320,29 @@ def _event_found(v, watch: dict, hit: EventHit, index) -> Found:
 
 
 def _alert_data(v, watch: dict, hit: EventHit, index, link: str | None = None, doc=None) -> dict:
-    """What matched, with its evidence: the event, its sentence, the page, the sources, the desk's link."""
+    """What matched, with its evidence: the event, its sentence, the page, the sources, the desk's link.
+    The flat keys (``event_id``, ``doc_id``, ``cluster_id``, ``url``, ``page_title``, ``sources``,
+    ``why``) are what the Atom feed and the desk read (``watch.atom``); ``event`` and ``page`` say more."""
     from veille.views import report
 
     cluster, reports, sources = index.of(hit.doc_id, hit.n)
     r = report(v.store, hit.doc_id, hit.n, doc or v.store.get(hit.doc_id))
     e = hit.event
     place = e.place or {}
+    name = r["doc"]["name"]
+    url = r["doc"]["url"] or (name if name.startswith(("http://", "https://")) else None)
     return {
-        "watch": watch["name"], "condition": watch["condition"],
+        "watch": watch["name"], "condition": watch["condition"], "why": "a new event matches the watch's filters",
+        "event_id": f"{hit.doc_id}:{hit.n}", "doc_id": hit.doc_id, "cluster_id": cluster, "url": url,
+        "page_title": r["doc"]["title"], "sources": sources, "reports": reports,
         "event": {"id": f"{hit.doc_id}:{hit.n}", "type": e.type, "mode": e.mode, "source": list(e.source),
                   "target": list(e.target), "place": place.get("name"), "country": place.get("country"),
                   "lat": place.get("lat"), "lon": place.get("lon"), "date": e.date,
                   "date_precision": e.date_precision, "modality": e.modality, "quantities": dict(e.quantities),
                   "attributed_to": e.attributed_to},
         "sentence": e.evidence,
-        "page": {"doc_id": hit.doc_id, "name": r["doc"]["name"], "url": r["doc"]["url"], "title": r["doc"]["title"],
+        "page": {"doc_id": hit.doc_id, "name": name, "url": url, "title": r["doc"]["title"],
                  "published": r["doc"]["published"], "site": r["doc"]["site"], "warnings": r["warnings"]},
-        "independent_sources": sources, "reports": reports, "cluster": cluster,
         "link": link or _desk(v, f"/compare/{quote(cluster or 'e-' + hit.doc_id + ':' + str(hit.n), safe='-:')}"),
         "reader": _desk(v, f"/reader/{hit.doc_id}"),
     }

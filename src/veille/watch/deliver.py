@@ -213,7 +213,9 @@ def text_block(alert: dict) -> str:
     shown = page.get("title") or page.get("name") or "?"
     lines.append(f"  page: {shown}" + (f" <{page['url']}>" if page.get("url") else "")
                  + (f" ({page['published']})" if page.get("published") else "") + f" [{page.get('doc_id', '?')}]")
-    lines.append(f"  sources: {alert.get('independent_sources', 1)} independent, {alert.get('reports', 1)} reports")
+    lines.append(f"  sources: {alert.get('sources', 1)} independent, {alert.get('reports', 1)} reports")
+    if alert.get("why"):
+        lines.append(f"  why: {alert['why']}")
     if alert.get("contradiction"):
         c = alert["contradiction"]
         lines.append(f"  disagreement: {c['note']}")
@@ -231,5 +233,5 @@ def test_alert(watch: dict) -> dict:
     """What ``Veille.test_watch`` sends: an alert that says it is a test."""
     return {"id": 0, "title": f"[{watch['name']}] test alert from veille", "watch": watch["name"],
             "condition": watch["condition"], "test": True, "event": None,
-            "sentence": "This is a test: the watch's channels work.", "page": {}, "independent_sources": 0,
+            "sentence": "This is a test: the watch's channels work.", "page": {}, "sources": 0, "why": "a test",
             "reports": 0, "link": ""}
