@@ -280,20 +280,116 @@ class Veille:
 
     # ------------------------------------------------------------------ watches and alerts (veille.watch.alerts)
     def watch_list(self, latest: int = 3) -> list[dict]:
-        """The saved watches, each with its number of alerts and its ``latest`` alerts."""
+        """The saved watches, each with its number of alerts, its deliveries by status
+        (``deliveries``: pending, sending, sent, failed) and its ``latest`` alerts; secrets hidden."""
+        from veille.watch.deliver import shown_channels
+
         counts = self.watchstore.alert_counts()
+        by_status = self.watchstore.delivery_counts()
         rows = self.watchstore.watches()
         for w in rows:
+            w["channels"] = shown_channels(w["channels"])
             w["alert_count"] = counts.get(w["id"], 0)
+            w["deliveries"] = by_status.get(w["id"], {})
             w["latest"] = self.watchstore.alerts(w["id"], limit=latest) if latest and w["alert_count"] else []
         return rows
 
     def watch_alerts(self, ref: str | int, limit: int = 50, offset: int = 0) -> dict:
-        """One watch and a page of its alerts, newest first (``total``: all it raised)."""
+        """One watch and a page of its alerts, newest first, with each delivery's status and error
+        (``total``: all it raised); secrets hidden."""
+        from veille.watch.deliver import shown_channels
+
         w = self.watchstore.watch(ref)
+        w["channels"] = shown_channels(w["channels"])
         total = self.watchstore.alert_counts().get(w["id"], 0)
         return {"watch": w, "total": total, "offset": offset,
                 "alerts": self.watchstore.alerts(w["id"], limit=limit, offset=offset)}
+
+    def add_watch(self, name: str, filters: dict | None = None, condition: str = "event", channels=(),
+                  threshold: int | None = None, warning: str | None = None, backfill: bool = False) -> dict:
+        """Save a watch: ``filters`` as ``events`` takes them (type, mode, actor, role, country, near,
+        since, until, modality, text, source, min_sources), a ``condition`` (event, sources with
+        ``threshold`` independent sources, contradiction, warning with ``warning`` as KIND or
+        KIND=VALUE) and ``channels`` (``watch.deliver.make_channels``). Without ``backfill``, what
+        already matches is marked seen: only new matches raise alerts. Raises QueryError."""
+        from veille.watch.alerts import checked_condition, checked_filters, mark_matching_seen, position
+
+        filters = checked_filters(filters or {})
+        threshold, warning = checked_condition(condition, threshold, warning)
+        channels = [dict(c) for c in channels]
+        at, row = (None, None) if backfill else position(self.store)
+        w = self.watchstore.add_watch(name, filters, condition, channels, threshold, warning, at, row)
+        if not backfill:
+            try:
+                mark_matching_seen(self, w)
+            except BaseException:
+                self.watchstore.remove_watch(w["id"])  # a watch that would alert on the past is no watch
+                raise
+        return w
+
+    def remove_watch(self, ref: str | int) -> dict:
+        """Remove a watch with its alerts and deliveries."""
+        return self.watchstore.remove_watch(ref)
+
+    def check_watches(self, doc_ids: list[str] | None = None,
+                      on_error: Callable[[dict, Exception], None] | None = None) -> list[int]:
+        """Check every watch on the documents stored since its last check (or on ``doc_ids``) and
+        raise its alerts, each once; returns the new alerts' ids. One watch's error never stops the
+        others: it goes to ``on_error(watch, exc)`` (raised when no ``on_error`` is given, after
+        the other watches are checked)."""
+        from veille.watch.alerts import check_watch
+
+        raised, first_error = [], None
+        for w in self.watchstore.watches():
+            try:
+                raised += check_watch(self, w, doc_ids)
+            except Exception as e:  # noqa: BLE001 - reported to on_error, or raised after the others
+                if on_error is not None:
+                    on_error(w, e)
+                elif first_error is None:
+                    first_error = e
+        if first_error is not None:
+            raise first_error
+        return raised
+
+    def deliver_alerts(self, echo: Callable[[str], None] | None = None, at=None) -> dict:
+        """Try every due delivery once: ``{"sent", "failed", "given_up", "pending"}``. ``echo``
+        prints terminal alerts (without it they wait); ``at`` (a datetime) stands for now."""
+        from veille.watch.deliver import deliver_due
+
+        return deliver_due(self, echo, at)
+
+    def alert_round(self, echo: Callable[[str], None] | None = None,
+                    on_error: Callable[[dict, Exception], None] | None = None, doc_ids: list[str] | None = None,
+                    at=None) -> dict:
+        """``check_watches`` then ``deliver_alerts``, what a polling round or a cron run does:
+        ``{"alerts": [new alert ids], "sent", "failed", "given_up", "pending"}``."""
+        raised = self.check_watches(doc_ids, on_error)
+        return {"alerts": raised, **self.deliver_alerts(echo, at)}
+
+    def retry_alerts(self, ref: str | int) -> int:
+        """Make a watch's given-up deliveries pending again, due now; returns how many."""
+        return self.watchstore.retry(self.watchstore.watch(ref)["id"])
+
+    def test_watch(self, ref: str | int, echo: Callable[[str], None] | None = None) -> list[dict]:
+        """Send a test alert on each channel of a watch, now, without storing it: one
+        ``{"channel", "target", "ok", "error"}`` per channel."""
+        from veille.watch.deliver import send, test_alert
+
+        w = self.watchstore.watch(ref)
+        alert = test_alert(w)
+        out = []
+        for i, ch in enumerate(c for c in w["channels"] if c.get("kind") != "atom"):
+            target = ch.get("url") or ch.get("to") or "-"
+            fake = {"id": f"test-{i + 1}", "alert_id": 0, "title": alert["title"], "data": alert,
+                    "channel": ch["kind"], "target": target}
+            try:
+                send(self, w, fake, echo)
+            except Exception as e:  # noqa: BLE001 - the test's answer is the error
+                out.append({"channel": ch["kind"], "target": target, "ok": False, "error": str(e)})
+            else:
+                out.append({"channel": ch["kind"], "target": target, "ok": True, "error": None})
+        return out
 
     # ------------------------------------------------------------------ the desk's queries (veille.views)
     def cluster_index(self):
