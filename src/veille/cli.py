@@ -153,21 +153,34 @@ def search(v, query, limit, as_json):
         click.echo("no match", err=True)
 
 
+# the filters of `veille events`, which `veille alerts add` saves in a watch
+FILTER_OPTIONS = (
+    click.option("--type", "types", multiple=True, metavar="T",
+                 help="PLOVER type, e.g. ASSAULT (repeat, or separate with commas, for several)."),
+    click.option("--mode", metavar="M", help="Finer kind, e.g. drone, artillery, arrest."),
+    click.option("--actor", metavar="CODE", help="Actor code as source or target, e.g. RUS, NATO."),
+    click.option("--role", type=click.Choice(["source", "target"]), help="With --actor: only in this role."),
+    click.option("--country", metavar="CC", help="Country of the event's place, ISO 3166-1 alpha-2, e.g. UA."),
+    click.option("--near", metavar="LAT,LON,KM", help="Within KM kilometres of a point, e.g. 46.48,30.72,50."),
+    click.option("--since", metavar="DATE", help="On or after YYYY[-MM[-DD]]; a month or year that overlaps counts."),
+    click.option("--until", metavar="DATE", help="On or before YYYY[-MM[-DD]]; a month or year that overlaps counts."),
+    click.option("--modality", type=click.Choice(MODALITIES), help="Only events with this modality."),
+    click.option("--text", metavar="WORDS", help="Every word in the event's sentence or its page's title."),
+    click.option("--source", "source_text", metavar="TEXT", help="Text in the document's name, URL or site."),
+    click.option("--min-sources", metavar="N", help="Events told by at least N independent outlets."),
+)
+
+
+def filter_options(command):
+    """Declare the filters of `veille events` on a command."""
+    for option in reversed(FILTER_OPTIONS):
+        command = option(command)
+    return command
+
+
 @main.command()
-@click.option("--type", "types", multiple=True, metavar="T",
-              help="PLOVER type, e.g. ASSAULT (repeat, or separate with commas, for several).")
-@click.option("--mode", metavar="M", help="Finer kind, e.g. drone, artillery, arrest.")
-@click.option("--actor", metavar="CODE", help="Actor code as source or target, e.g. RUS, NATO.")
-@click.option("--role", type=click.Choice(["source", "target"]), help="With --actor: only in this role.")
-@click.option("--country", metavar="CC", help="Country of the event's place, ISO 3166-1 alpha-2, e.g. UA.")
-@click.option("--near", metavar="LAT,LON,KM", help="Within KM kilometres of a point, e.g. 46.48,30.72,50.")
-@click.option("--since", metavar="DATE", help="On or after YYYY[-MM[-DD]]; a month or year that overlaps counts.")
-@click.option("--until", metavar="DATE", help="On or before YYYY[-MM[-DD]]; a month or year that overlaps counts.")
+@filter_options
 @click.option("--doc", metavar="REF", help="Only this document: id, id prefix, file name or URL.")
-@click.option("--modality", type=click.Choice(MODALITIES), help="Only events with this modality.")
-@click.option("--text", metavar="WORDS", help="Every word in the event's sentence or its page's title.")
-@click.option("--source", "source_text", metavar="TEXT", help="Text in the document's name, URL or site.")
-@click.option("--min-sources", metavar="N", help="Events told by at least N independent outlets.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--limit", type=int, metavar="N", help="At most N events (newest first).")
 @click.option("--offset", metavar="N", default="0", help="Skip the first N events (with --limit: pages).")

@@ -5,34 +5,10 @@ import sys
 
 import click
 
-from veille.cli import fail, say, to_json
+from veille.cli import fail, filter_options, say, to_json
 from veille.errors import VeilleError
-from veille.query import MODALITIES
 
 # the filters of ``veille events`` that a watch keeps, declared once here (name, option, help)
-FILTER_OPTIONS = (
-    click.option("--type", "types", multiple=True, metavar="T",
-                 help="PLOVER type, e.g. ASSAULT (repeat, or separate with commas, for several)."),
-    click.option("--mode", metavar="M", help="Finer kind, e.g. drone, artillery, arrest."),
-    click.option("--actor", metavar="CODE", help="Actor code as source or target, e.g. RUS, NATO."),
-    click.option("--role", type=click.Choice(["source", "target"]), help="With --actor: only in this role."),
-    click.option("--country", metavar="CC", help="Country of the event's place, ISO 3166-1 alpha-2, e.g. UA."),
-    click.option("--near", metavar="LAT,LON,KM", help="Within KM kilometres of a point, e.g. 46.48,30.72,50."),
-    click.option("--since", metavar="DATE", help="Events dated on or after YYYY[-MM[-DD]]."),
-    click.option("--until", metavar="DATE", help="Events dated on or before YYYY[-MM[-DD]]."),
-    click.option("--modality", type=click.Choice(MODALITIES), help="Only events with this modality."),
-    click.option("--text", metavar="WORDS", help="Every word in the event's sentence or its page's title."),
-    click.option("--source", "source_text", metavar="TEXT", help="Text in the document's name, URL or site."),
-    click.option("--min-sources", metavar="N", help="Events told by at least N independent outlets."),
-)
-
-
-def filter_options(command):
-    for option in reversed(FILTER_OPTIONS):
-        command = option(command)
-    return command
-
-
 def filters_of(types, mode, actor, role, country, near, since, until, modality, text, source_text, min_sources):
     return dict(type=list(types), mode=mode, actor=actor, role=role, country=country, near=near, since=since,
                 until=until, modality=modality, text=text, source=source_text, min_sources=min_sources)
