@@ -137,7 +137,11 @@ def test_bad_watches_are_refused_with_the_reason(v):
                           (dict(condition="often"), "not a condition")]:
         with pytest.raises(QueryError, match=words):
             v.add_watch("w", **kwargs)
+    for name in ("a/b", "", "12", "x" * 65, "strikes?all", "../up"):
+        with pytest.raises(QueryError, match="not a watch name"):
+            v.add_watch(name)
     assert v.watchstore.watches() == []
+    assert v.add_watch("odesa-strikes_2.v1")["name"] == "odesa-strikes_2.v1"
 
 
 def test_the_cli(tmp_path):

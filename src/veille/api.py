@@ -312,8 +312,9 @@ class Veille:
         ``threshold`` independent sources, contradiction, warning with ``warning`` as KIND or
         KIND=VALUE) and ``channels`` (``watch.deliver.make_channels``). Without ``backfill``, what
         already matches is marked seen: only new matches raise alerts. Raises QueryError."""
-        from veille.watch.alerts import checked_condition, checked_filters, mark_matching_seen, position
+        from veille.watch.alerts import checked_condition, checked_filters, checked_name, mark_matching_seen, position
 
+        name = checked_name(name)
         filters = checked_filters(filters or {})
         threshold, warning = checked_condition(condition, threshold, warning)
         channels = [dict(c) for c in channels]

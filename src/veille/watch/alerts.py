@@ -53,6 +53,16 @@ def checked_filters(filters: dict) -> dict:
     return out
 
 
+def checked_name(name: str) -> str:
+    """A watch's name is a word or a few joined by dashes, dots or underscores, as it goes into the
+    desk's addresses (/watches/NAME, /watches/NAME.atom) and the command line."""
+    name = (name or "").strip()
+    if not re.fullmatch(r"[^\W][\w.-]{0,63}", name) or name.isdigit():
+        raise QueryError(f"{name!r}: not a watch name (letters, digits, '-', '_' or '.', at most 64, "
+                         "not a number alone)")
+    return name
+
+
 def checked_condition(condition: str, threshold, warning: str | None) -> tuple[int | None, str | None]:
     """The threshold and warning a condition needs, checked; QueryError names what is wrong."""
     if condition not in CONDITIONS:
