@@ -10,7 +10,7 @@ every loopback address is local on Linux, so each feed can have a host of its ow
   item (or the texts given as ``FeedServer(texts=[(title, html), ...])``);
 - ``/robots.txt`` disallowing ``/private/`` (the RSS feed lists one article there);
 - ``/home.html`` (a home page that links its RSS feed), ``/plain.html`` (a page with no feed),
-  ``/error.xml`` (500), ``/slow.xml`` (answers after ``slow_seconds``), ``/loop/a`` (a redirect loop);
+  ``/error.xml`` (500), ``/busy.xml`` (503 with Retry-After: 7200), ``/slow.xml`` (answers after ``slow_seconds``), ``/loop/a`` (a redirect loop);
 - ``publish(n, feed)`` adds items between rounds.
 
 It counts requests per path (``hits``) and keeps each request's time, host and headers
@@ -177,6 +177,14 @@ class FeedServer:
             urls.append(self.url("/rss.xml", host))
         return urls
 
+    def unpublish_page(self, url: str) -> None:
+        """The page at ``url`` (a listed item) now answers 404."""
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        with self.lock:
+            self.pages.pop((parts.hostname, parts.path), None)
+
     def requests(self, path: str) -> list[dict]:
         with self.lock:
             return [r for r in self.log if r["path"] == path]
@@ -222,6 +230,8 @@ def _handler(fs: FeedServer):
                 return self.send(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
             if path == "/error.xml":
                 return self.send(500, b"oops")
+            if path == "/busy.xml":
+                return self.send(503, b"come back later", Retry_After="7200")
             if path == "/slow.xml":
                 fs.stopping.wait(fs.slow_seconds)
                 return self.send(200, fs.feeds[(fs.host, "/rss.xml")].body(base), "application/rss+xml")

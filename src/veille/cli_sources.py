@@ -36,7 +36,7 @@ def add_source(v, url, every, name, kind, as_json):
     except VeilleError as e:
         fail(str(e))
     if as_json:
-        say(to_json(row))
+        click.echo(to_json(row))
         return
     found = f" (found on {row['found_on']})" if row.get("found_on") else ""
     say(f"added {row['name']}: {row['kind']} {row['url']}{found}, {row['items']} items listed now, "
@@ -56,7 +56,7 @@ def list_sources(v, as_json):
     except VeilleError as e:
         fail(str(e))
     if as_json:
-        say(to_json(rows))
+        click.echo(to_json(rows))
         return
     if not rows:
         say("no sources (veille sources add URL)")

@@ -16,7 +16,7 @@ MAX_ITEMS = 5000  # items kept from one document (a sitemap may list 50,000 URLs
 MAX_XML = 50_000_000  # the sitemap protocol's own limit on an uncompressed file
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
-_XML_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<([\w:.-]+)", re.S)
+_XML_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*|<!DOCTYPE[^\[>]*(\[.*?\])?\s*>\s*)*<([\w:.-]+)", re.S)
 
 
 class FeedError(InputError):
@@ -34,7 +34,7 @@ class Listing:
 def root_tag(body: bytes) -> str | None:
     """The name of an XML document's first element (without namespace prefix), or None."""
     m = _XML_START.match(body[:4096].lstrip(b"\xef\xbb\xbf"))
-    return m.group(3).decode("ascii", "replace").split(":")[-1].lower() if m else None
+    return m.group(4).decode("ascii", "replace").split(":")[-1].lower() if m else None
 
 
 def sniff(body: bytes) -> str | None:

@@ -3,7 +3,7 @@
 - one request at a time per host, and ``watch_delay`` seconds between the end of one request
   to a host and the start of the next (longer when robots.txt asks, through Crawl-delay);
 - robots.txt read once per host per round (a 4xx answer: no rules; a 5xx answer or no answer:
-  the whole host is off limits this round, as RFC 9309 asks);
+  the whole host is off limits this round, as RFC 9309 asks, with the reason);
 - conditional GET (If-None-Match, If-Modified-Since), redirects followed by hand (at most
   ``MAX_REDIRECTS``, each hop polite, a loop reported as such), a deadline for each whole
   download, a body size limit, and the User-Agent of the settings.
@@ -117,9 +117,10 @@ class Fetcher:
                 host.crawl_delay = min(float(delay), MAX_CRAWL_DELAY)
         elif answer.status is not None and 300 <= answer.status < 400:
             host.robots.parse([])  # robots.txt redirected: read as no rules rather than chase it
+        elif answer.status is None:  # no answer at all: say why, as the page's own request would
+            host.robots_error = answer.error
         else:
-            host.robots_error = (f"robots.txt unavailable ({answer.error or f'HTTP {answer.status}'}): "
-                                 "host skipped this round")
+            host.robots_error = f"robots.txt answered HTTP {answer.status}: host off limits this round"
 
     # ------------------------------------------------------------------ requests
     def get(self, url: str, etag: str | None = None, last_modified: str | None = None,

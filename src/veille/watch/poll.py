@@ -14,8 +14,10 @@ A round, in order:
    pipeline through ``Veille.ingest_inputs``; a page robots.txt disallows is skipped;
 5. record each item's fate (stored, unchanged, failed, skipped) and call the hooks.
 
-A stop flag is checked between documents: the documents already handed to the pipeline are
-finished and stored, the rest stay ``new`` and the next round resumes them. A failing source or
+A stop flag is checked between documents: no page is fetched or handed to the pipeline once it
+is set; the documents already handed to it (the one each worker is on, and the few the pool
+reads ahead, at most 4 per worker) are finished and stored; the rest stay ``new`` and the next
+round resumes them. A failing source or
 page is a line in the report, never the end of the round; an exception in a hook is recorded in
 ``hook_errors`` and the round goes on."""
 from __future__ import annotations
