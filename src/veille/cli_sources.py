@@ -145,15 +145,18 @@ def watch(v, once, every_check, quiet):
             deliver(echo=say)
 
     def on_round(report):
-        if not every_check:
-            alerts()
-        for e in report.hook_errors:
-            click.echo(f"veille: {printable(e)}", err=True)
-        report.hook_errors.clear()
         if not quiet:
             click.echo(f"round: {report.sources} sources polled, {report.new_items} new items, {report.stored} stored, "
                        f"{report.unchanged} unchanged, {report.failed} failed, {report.skipped} skipped "
                        f"({report.seconds:.1f} s)", err=True)
+        if not every_check:
+            try:
+                alerts()
+            except Exception as e:  # noqa: BLE001 - the watches' trouble never stops the polling
+                report.hook_errors.append(f"checking the watches: {e.__class__.__name__}: {e}")
+        for e in report.hook_errors:
+            click.echo(f"veille: {printable(e)}", err=True)
+        report.hook_errors.clear()
 
     try:
         report = v.poll(once=once, stop=stop, on_item=on_item, on_source=on_source,

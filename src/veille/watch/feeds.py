@@ -141,7 +141,8 @@ def parse_sitemap(body: bytes, url: str) -> Listing:
         if not loc:
             continue
         title = _child_text(node, "title", NEWS_NS)
-        published = _child_text(node, "publication_date", NEWS_NS) or _child_text(node, "lastmod")
+        # not <lastmod>: a page's last change, which would pass for its publication date
+        published = _child_text(node, "publication_date", NEWS_NS)
         items.append({"url": urljoin(url, loc), "title": _text(title), "published": published})
         if len(items) >= MAX_ITEMS:
             break

@@ -70,7 +70,6 @@ class Fetcher:
         self.agent = options.user_agent
         self._hosts: dict[str, _Host] = {}
         self._hosts_lock = threading.Lock()
-        self.requests = 0
         self.client = httpx.Client(verify=httpx.create_ssl_context(), timeout=self.timeout, follow_redirects=False,
                                    headers={"User-Agent": self.agent, "Accept-Encoding": "gzip, deflate"},
                                    limits=httpx.Limits(max_connections=64, max_keepalive_connections=32))
@@ -168,7 +167,6 @@ class Fetcher:
         wait = host.last + max(self.delay, host.crawl_delay) - time.monotonic()
         if wait > 0:
             time.sleep(wait)
-        self.requests += 1
         deadline = Deadline(self.timeout)
         answer = Answer(url, url)
         try:

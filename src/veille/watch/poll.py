@@ -154,6 +154,12 @@ class Poller:
         """Runs in a thread: fetch and read one source; touches no database."""
         if self.stop.is_set():
             return None
+        try:
+            return self._read_source(fetcher, source)
+        except Exception as e:  # noqa: BLE001 - a parser's own bug is this source's error, not the round's end
+            return SourcePoll(source, Answer(source["url"]), error=f"{e.__class__.__name__}: {e}")
+
+    def _read_source(self, fetcher: Fetcher, source: dict) -> SourcePoll:
         answer = fetcher.get(source["url"], source["etag"], source["last_modified"])
         polled = SourcePoll(source, answer)
         if not answer.ok:
@@ -190,7 +196,7 @@ class Poller:
             values.update(errors_in_row=errors, next_at=later(wait))
         else:
             values.update(errors_in_row=0, next_at=later(every))
-            if answer.headers.get("etag") or answer.headers.get("last-modified"):
+            if not answer.not_modified:  # the validators of what we read now, or none if it sent none
                 values.update(etag=answer.headers.get("etag"), last_modified=answer.headers.get("last-modified"))
         fresh = []
         if polled.listing is not None:
@@ -261,6 +267,12 @@ class Poller:
         """Runs in a thread: the page as the pipeline's input, or why there is none."""
         if self.stop.is_set():
             return "stopped"
+        try:
+            return self._read_page(fetcher, item)
+        except Exception as e:  # noqa: BLE001 - one page's surprise is that page's failure
+            return f"{e.__class__.__name__}: {e}"
+
+    def _read_page(self, fetcher: Fetcher, item: dict) -> RawInput | str:
         answer = fetcher.get(item["url"])
         if not answer.ok:
             return answer.error
