@@ -88,6 +88,11 @@ class Fetcher:
         with self._hosts_lock:
             return self._hosts.setdefault(key, _Host())
 
+    def ready_in(self, url: str) -> float:
+        """Seconds before ``url``'s host may be asked again (0 or less: now)."""
+        host = self._host(url)
+        return host.last + max(self.delay, host.crawl_delay) - time.monotonic()
+
     # ------------------------------------------------------------------ robots.txt
     def allowed(self, url: str) -> str | None:
         """None when robots.txt lets us fetch ``url``, else the reason it does not."""

@@ -10,7 +10,8 @@ A round, in order:
    the server's Retry-After asks), and remember the item URLs it lists (normalised: a URL seen
    once is never fetched again);
 4. fetch the items still to fetch (new ones, those a stopped round left, failed ones with tries
-   left), hosts interleaved so they are fetched in parallel, and give each page to the normal
+   left), hosts in turn, a page given to a thread only when its host is idle and rested, so that
+   several hosts are asked at once and no thread sleeps out a delay; give each page to the normal
    pipeline through ``Veille.ingest_inputs``; a page robots.txt disallows is skipped;
 5. record each item's fate (stored, unchanged, failed, skipped) and call the hooks.
 
@@ -28,7 +29,7 @@ import threading
 import time
 import uuid
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -210,7 +211,7 @@ class Poller:
     def _fetch_items(self, fetcher: Fetcher, report: RoundReport, hooks: Hooks) -> None:
         from veille.api import Outcome
 
-        todo = interleave(self.store.pending(retry=True))
+        todo = self.store.pending(retry=True)
         if not todo:
             return
         statuses = {"stored", "unchanged", "failed"}
@@ -233,21 +234,32 @@ class Poller:
         report.store_stopped = result.stopped
 
     def _pages(self, fetcher: Fetcher, todo: list[dict], skipped: Callable):
-        """The pipeline's inputs, fetched ahead in threads, in the order of ``todo``; stops giving
-        new ones as soon as the stop flag is set."""
-        pending = deque()
-        items = iter(todo)
+        """The pipeline's inputs, fetched ahead in threads; stops giving new ones as soon as the stop
+        flag is set. A page is handed to a thread only when its host is idle and its delay is over,
+        so no thread sleeps out one host's delay while another host could be asked."""
+        queues: dict[str, deque] = {}
+        for item in todo:
+            queues.setdefault(host_of(item["url"]), deque()).append(item)
+        pending: deque = deque()  # (item, future), in the order the pipeline gets them
+        busy: dict[str, Future] = {}
         pool = ThreadPoolExecutor(THREADS, thread_name_prefix="poll-page")
         try:
-            while True:
-                while len(pending) < LOOKAHEAD and not self.stop.is_set():
-                    item = next(items, None)
-                    if item is None:
-                        break
-                    pending.append((item, pool.submit(self._fetch_page, fetcher, item)))
-                if not pending or self.stop.is_set():
-                    return
-                item, future = pending.popleft()
+            while not self.stop.is_set():
+                soonest = self._submit_ready(fetcher, pool, queues, busy, pending)
+                if not pending:
+                    if not queues:
+                        return
+                    self.stop.wait(max(0.005, soonest))  # every host left is waiting out its delay
+                    continue
+                item, future = pending[0]
+                if not future.done():
+                    if queues and len(pending) < LOOKAHEAD:  # until a page is in or a host is free
+                        wait([future, *(f for f in busy.values() if not f.done())], timeout=max(0.005, soonest),
+                             return_when=FIRST_COMPLETED)
+                    else:
+                        wait([future])
+                    continue
+                pending.popleft()
                 page = future.result()
                 if self.stop.is_set():  # fetched, not processed: the next round fetches it again
                     return
@@ -263,6 +275,26 @@ class Poller:
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
 
+    def _submit_ready(self, fetcher, pool, queues: dict, busy: dict, pending: deque) -> float:
+        """Hand the next page of each idle, rested host to a thread (hosts in turn); returns the
+        seconds until the next host is ready (0 if one is)."""
+        soonest = 1.0
+        for host in list(queues):
+            if len(pending) >= LOOKAHEAD:
+                return 0.0
+            if host in busy and not busy[host].done():
+                continue
+            rest = fetcher.ready_in(queues[host][0]["url"])
+            if rest > 0:
+                soonest = min(soonest, rest)
+                continue
+            queue = queues.pop(host)
+            item = queue.popleft()
+            busy[host] = pool.submit(self._fetch_page, fetcher, item)
+            pending.append((item, busy[host]))
+            if queue:
+                queues[host] = queue  # to the end of the turn
+        return soonest
     def _fetch_page(self, fetcher: Fetcher, item: dict) -> RawInput | str:
         """Runs in a thread: the page as the pipeline's input, or why there is none."""
         if self.stop.is_set():
@@ -286,20 +318,6 @@ class Poller:
         hints = {k: item[k] for k in ("title", "published") if item.get(k)}
         return RawInput(source=item["url"], kind="html", content=text, url=answer.final_url or item["url"],
                         hints=hints, warnings=warnings)
-
-
-def interleave(items: list[dict]) -> list[dict]:
-    """Items reordered host by host in turn (a, b, c, a, b, c, ...), so that the threads fetch
-    from several hosts at once instead of queueing behind one host's politeness delay."""
-    by_host: dict[str, deque] = {}
-    for item in items:
-        by_host.setdefault(host_of(item["url"]), deque()).append(item)
-    out, queues = [], list(by_host.values())
-    while queues:
-        for q in queues:
-            out.append(q.popleft())
-        queues = [q for q in queues if q]
-    return out
 
 
 def wait_seconds(next_due: str | None, most: float = 60.0) -> float:
