@@ -115,6 +115,7 @@ class FeedServer:
                  slow_seconds: float = 3.0, items: int = 2):
         self.texts = texts  # (title, html) pairs served instead of the built-in articles, in turn
         self.slow_seconds = slow_seconds
+        self.robots = b"User-agent: *\nDisallow: /private/\n"  # what /robots.txt says (a test may change it)
         self.lock = threading.Lock()
         self.hits: Counter = Counter()  # path -> requests
         self.log: list[dict] = []  # each request: path, host, time (monotonic), headers
@@ -227,7 +228,7 @@ def _handler(fs: FeedServer):
                                "headers": {k.lower(): v for k, v in self.headers.items()}})
             base = f"http://{host}:{fs.port}"
             if path == "/robots.txt":
-                return self.send(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
+                return self.send(200, fs.robots, "text/plain")
             if path == "/error.xml":
                 return self.send(500, b"oops")
             if path == "/busy.xml":

@@ -125,6 +125,21 @@ def test_one_host_is_asked_one_request_at_a_time_with_the_delay_between(fs):
     assert took < 6 * delay + 1.0  # the other hosts were asked meanwhile, not after
 
 
+def test_crawl_delay_conditional_get_and_size_limit(fs):
+    fs.robots = b"User-agent: *\nCrawl-delay: 1\nDisallow: /private/\n"
+    with Fetcher(Options.load(watch_delay=0.0, url_timeout=2.0)) as fetcher:
+        first = fetcher.get(fs.url("/atom.xml"))
+        again = fetcher.get(fs.url("/atom.xml"), first.headers["etag"], first.headers["last-modified"])
+    assert first.status == 200 and first.body.startswith(b"<?xml")
+    assert again.not_modified and again.ok and again.body == b""
+    times = [r["time"] for r in fs.log]
+    assert len(times) == 3 and all(b - a >= 0.99 for a, b in zip(times, times[1:]))  # robots.txt asked for 1 s
+    assert fs.log[2]["headers"]["if-none-match"] == first.headers["etag"]
+    with Fetcher(Options.load(watch_delay=0.0, url_timeout=2.0, max_bytes=200)) as fetcher:
+        big = fetcher.get(fs.url("/rss.xml"))
+    assert big.error == "too large (over 200 bytes)" and big.body == b""
+
+
 def test_failed_pages_are_retried_in_three_rounds_then_left(tmp_path, fs):
     v = app(tmp_path)
     v.add_source(fs.url("/feed.json"))

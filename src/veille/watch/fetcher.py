@@ -194,7 +194,7 @@ class Fetcher:
             if deadline.expired:
                 answer.error, answer.body = f"timed out after {self.timeout:g} s", b""
         except _TooLarge:
-            answer.error = f"too large (over {limit / 1e6:.1f} MB)"
+            answer.error = f"too large (over {limit / 1e6:.1f} MB)" if limit >= 100_000 else f"too large (over {limit} bytes)"
         except httpx.TimeoutException:
             answer.error = f"timed out after {self.timeout:g} s"
         except httpx.ConnectError as e:
