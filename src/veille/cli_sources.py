@@ -134,15 +134,18 @@ def watch(v, once, every_check, quiet):
         if s["error"]:
             click.echo(f"veille: source {printable(s['name'])}: {printable(s['error'])}", err=True)
 
-    check = getattr(v, "check_watches", None)
-    deliver = getattr(v, "deliver_alerts", None)
+    alert_round = getattr(v, "alert_round", None)  # the watches (veille.watch.alerts), when present
+
+    def on_watch_error(w, e):
+        click.echo(f"veille: watch {printable(w['name'])}: {printable(str(e))}", err=True)
 
     def alerts(doc_ids=None):
-        if check is None:
+        if alert_round is None:
             return
-        check(doc_ids)
-        if deliver is not None:
-            deliver(echo=say)
+        done = alert_round(echo=click.echo, on_error=on_watch_error, doc_ids=doc_ids)
+        if done["alerts"] and not quiet:
+            click.echo(f"{len(done['alerts'])} new alerts; {done['sent']} sent, {done['failed']} failed "
+                       f"(tried again later), {done['pending']} pending", err=True)
 
     def on_round(report):
         if not quiet:
