@@ -278,6 +278,85 @@ class Veille:
         """The sources followed, with their health (last poll, HTTP status, error, counts)."""
         return self.sources.all()
 
+    def source_health(self) -> list[dict]:
+        """``source_list`` with each source's ``pending`` items (listed, not fetched yet) and
+        ``backoff_until`` (its next poll when errors put it off)."""
+        pending = self.sources.pending_counts()
+        rows = self.sources.all()
+        for s in rows:
+            s["pending"] = pending.get(s["id"], 0)
+            s["backoff_until"] = s["next_at"] if s["errors_in_row"] else None
+        return rows
+
+    def add_source(self, url: str, every: str | int = "15m", name: str | None = None,
+                   kind: str | None = None) -> dict:
+        """Follow a feed or sitemap. ``url`` is fetched once: a feed or a sitemap is kept as it is;
+        a home page is read for the feeds it links to, and the first that reads is followed
+        (``found_on`` says which page). ``kind`` (feed or sitemap) refuses anything else. The name
+        defaults to the host. Raises InputError (unreachable, not a feed) or QueryError."""
+        from veille.fetch import url_problem
+        from veille.watch.fetcher import Fetcher
+        from veille.watch.probe import probe
+        from veille.watch.urls import host_of, normalise, parse_every
+
+        every_s = parse_every(every)
+        if kind not in (None, "feed", "sitemap"):
+            raise QueryError(f"{kind}: not a kind of source (feed or sitemap)")
+        if name is not None and not name.strip():
+            raise QueryError("the name of a source cannot be empty")
+        url = url.strip()
+        problem = url_problem(url)
+        if problem:
+            raise InputError(url, problem)
+        with Fetcher(self.options) as fetcher:
+            found = probe(url, fetcher, kind)
+        feed_url = normalise(found.url)
+        if name is None:
+            base = host_of(feed_url).removeprefix("www.")
+            taken = {s["name"] for s in self.sources.all()}
+            name = next(n for n in (base if i == 0 else f"{base}-{i + 1}" for i in range(len(taken) + 1))
+                        if n not in taken)
+        row = self.sources.add(feed_url, name.strip(), found.kind, every_s)
+        row.update(title=found.title, items=found.items, found_on=found.found_on)
+        return row
+
+    def remove_source(self, ref: str | int) -> dict:
+        """Stop following a source. The URLs it listed stay remembered (following it again fetches
+        none twice); those not fetched yet are marked skipped (``skipped`` says how many)."""
+        row = self.sources.remove(ref)
+        row["skipped"] = self.sources.skip_new(row["id"], f"source {row['name']} removed")
+        return row
+
+    def poll(self, once: bool = True, stop=None, on_item=None, on_source=None, on_stored=None,
+             on_round=None, max_wait: float = 60.0):
+        """Poll the due sources and ingest what they list that is new: one round (``once``), or
+        rounds until ``stop`` (a ``threading.Event``) is set, sleeping until the next source is due.
+        Returns the ``RoundReport`` of the last round (see ``veille.watch.poll`` for what a round
+        does). Hooks: ``on_source(dict)`` per source polled, ``on_item(Outcome)`` per item,
+        ``on_stored(doc_id)`` per document stored, ``on_round(RoundReport)`` per round; their
+        exceptions go to ``report.hook_errors``. Raises BusyError when another poller holds
+        the database, StoreUnavailableError when it cannot be written."""
+        import threading
+
+        from veille.watch.poll import Hooks, Poller, wait_seconds
+
+        stop = stop or threading.Event()
+        self.store.check_writable()
+        with Poller(self, stop) as poller:
+            while True:
+                report = poller.round(on_item, on_source, on_stored)
+                Hooks(report, on_round=on_round)("on_round", report)
+                if once or stop.is_set() or report.store_stopped:
+                    return report
+                while not stop.is_set():
+                    poller.alive()
+                    wait = wait_seconds(self.sources.next_due(), max_wait)
+                    if wait <= 0:
+                        break
+                    stop.wait(wait)
+                if stop.is_set():
+                    return report
+
     # ------------------------------------------------------------------ watches and alerts (veille.watch.alerts)
     def watch_list(self, latest: int = 3) -> list[dict]:
         """The saved watches, each with its number of alerts, its deliveries by status

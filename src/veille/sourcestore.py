@@ -9,16 +9,20 @@ Two tables, created by migration ``006_sources``:
                  ``new`` until it is fetched and ingested, then ``stored``, ``unchanged``,
                  ``failed`` or ``skipped`` (robots.txt, not a page). A URL is remembered once,
                  whichever source lists it, so an article is fetched once. Rows still ``new``
-                 after a stop are where the next round resumes.
+                 after a stop are where the next round resumes; ``failed`` rows are tried again in
+                 later rounds until they have had ``MAX_TRIES`` tries.
+``watch_lock``   at most one row: the poller at work on this database (one at a time), with the
+                 time it last showed it was alive, so that a crashed poller's lock goes stale.
 
 ``SourceStore`` wraps an open ``veille.store.Store`` and uses its connections, so the same
 database (SQLite file or SQLAlchemy URL) holds documents, sources and watches.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, func, select
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from veille.errors import NotFoundError, QueryError
 
@@ -59,7 +63,16 @@ watch_items = Table(
     Index("watch_items_source", "source_id", "status"),
 )
 
+watch_lock = Table(
+    "watch_lock", metadata,
+    Column("name", String, primary_key=True),  # always "poll"
+    Column("holder", String, nullable=False),  # host:pid:random of the poller holding it
+    Column("taken_at", String, nullable=False),
+    Column("alive_at", String, nullable=False),  # refreshed while the poller works
+)
+
 ITEM_STATUSES = ("new", "stored", "unchanged", "failed", "skipped")
+MAX_TRIES = 3  # a failed item is tried in this many rounds at most
 
 
 def m006_sources(conn) -> None:
@@ -68,6 +81,12 @@ def m006_sources(conn) -> None:
 
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def later(seconds: float, at: str | None = None) -> str:
+    """The time ``seconds`` after ``at`` (now), in the store's format."""
+    start = datetime.fromisoformat(at) if at else datetime.now(timezone.utc)
+    return (start + timedelta(seconds=seconds)).isoformat(timespec="seconds")
 
 
 class SourceStore:
@@ -142,9 +161,13 @@ class SourceStore:
                              .values(found=sources.c.found + len(fresh), last_new_at=at))
         return fresh
 
-    def pending(self, source_id: int | None = None, limit: int | None = None) -> list[dict]:
-        """Items still to fetch, oldest first (what a stopped round left)."""
-        q = select(watch_items).where(watch_items.c.status == "new")
+    def pending(self, source_id: int | None = None, limit: int | None = None, retry: bool = False) -> list[dict]:
+        """Items still to fetch, oldest first (what a stopped round left); with ``retry``, also the
+        failed ones that have had fewer than MAX_TRIES tries."""
+        todo = watch_items.c.status == "new"
+        if retry:
+            todo = or_(todo, and_(watch_items.c.status == "failed", watch_items.c.tries < MAX_TRIES))
+        q = select(watch_items).where(todo)
         if source_id is not None:
             q = q.where(watch_items.c.source_id == source_id)
         q = q.order_by(watch_items.c.found_at, watch_items.c.url)
@@ -166,6 +189,55 @@ class SourceStore:
             if row is not None and row[0] is not None and counter:
                 conn.execute(sources.update().where(sources.c.id == row[0])
                              .values(**{counter: sources.c[counter] + 1}))
+
+    def skip_new(self, source_id: int, reason: str) -> int:
+        """Mark a source's items still ``new`` as skipped (the source is no longer followed)."""
+        with self.store._writing() as conn:
+            done = conn.execute(watch_items.update()
+                                .where(watch_items.c.source_id == source_id, watch_items.c.status == "new")
+                                .values(status="skipped", reason=reason, done_at=now()))
+        return done.rowcount or 0
+
+    def pending_counts(self) -> dict[int, int]:
+        """Items still to fetch per source id."""
+        with self.store._reading() as conn:
+            rows = conn.execute(select(watch_items.c.source_id, func.count()).where(watch_items.c.status == "new")
+                                .group_by(watch_items.c.source_id)).all()
+        return {source_id: n for source_id, n in rows}
+
+    def next_due(self) -> str | None:
+        """When the next source is due (now for a source never polled; None: no source)."""
+        with self.store._reading() as conn:
+            if conn.execute(select(sources.c.id).where(sources.c.next_at.is_(None)).limit(1)).first():
+                return now()
+            return conn.execute(select(func.min(sources.c.next_at))).scalar()
+
+    # ------------------------------------------------------------------ the poller's lock
+    def take_lock(self, holder: str, stale_s: float) -> dict | None:
+        """Take the poller's lock for ``holder``; returns None when taken, else the row of the
+        poller that holds it. A lock not refreshed for ``stale_s`` seconds is taken over."""
+        at = now()
+        try:
+            with self.store._writing() as conn:
+                row = conn.execute(select(watch_lock).where(watch_lock.c.name == "poll")).first()
+                if row is not None and row.holder != holder and row.alive_at > later(-stale_s, at):
+                    return dict(row._mapping)
+                conn.execute(watch_lock.delete().where(watch_lock.c.name == "poll"))
+                conn.execute(watch_lock.insert().values(name="poll", holder=holder, taken_at=at, alive_at=at))
+        except IntegrityError:  # another poller inserted its row between our read and our insert
+            with self.store._reading() as conn:
+                row = conn.execute(select(watch_lock).where(watch_lock.c.name == "poll")).first()
+            return dict(row._mapping) if row else {"holder": "another poller", "alive_at": at}
+        return None
+
+    def touch_lock(self, holder: str) -> None:
+        with self.store._writing() as conn:
+            conn.execute(watch_lock.update().where(watch_lock.c.name == "poll", watch_lock.c.holder == holder)
+                         .values(alive_at=now()))
+
+    def release_lock(self, holder: str) -> None:
+        with self.store._writing() as conn:
+            conn.execute(watch_lock.delete().where(watch_lock.c.name == "poll", watch_lock.c.holder == holder))
 
     def items(self, source_id: int | None = None, status: str | None = None, limit: int = 100) -> list[dict]:
         q = select(watch_items)
