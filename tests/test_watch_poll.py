@@ -88,7 +88,7 @@ def test_failing_sources_are_recorded_backed_off_and_the_round_goes_on(tmp_path,
     assert errors == {"error": "HTTP 500", "busy": "HTTP 503", "slow": "timed out after 1 s",
                       "loop": f"redirect loop ({fs.url('/loop/a')} -> {fs.url('/loop/b')} -> {fs.url('/loop/a')})",
                       "gone": "HTTP 404", "page": "not a feed or sitemap (no RSS, Atom, JSON Feed or sitemap found)"}
-    health = {s["name"]: s for s in v.source_health()}
+    health = {s["name"]: s for s in v.source_list()}
     assert health["error"]["status"] == 500 and health["slow"]["status"] is None
     assert health["error"]["errors_in_row"] == 1 and health["error"]["backoff_until"]
     assert 1190 < in_seconds(health["error"]["next_at"]) <= 1200  # every × 2
@@ -99,7 +99,7 @@ def test_failing_sources_are_recorded_backed_off_and_the_round_goes_on(tmp_path,
 
     make_due(v)
     v.poll()
-    health = {s["name"]: s for s in v.source_health()}
+    health = {s["name"]: s for s in v.source_list()}
     assert health["error"]["errors_in_row"] == 2 and 2390 < in_seconds(health["error"]["next_at"]) <= 2400
     v.sources.update(health["error"]["id"], errors_in_row=12, next_at=None)
     v.poll()

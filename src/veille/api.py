@@ -274,19 +274,29 @@ class Veille:
         return clusters(self.store.link_documents())
 
     # ------------------------------------------------------------------ sources and polling (veille.watch.poll)
-    def source_list(self) -> list[dict]:
-        """The sources followed, with their health (last poll, HTTP status, error, counts)."""
-        return self.sources.all()
+    def source_list(self, health: str | None = None) -> list[dict]:
+        """The sources followed, with their health: ``health`` (ok, failing, never polled), the last
+        poll, HTTP status and error, ``pending`` items (listed, not fetched yet), ``backoff_until``
+        (the next poll when errors put it off) and counts; only those of ``health`` when given."""
+        from veille.sourcestore import HEALTH, health_of
 
-    def source_health(self) -> list[dict]:
-        """``source_list`` with each source's ``pending`` items (listed, not fetched yet) and
-        ``backoff_until`` (its next poll when errors put it off)."""
+        if health and health not in HEALTH:
+            raise QueryError(f"health={health[:40]}: not a health (one of {', '.join(HEALTH)})")
         pending = self.sources.pending_counts()
         rows = self.sources.all()
         for s in rows:
+            s["health"] = health_of(s)
             s["pending"] = pending.get(s["id"], 0)
             s["backoff_until"] = s["next_at"] if s["errors_in_row"] else None
-        return rows
+        return [s for s in rows if not health or s["health"] == health]
+
+    def source(self, ref: str | int, items: int = 100) -> dict:
+        """One source (by id, name or URL) as ``source_list`` gives it, with its ``items`` latest
+        article URLs and what became of each. Raises NotFoundError."""
+        found = self.sources.get(ref)
+        row = next(s for s in self.source_list() if s["id"] == found["id"])
+        row["items"] = self.sources.items(found["id"], limit=items)
+        return row
 
     def add_source(self, url: str, every: str | int = "15m", name: str | None = None,
                    kind: str | None = None) -> dict:

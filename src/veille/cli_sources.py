@@ -52,7 +52,7 @@ def list_sources(v, as_json):
     Example: veille sources list --json
     """
     try:
-        rows = v.source_health()
+        rows = v.source_list()
     except VeilleError as e:
         fail(str(e))
     if as_json:
@@ -63,7 +63,7 @@ def list_sources(v, as_json):
     for s in rows:
         polled = f"polled {s['polled_at']} status {s['status'] if s['status'] is not None else '-'}" \
             if s["polled_at"] else "never polled"
-        line = (f"{s['id']:>3} {s['name']}  {s['kind']} {s['url']}  every {_every(s['every_s'])}  {polled}  "
+        line = (f"{s['id']:>3} {s['name']}  {s['health']}  {s['kind']} {s['url']}  every {_every(s['every_s'])}  {polled}  "
                 f"found {s['found']} stored {s['stored']} failed {s['failed']} pending {s['pending']}")
         if s["error"]:
             line += f"  error: {s['error']}"

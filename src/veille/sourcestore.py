@@ -72,6 +72,16 @@ watch_lock = Table(
 )
 
 ITEM_STATUSES = ("new", "stored", "unchanged", "failed", "skipped")
+HEALTH = ("ok", "failing", "never")
+
+
+def health_of(source: dict) -> str:
+    """never: not polled yet; failing: the last poll ended in an error (or errors are in a row); ok."""
+    if not source.get("polled_at"):
+        return "never"
+    if source.get("error") or source.get("errors_in_row") or (source.get("status") or 0) >= 400:
+        return "failing"
+    return "ok"
 MAX_TRIES = 3  # a failed item is tried in this many rounds at most
 
 

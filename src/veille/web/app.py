@@ -236,20 +236,16 @@ def create_app(veille) -> FastAPI:
     # ------------------------------------------------------------------ sources, watches (issue 9)
     @app.get("/api/sources", tags=["watch"], summary="Followed sources with their health (?health=ok|failing|never)")
     def api_sources(health: str | None = Query(None, description="ok, failing (last poll failed) or never (polled)")):
-        if health and health not in HEALTH:
-            raise QueryError(f"health={health[:40]}: not a health (one of {', '.join(HEALTH)})")
-        rows = [_source(s) for s in veille.source_list()]
-        items = [s for s in rows if not health or s["health"] == health]
-        return ok({"items": items, "total": len(items), "health": _health_counts(rows)})
+        items = veille.source_list(health)
+        return ok({"items": items, "total": len(items),
+                   "health": _health_counts(items if not health else veille.source_list())})
 
     @app.get("/api/sources/{ref:path}", tags=["watch"], summary="One source (id, name or URL) and its latest items")
     def api_source(ref: str, limit: str | None = None):
         from veille.views import page
 
         limit, _ = page(limit, 0)
-        source = _source(veille.sources.get(ref))
-        source["items"] = veille.sources.items(source["id"], limit=limit)
-        return ok(source)
+        return ok(veille.source(ref, items=limit))
 
     @app.get("/api/watches", tags=["watch"], summary="Saved watches, each with its alert count and latest alerts")
     def api_watches(latest: int = Query(3, ge=0, le=50, description="how many of each watch's alerts")):
@@ -322,24 +318,12 @@ def _depends():
     return Depends(Filters)
 
 
-HEALTH = ("ok", "failing", "never")
 SECRET_WORDS = ("secret", "password", "token", "key", "auth")
 
 
-def source_health(source: dict) -> str:
-    """never: not polled yet; failing: the last poll ended in an error (or errors are in a row); ok."""
-    if not source.get("polled_at"):
-        return "never"
-    if source.get("error") or source.get("errors_in_row") or (source.get("status") or 0) >= 400:
-        return "failing"
-    return "ok"
-
-
-def _source(row: dict) -> dict:
-    return {**row, "health": source_health(row)}
-
-
 def _health_counts(rows: list[dict]) -> dict:
+    from veille.sourcestore import HEALTH
+
     counts = dict.fromkeys(HEALTH, 0)
     for r in rows:
         counts[r["health"]] += 1
