@@ -301,3 +301,23 @@ def test_sigterm_mid_round_loses_nothing_and_the_next_round_resumes(tmp_path):
         assert {fs.hits[p] for p in done_first} == {1}  # what the first round stored is not fetched again
         assert fs.hits["/private/rss-17.html"] == 0
         assert len(v.documents()) == 8  # each stored once
+
+
+def test_between_rounds_the_loop_wakes_for_deliveries_and_the_next_due_source(tmp_path, fs):
+    """The loop sleeps until the next source is due, waking every ``max_wait`` seconds for
+    ``on_wait`` (the CLI delivers alerts whose back-off is over there); a due source starts a round."""
+    v = app(tmp_path)
+    v.add_source(fs.url("/rss.xml"), every="1h")
+    stop, waits, rounds = threading.Event(), [], []
+
+    def on_wait():
+        waits.append(time.monotonic())
+        if len(waits) == 3:
+            make_due(v)  # as if the hour had passed
+        if len(rounds) == 2:
+            stop.set()
+
+    v.poll(once=False, stop=stop, on_round=rounds.append, on_wait=on_wait, max_wait=0.2)
+    assert len(rounds) == 2 and len(waits) >= 3
+    assert rounds[0].stored == 2 and rounds[1].sources == 1 and rounds[1].stored == 0  # nothing new, 304 or same
+    assert all(b - a < 1.5 for a, b in zip(waits, waits[1:]))

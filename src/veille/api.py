@@ -338,13 +338,14 @@ class Veille:
         return row
 
     def poll(self, once: bool = True, stop=None, on_item=None, on_source=None, on_stored=None,
-             on_round=None, max_wait: float = 60.0):
+             on_round=None, on_wait=None, max_wait: float = 60.0):
         """Poll the due sources and ingest what they list that is new: one round (``once``), or
         rounds until ``stop`` (a ``threading.Event``) is set, sleeping until the next source is due.
         Returns the ``RoundReport`` of the last round (see ``veille.watch.poll`` for what a round
         does). Hooks: ``on_source(dict)`` per source polled, ``on_item(Outcome)`` per item,
-        ``on_stored(doc_id)`` per document stored, ``on_round(RoundReport)`` per round; their
-        exceptions go to ``report.hook_errors``. Raises BusyError when another poller holds
+        ``on_stored(doc_id)`` per document stored, ``on_round(RoundReport)`` per round, and
+        ``on_wait()`` at least every ``max_wait`` seconds between rounds (to retry deliveries on
+        time); their exceptions go to ``report.hook_errors``. Raises BusyError when another poller holds
         the database, StoreUnavailableError when it cannot be written."""
         import threading
 
@@ -364,6 +365,8 @@ class Veille:
                     if wait <= 0:
                         break
                     stop.wait(wait)
+                    if on_wait is not None and not stop.is_set():
+                        Hooks(report, on_wait=on_wait)("on_wait")
                 if stop.is_set():
                     return report
 

@@ -134,15 +134,11 @@ def watch(v, once, every_check, quiet):
         if s["error"]:
             click.echo(f"veille: source {printable(s['name'])}: {printable(s['error'])}", err=True)
 
-    alert_round = getattr(v, "alert_round", None)  # the watches (veille.watch.alerts), when present
-
     def on_watch_error(w, e):
         click.echo(f"veille: watch {printable(w['name'])}: {printable(str(e))}", err=True)
 
     def alerts(doc_ids=None):
-        if alert_round is None:
-            return
-        done = alert_round(echo=click.echo, on_error=on_watch_error, doc_ids=doc_ids)
+        done = v.alert_round(echo=click.echo, on_error=on_watch_error, doc_ids=doc_ids)
         if done["alerts"] and not quiet:
             click.echo(f"{len(done['alerts'])} new alerts; {done['sent']} sent, {done['failed']} failed "
                        f"(tried again later), {done['pending']} pending", err=True)
@@ -161,9 +157,16 @@ def watch(v, once, every_check, quiet):
             click.echo(f"veille: {printable(e)}", err=True)
         report.hook_errors.clear()
 
+    def on_wait():  # failed deliveries are tried again when their back-off ends, not at the next round
+        try:
+            v.deliver_alerts(echo=click.echo)
+        except Exception as e:  # noqa: BLE001 - the deliveries' trouble never stops the polling
+            click.echo(f"veille: delivering alerts: {printable(str(e))}", err=True)
+
     try:
         report = v.poll(once=once, stop=stop, on_item=on_item, on_source=on_source,
-                        on_stored=(lambda doc_id: alerts([doc_id])) if every_check else None, on_round=on_round)
+                        on_stored=(lambda doc_id: alerts([doc_id])) if every_check else None, on_round=on_round,
+                        on_wait=on_wait, max_wait=30.0)
     except VeilleError as e:
         fail(str(e))
     if report.store_stopped:
