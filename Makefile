@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench bench-desk fuzz clean
+.PHONY: demo test bench bench-desk bench-watch fuzz clean
 
 VENDOR := src/veille/web/static/vendor/.built
 
@@ -36,6 +36,9 @@ bench: $(STAMP)
 
 bench-desk: $(STAMP)
 	$(BIN)/python bench/bench_desk.py
+
+bench-watch: $(STAMP)
+	$(BIN)/python bench/bench_watch.py --polite
 
 fuzz: $(STAMP)
 	VEILLE_FUZZ_SCALE=10 VEILLE_FUZZ_RANDOM=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py

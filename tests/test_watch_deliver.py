@@ -98,7 +98,8 @@ def test_a_failing_webhook_is_retried_after_back_off_then_sent_once(tmp_path):
 
 
 def test_back_off_doubles_up_to_an_hour():
-    from veille.watch.deliver import backoff, retry_after
+    from veille.fetch import retry_after
+    from veille.watch.deliver import backoff
 
     assert [backoff(n) for n in (1, 2, 3, 8, 20)] == [30, 60, 120, 3600, 3600]
     assert backoff(1, retry_after("300")) == 300 and backoff(5, retry_after("10")) == 480

@@ -4,13 +4,14 @@ N requests."""
 from __future__ import annotations
 
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class WebhookServer:
     """``with WebhookServer(fail_first=2, status=503, retry_after="120") as hook: ... hook.url``.
 
-    ``requests``: every request, ``{"path", "headers", "body", "answered"}``, in arrival order;
+    ``requests``: every request, ``{"path", "headers", "body", "answered", "at"}`` (``at``: time.time()), in arrival order;
     ``received``: those answered 200."""
 
     def __init__(self, fail_first: int = 0, status: int = 500, retry_after: str | None = None):
@@ -29,7 +30,7 @@ class WebhookServer:
                     answered = server.status if failing else 200
                     server.requests.append({"path": self.path, "headers": {k.lower(): v for k, v in
                                                                           self.headers.items()},
-                                            "body": body, "answered": answered})
+                                            "body": body, "answered": answered, "at": time.time()})
                 self.send_response(answered)
                 if failing and server.retry_after is not None:
                     self.send_header("Retry-After", server.retry_after)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import math
 import socket
 import threading
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 
 from veille.errors import InputError
 from veille.settings import Options
@@ -108,3 +110,22 @@ class Deadline:
             self.expired = True
             for stream in self._streams:
                 _shut(stream)
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (a number of seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    seconds = (when - datetime.now(timezone.utc)).total_seconds()
+    return max(0.0, seconds) if math.isfinite(seconds) else None

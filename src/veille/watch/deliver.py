@@ -20,10 +20,10 @@ import json
 import re
 import secrets
 from datetime import datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
 from typing import Callable
 
 from veille.alertstore import stamp
+from veille.fetch import retry_after
 from veille.errors import QueryError
 
 BACKOFF_FIRST = 30  # seconds after the first failure
@@ -160,22 +160,6 @@ def post_webhook(url: str, secret: str, alert: dict, delivery_id, user_agent: st
 
 def sign(secret: str, body: bytes) -> str:
     return hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
-
-
-def retry_after(value: str | None) -> float | None:
-    """Retry-After as seconds (it gives seconds or an HTTP date), or None."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max((when - datetime.now(timezone.utc)).total_seconds(), 0.0)
 
 
 def send_email(opts, to: str, alert: dict) -> None:

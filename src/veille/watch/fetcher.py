@@ -13,15 +13,13 @@ so one TLS context, for the round. It never raises for a failed request: an ``An
 the status or the error, so one bad source is one line in a report."""
 from __future__ import annotations
 
-import math
 import threading
 import time
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
-from veille.fetch import Deadline, url_problem
+from veille.fetch import Deadline, retry_after, url_problem
 from veille.settings import Options
 from veille.watch.urls import host_of
 
@@ -212,22 +210,3 @@ class _TooLarge(Exception):
     pass
 
 
-def retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header (a number of seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when is None:
-        return None
-    from datetime import datetime, timezone
-
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    seconds = (when - datetime.now(timezone.utc)).total_seconds()
-    return max(0.0, seconds) if math.isfinite(seconds) else None
