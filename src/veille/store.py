@@ -1,9 +1,15 @@
-"""The store: SQLAlchemy Core over SQLite (one file, WAL, FTS5 search) by default.
+"""The store: SQLAlchemy Core over SQLite (one file, WAL, FTS5 search) by default, or PostgreSQL.
 
 Every write of a document is one transaction: a document is stored whole or not at
 all, its events with it. Schema changes are named migrations recorded in the
-``migrations`` table. Only the full-text index is SQLite-specific (FTS5); on another
-database ``search`` falls back to a LIKE scan, so PostgreSQL can follow without a rewrite.
+``migrations`` table, the same names on both databases; a step branches on the dialect
+where they differ. Text search is FTS5 on SQLite and PostgreSQL's own full-text search on
+PostgreSQL (a ``tsvector`` of the folded words, see ``ts_words``), with the same meaning: each word, accents aside, as a word
+(``search``) or a word's start (the events' ``text`` filter).
+
+On PostgreSQL every write transaction first takes one advisory lock (``pg_advisory_xact_lock``),
+as SQLite's BEGIN IMMEDIATE takes the write lock: migrations, revision numbers and "is this id
+stored yet" are decided by one writer at a time there too.
 
 Several processes may share one SQLite file: a write takes the lock at BEGIN (see
 ``veille.connect``), so migrations, revision numbers and "is this id stored yet" are decided
@@ -16,6 +22,7 @@ in the ``events`` and ``event_actors`` tables, which exist to be queried (``even
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import math
@@ -26,13 +33,15 @@ from pathlib import Path
 
 from sqlalchemy import (Boolean, Column, Float, ForeignKey, ForeignKeyConstraint, Index, Integer, MetaData, String,
                         Table, Text, UniqueConstraint, and_, bindparam, cast, event, exists, false, func, inspect,
-                        literal_column, or_, select, text, tuple_)
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+                        any_, literal_column, or_, select, text, tuple_)
+from sqlalchemy.dialects.postgresql import ARRAY, JSON
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from veille import connect
 from veille.alertstore import m007_watches
 from veille.errors import AlreadyStoredError, NotFoundError, QueryError, StoreError, StoreUnavailableError
 from veille.geo import km
+from veille.lexicon import fold
 from veille.model import Document, Event, from_dict, geo_precision, name_of
 from veille.query import EventHit, EventQuery
 from veille.sourcestore import m006_sources
@@ -123,16 +132,25 @@ event_actors = Table(
 
 def _m001_base(conn) -> None:
     metadata.create_all(conn, tables=[documents, entities, places, failures])
+    if conn.dialect.name == "postgresql":  # the order documents were stored in, as SQLite's rowid (see row_column)
+        conn.exec_driver_sql("ALTER TABLE documents ADD COLUMN seq BIGSERIAL")
+        conn.exec_driver_sql("CREATE INDEX documents_seq ON documents (seq)")
 
 
 def _m002_fts(conn) -> None:
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("CREATE VIRTUAL TABLE documents_fts USING fts5("
                              "doc_id UNINDEXED, title, text, tokenize = 'unicode61 remove_diacritics 2')")
+    elif conn.dialect.name == "postgresql":  # the folded words of the title and the text (see ts_words)
+        conn.exec_driver_sql("CREATE TABLE documents_fts (doc_id VARCHAR PRIMARY KEY REFERENCES documents (id) "
+                             "ON DELETE CASCADE, words TSVECTOR NOT NULL)")
+        conn.exec_driver_sql("CREATE INDEX documents_fts_words ON documents_fts USING GIN (words)")
 
 
 def _m003_events(conn) -> None:
     metadata.create_all(conn, tables=[events, event_actors])
+    if conn.dialect.name == "postgresql":  # what SQLite gets from _with_functions, as a SQL function
+        conn.exec_driver_sql(PG_KM)
     # index the events already inside stored documents (json.dumps writes a non-empty list as `[{`)
     ids = conn.execute(select(documents.c.id).where(documents.c.data.like('%"events": [{%'))).scalars().all()
     for doc_id in ids:
@@ -143,7 +161,15 @@ def _m003_events(conn) -> None:
 def _m004_desk(conn) -> None:
     """Indexes for the desk's lists of 100,000 events: one that holds every narrow column a filter
     reads, in the desk's order (newest first), so that a page, a count or a timeline reads the index
-    and not the events' wide rows; and one that finds the older revisions without reading documents."""
+    and not the events' wide rows; and one that finds the older revisions without reading documents.
+    PostgreSQL gets the desk's order (undated last, as SQLite sorts them) and no wide index of the
+    documents (a btree entry is at most 2.7 kB: a long title or URL would refuse the document)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS events_desk ON events (date DESC NULLS LAST, doc_id, n)")
+        conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS events_desk_type ON events "
+                             "(type, date DESC NULLS LAST, doc_id, n)")
+        conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS documents_revisions ON documents (source, revision, id)")
+        return
     conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS events_desk ON events "
                          "(date DESC, doc_id, n, type, mode, country, modality, lat, lon, place_name)")
     conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS events_desk_type ON events "
@@ -164,6 +190,14 @@ def _m005_events_fts(conn) -> None:
         conn.exec_driver_sql("DELETE FROM events_fts")
         conn.exec_driver_sql("INSERT INTO events_fts (doc_id, n, evidence, title) SELECT e.doc_id, e.n, e.evidence, "
                              "coalesce(d.title, '') FROM events e JOIN documents d ON d.id = e.doc_id")
+    elif conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS events_fts (doc_id VARCHAR NOT NULL, n INTEGER NOT NULL, "
+                             "words TSVECTOR NOT NULL, PRIMARY KEY (doc_id, n), FOREIGN KEY (doc_id, n) "
+                             "REFERENCES events (doc_id, n) ON DELETE CASCADE)")
+        conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS events_fts_words ON events_fts USING GIN (words)")
+        rows = conn.execute(select(events.c.doc_id, events.c.n, events.c.evidence, documents.c.title)
+                            .join_from(events, documents, events.c.doc_id == documents.c.id)).all()
+        _insert_event_words(conn, [(r.doc_id, r.n, r.evidence, r.title) for r in rows])
 
 
 MIGRATIONS = (("001_base", _m001_base), ("002_fts", _m002_fts), ("003_events", _m003_events),
@@ -182,7 +216,7 @@ def now() -> str:
 
 class Store:
     def __init__(self, url_or_path: str):
-        self.target = connect.target(url_or_path)
+        self.target = _with_driver(connect.target(url_or_path))
         self.name = self.target.shown
         self.read_only = False  # opened read-only because this process cannot write its folder
         self.engine = _with_functions(connect.open_engine(self.target))
@@ -320,6 +354,9 @@ class Store:
         if conn.dialect.name == "sqlite":
             conn.execute(text("INSERT INTO documents_fts (doc_id, title, text) VALUES (:i, :t, :x)"),
                          {"i": doc.id, "t": doc.title or "", "x": doc.text})
+        elif conn.dialect.name == "postgresql":
+            conn.execute(text("INSERT INTO documents_fts (doc_id, words) VALUES (:i, to_tsvector('simple', :w))"),
+                         {"i": doc.id, "w": ts_words((doc.title or "") + "\n" + doc.text)})
         return revision
 
     def record_failure(self, source: str, reason: str) -> None:
@@ -371,7 +408,7 @@ class Store:
              .join_from(events, documents, events.c.doc_id == documents.c.id)
              .order_by(*EVENT_ORDER))
         q = self.event_select(q, query)
-        exact = self.engine.dialect.name == "sqlite"  # the distance is then in SQL too (veille_km)
+        exact = True  # the distance is in SQL too (veille_km, on SQLite and PostgreSQL)
         if query.limit and (exact or not query.near):
             q = q.limit(query.limit)
         if query.offset and (exact or not query.near):
@@ -400,7 +437,7 @@ class Store:
         SQL; or those keys as a sorted JSON list). ``covering``: filter through the events_desk indexes
         only (see ``_event_filters``)."""
         sqlite = self.engine.dialect.name == "sqlite"
-        q = q.where(*_event_filters(query, exact=sqlite, covering=covering, fts=sqlite))
+        q = q.where(*_event_filters(query, exact=True, covering=covering, fts=True, dialect=self.engine.dialect.name))
         if query.doc:
             q = q.where(events.c.doc_id == self.resolve(query.doc))
         else:
@@ -411,9 +448,9 @@ class Store:
                 listed = select(literal_column("value")).select_from(
                     func.json_each(bindparam("keys", keys if isinstance(keys, str) else json.dumps(sorted(keys)))))
                 q = q.where(key.in_(listed))
-            else:
+            else:  # one array parameter (a list of bound values is capped at 65,535 by PostgreSQL's protocol)
                 listed = json.loads(keys) if isinstance(keys, str) else sorted(keys)
-                q = q.where(key.in_(bindparam("keys", listed, expanding=True)))
+                q = q.where(key == any_(bindparam("keys", listed, type_=ARRAY(String))))
         return q
 
     def read(self, q) -> list:
@@ -424,9 +461,19 @@ class Store:
     def signature(self) -> tuple:
         """Something that changes whenever a document is stored: caches of what the corpus
         holds (``Veille.cluster_index``) are rebuilt when it does. Cheap: two index lookups."""
-        last = func.max(literal_column("documents.rowid")) if self.engine.dialect.name == "sqlite" else func.max(documents.c.ingested_at)
+        last = func.max(self.row_column())
         with self._reading() as conn:
             return tuple(conn.execute(select(func.count(), last).select_from(documents)).one())
+
+    def row_column(self):
+        """The order documents were stored in, as a column of ``documents`` (SQLite's rowid, PostgreSQL's
+        ``seq``): rows stored after a value read from it are the ones stored since, as writers take
+        turns (the write lock; PostgreSQL's advisory lock)."""
+        return literal_column("documents.rowid" if self.engine.dialect.name == "sqlite" else "documents.seq")
+
+    def desk_order(self) -> tuple:
+        """The desk's order of events (newest first, undated last) for this database."""
+        return DESK_ORDER if self.engine.dialect.name == "sqlite" else PG_DESK_ORDER
 
     def search(self, query: str, limit: int = 20) -> list[dict]:
         """Documents whose title or text hold every word of ``query`` (or match it as FTS5 syntax),
@@ -435,10 +482,13 @@ class Store:
         with self._reading() as conn:
             if conn.dialect.name == "sqlite":
                 rows = _fts_search(conn, query, limit)
+            elif conn.dialect.name == "postgresql":
+                rows = _pg_search(conn, query, limit)
             else:
                 rows = conn.execute(select(documents.c.id, documents.c.source, documents.c.title,
                                            documents.c.published, func.substr(documents.c.text, 1, 160))
-                                    .where(documents.c.text.ilike(f"%{query}%")).limit(limit)).all()
+                                    .where(documents.c.text.ilike(like_pattern(query), escape="\\"))
+                                    .limit(limit)).all()
         return [dict(id=r[0], source=r[1], title=r[2], published=r[3], snippet=r[4]) for r in rows]
 
     def failures(self) -> list[dict]:
@@ -453,8 +503,10 @@ class Store:
         d = documents.c
         later = documents.alias("later")
         current = ~exists().where(later.c.source == d.source, later.c.revision > d.revision)
-        sqlite = self.engine.dialect.name == "sqlite"
-        claims = func.json_extract(d.data, "$.claims") if sqlite else d.data
+        dialect = self.engine.dialect.name
+        alone = dialect in ("sqlite", "postgresql")  # the claims read alone, not the whole document
+        claims = (func.json_extract(d.data, "$.claims") if dialect == "sqlite"
+                  else cast(d.data, JSON)["claims"].astext if alone else d.data)
         docs: dict[str, Document] = {}
         with self._reading() as conn:
             for r in conn.execute(select(d.id, d.source, d.url, d.title, d.published, d.site, d.language, d.kind,
@@ -462,7 +514,7 @@ class Store:
                 found = json.loads(r.claims) if r.claims else []
                 docs[r.id] = Document(id=r.id, source=r.source, kind=r.kind, raw="", url=r.url, title=r.title,
                                       published=r.published, site=r.site, language=r.language,
-                                      claims=(found if sqlite else found.get("claims")) or [])
+                                      claims=(found if alone else found.get("claims")) or [])
             for r in conn.execute(select(events.c.doc_id, events.c.data).where(newest_revision())
                                   .order_by(events.c.doc_id, events.c.n)):
                 if r.doc_id in docs:
@@ -484,6 +536,8 @@ EVENT_ORDER = (events.c.date.is_(None), events.c.date.desc(), documents.c.source
 # the desk's order: newest first (SQLite sorts NULL lowest, so undated events come last), read
 # straight from the events_desk index
 DESK_ORDER = (events.c.date.desc(), events.c.doc_id, events.c.n)
+# PostgreSQL sorts NULL highest: undated events last there too, read from its events_desk index
+PG_DESK_ORDER = (events.c.date.desc().nulls_last(), events.c.doc_id, events.c.n)
 
 
 def newest_revision(doc_id=events.c.doc_id):
@@ -511,8 +565,34 @@ CACHE_KB = 32_000
 MMAP_BYTES = 256 * 2**20
 
 
+PG_WRITE_LOCK = 0x7665696C6C65  # "veille": the advisory lock every write transaction takes on PostgreSQL
+# geo.km in SQL: the same haversine on the same sphere, NULL when a coordinate is
+PG_KM = """CREATE OR REPLACE FUNCTION veille_km(lat1 float8, lon1 float8, lat2 float8, lon2 float8)
+RETURNS float8 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+SELECT 2 * 6371.0 * asin(least(1.0, sqrt(
+    power(sin(radians(lat2 - lat1) / 2), 2)
+    + cos(radians(lat1)) * cos(radians(lat2)) * power(sin(radians(lon2 - lon1) / 2), 2))))
+$$"""
+
+
+def _with_driver(t: connect.Target) -> connect.Target:
+    """``postgresql://`` through psycopg (version 3, the driver veille installs), not SQLAlchemy's
+    default psycopg2."""
+    if t.url.drivername == "postgresql":
+        return dataclasses.replace(t, url=t.url.set(drivername="postgresql+psycopg"))
+    return t
+
+
 def _with_functions(engine):
-    """SQLite gets ``veille_km(lat, lon, lat, lon)``, so that ``near`` filters and counts in SQL."""
+    """SQLite gets ``veille_km(lat, lon, lat, lon)``, so that ``near`` filters and counts in SQL
+    (PostgreSQL has it from migration 003). On PostgreSQL a write transaction starts by taking the
+    write lock, as SQLite's BEGIN IMMEDIATE does (see ``veille.connect``)."""
+    if engine.dialect.name == "postgresql":
+        def lock(conn):
+            if conn.get_execution_options().get(connect.WRITE):
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+
+        event.listen(engine, "begin", lock)
     if engine.dialect.name == "sqlite":
         def register(dbapi_conn, _record):
             dbapi_conn.create_function("veille_km", 4, _km_or_none, deterministic=True)
@@ -530,26 +610,36 @@ def _km_or_none(lat1, lon1, lat2, lon2):
     return km(lat1, lon1, lat2, lon2)
 
 
-def _event_filters(query: EventQuery, exact: bool = False, covering: bool = False, fts: bool = False) -> list:
+def _event_filters(query: EventQuery, exact: bool = False, covering: bool = False, fts: bool = False,
+                   dialect: str = "sqlite") -> list:
     """SQL conditions for ``query`` over ``events`` joined to ``documents``; every value is a
-    bound parameter. ``exact``: the great-circle distance of ``near`` too (SQLite), not only its box.
+    bound parameter. ``exact``: the great-circle distance of ``near`` too (veille_km), not only its box.
     ``covering``: the single-column indexes of mode, modality and country are kept out of the plan
     (their column is compared through ``|| ''``), as they lead SQLite to read the events' wide rows
-    one by one, where the events_desk indexes hold every column a filter reads."""
+    one by one, where the events_desk indexes hold every column a filter reads. ``fts``: the text
+    filter through the events_fts index of ``dialect`` (SQLite or PostgreSQL)."""
     c, d = events.c, documents.c
     plain = (lambda column: column.concat("")) if covering else (lambda column: column)
+    # SQLite's LIKE ignores the case of ASCII letters; PostgreSQL's does not: ILIKE there
+    like = (lambda column, p: column.like(p, escape="\\")) if dialect == "sqlite" else \
+        (lambda column, p: column.ilike(p, escape="\\"))
     where = []
+    fts = fts and dialect in ("sqlite", "postgresql")
     if fts and query.words:  # each word, accents aside, as a word or a word's start, in the sentence or the title
-        match = _fts_words(query.words)
-        found = text("SELECT doc_id, n FROM events_fts WHERE events_fts MATCH :words").bindparams(words=match)
+        if dialect == "sqlite":
+            match = _fts_words(query.words)
+            found = text("SELECT doc_id, n FROM events_fts WHERE events_fts MATCH :words").bindparams(words=match)
+        else:
+            match = ts_query(query.words, prefix=True)
+            found = text("SELECT doc_id, n FROM events_fts WHERE words @@ to_tsquery('simple', :words)"
+                         ).bindparams(words=match)
         where.append(tuple_(c.doc_id, c.n).in_(found.columns(doc_id=String, n=Integer)) if match else false())
     for word in [] if fts else query.words:
         pattern = like_pattern(word)
-        where.append(or_(c.evidence.like(pattern, escape="\\"), d.title.like(pattern, escape="\\")))
+        where.append(or_(like(c.evidence, pattern), like(d.title, pattern)))
     if query.source:
         pattern = like_pattern(query.source)
-        where.append(or_(d.source.like(pattern, escape="\\"), d.url.like(pattern, escape="\\"),
-                         d.site.like(pattern, escape="\\")))
+        where.append(or_(like(d.source, pattern), like(d.url, pattern), like(d.site, pattern)))
     if query.type:  # with covering, events_desk_type leads with the type
         where.append(c.type.in_(query.type))
     for column, value in ((c.mode, query.mode), (c.modality, query.modality), (c.country, query.country)):
@@ -600,6 +690,8 @@ def _insert_events(conn, doc_id: str, evs: list[dict], title: str | None = None,
         if fts and conn.dialect.name == "sqlite":
             conn.execute(text("INSERT INTO events_fts (doc_id, n, evidence, title) VALUES (:d, :n, :e, :t)"),
                          [{"d": doc_id, "n": r["n"], "e": r["evidence"] or "", "t": title or ""} for r in rows])
+        elif fts and conn.dialect.name == "postgresql":
+            _insert_event_words(conn, [(doc_id, r["n"], r["evidence"], title) for r in rows])
     if actors:
         conn.execute(event_actors.insert(), list(actors.values()))
 
@@ -643,6 +735,91 @@ def _fts_query(q: str) -> str:
         return q
     words = dict.fromkeys(q.split())
     return " ".join(f'"{w[:-1]}"*' if w.endswith("*") and len(w) > 1 else f'"{w}"' for w in words)
+
+
+# ------------------------------------------------------------------ PostgreSQL's full-text search
+# Both sides are cut into the same words by the same rule as FTS5's unicode61 tokenizer (letters and
+# digits; accents, case and every other sign aside): the text is folded and cut here, and PostgreSQL's
+# 'simple' configuration, which changes no word, indexes the words as they come. A word of the query is
+# then matched as a word (``drone:``) or a word's start (``drone:*``); a word that folds into several
+# (``l'offensive``) as those words in a row. Nothing the user typed reaches the query's syntax: only the
+# folded words, which hold no sign, joined by & and <->.
+TOKEN = re.compile(r"[^\W_]+")
+MAX_TS_CHARS = 500_000  # a tsvector is at most 1 MB: the words past this many characters are not indexed
+
+
+def ts_words(text_: str) -> str:
+    """The folded words of ``text_``, one space apart: what ``to_tsvector('simple', ...)`` indexes."""
+    return " ".join(TOKEN.findall(fold(text_[:MAX_TS_CHARS])))
+
+
+def ts_query(words: list[str], prefix: bool) -> str:
+    """A ``to_tsquery('simple', ...)`` text that every word must match (``prefix``: as a word's start;
+    otherwise only a word ending with ``*`` does). Empty when no word holds a letter or a digit."""
+    terms = []
+    for word in words:
+        starts = prefix or (word.endswith("*") and len(word) > 1)
+        parts = TOKEN.findall(fold(word))
+        if parts:
+            if starts:
+                parts[-1] += ":*"
+            terms.append("(" + " <-> ".join(parts) + ")" if len(parts) > 1 else parts[0])
+    return " & ".join(terms)
+
+
+def _insert_event_words(conn, rows: list[tuple]) -> None:
+    """Index the sentences and page titles of events given as (doc_id, n, evidence, title)."""
+    if rows:
+        conn.execute(text("INSERT INTO events_fts (doc_id, n, words) VALUES (:d, :n, to_tsvector('simple', :w))"),
+                     [{"d": d, "n": n, "w": ts_words((evidence or "") + "\n" + (title or ""))}
+                      for d, n, evidence, title in rows])
+
+
+def _pg_search(conn, query: str, limit: int) -> list:
+    """``search`` on PostgreSQL: plain words as FTS5 takes them (each a word, ``drone*`` a word's start);
+    a search that uses FTS5's syntax (quotes, OR, NOT) is read as ``websearch_to_tsquery`` reads it."""
+    syntax = any(op in query for op in ('"', " OR ", " AND ", " NOT ", "NEAR("))
+    if syntax:
+        parse, value = "websearch_to_tsquery", fold(query.replace(" AND ", " ").replace(" NOT ", " -"))
+    else:
+        parse, value = "to_tsquery", ts_query(list(dict.fromkeys(query.split())), prefix=False)
+        if not value:
+            return []
+    q = text(f"SELECT d.id, d.source, d.title, d.published, d.text FROM documents_fts f "
+             f"JOIN documents d ON d.id = f.doc_id, {parse}('simple', :q) AS query "
+             "WHERE f.words @@ query ORDER BY ts_rank(f.words, query) DESC, d.id LIMIT :n")
+    conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(SEARCH_SECONDS * 1000)}")
+    try:
+        rows = conn.execute(q, {"q": value, "n": limit}).all()
+    except OperationalError as e:
+        if getattr(e.orig, "sqlstate", None) == "57014":  # query_canceled: the statement timeout
+            raise QueryError(f"{_shown(query)}: the search took more than {SEARCH_SECONDS:g} s and was stopped "
+                             "(use fewer words, or rarer ones)") from None
+        raise QueryError(f"{_shown(query)}: not a valid search ({connect.why(e)})") from None
+    except SQLAlchemyError as e:
+        raise QueryError(f"{_shown(query)}: not a valid search ({connect.why(e)})") from None
+    terms = [w.rstrip("*") for w in TOKEN.findall(fold(query.replace("*", " ")))]
+    return [(r.id, r.source, r.title, r.published, _snippet(r.text, terms)) for r in rows]
+
+
+def _snippet(text_: str, terms: list[str], around: int = 6) -> str:
+    """A few words of ``text_`` around the first word that starts with one of ``terms``, marked with
+    [ ] as FTS5's snippet marks it."""
+    from veille.lexicon import fold_aligned
+
+    head = text_[:MAX_TS_CHARS]
+    folded = fold_aligned(head)  # one character for one: its offsets are the text's
+    found = [m for t in terms if (m := re.search(r"(?<![^\W_])" + re.escape(t), folded))]
+    if not found:
+        return head[:160]
+    start = min(m.start() for m in found)
+    end = start
+    while end < len(head) and TOKEN.match(folded[end]):
+        end += 1
+    left, right = head[:start].split(), head[end:].split()
+    joined_left = left.pop() if left and not head[start - 1].isspace() else ""  # "l'" of "l'[offensive]"
+    joined_right = right.pop(0) if right and not head[end].isspace() else ""
+    return " ".join([*left[-around:], f"{joined_left}[{head[start:end]}]{joined_right}", *right[:around]])
 
 
 def _shown(query: str) -> str:

@@ -15,11 +15,12 @@ from functools import lru_cache
 from typing import Iterator
 
 from sqlalchemy import String, and_, cast, exists, func, or_, select
+from sqlalchemy.dialects.postgresql import JSON
 
 from veille.errors import NotFoundError, QueryError
 from veille.model import Document, geo_precision, name_of
 from veille.query import EventQuery
-from veille.store import DESK_ORDER, documents, event_actors, events, like_pattern, newest_revision
+from veille.store import documents, event_actors, events, like_pattern, newest_revision
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
 MAP_LIMIT, MAP_MAX = 1000, 5000  # a map draws more markers than a list shows rows
@@ -194,7 +195,7 @@ def _count(store, query: EventQuery, index: ClusterIndex) -> int:
 
 
 def event_rows(store, index: ClusterIndex, query: EventQuery, limit: int, offset: int) -> dict:
-    q = _filtered(store, _from_events(), query, index).order_by(*DESK_ORDER).limit(limit).offset(offset)
+    q = _filtered(store, _from_events(), query, index).order_by(*store.desk_order()).limit(limit).offset(offset)
     items = [event_json(r, index) for r in store.read(q)]
     return {"items": items, "total": _count(store, query, index), "limit": limit, "offset": offset,
             "clusters_pending": index.pending}
@@ -204,7 +205,7 @@ def iter_events(store, index: ClusterIndex, query: EventQuery) -> Iterator[dict]
     """Every event of the filtered view, newest first, read a batch at a time (downloads)."""
     offset = 0
     while True:
-        q = (_filtered(store, _from_events(), query, index).order_by(*DESK_ORDER)
+        q = (_filtered(store, _from_events(), query, index).order_by(*store.desk_order())
              .limit(DOWNLOAD_BATCH).offset(offset))
         rows = store.read(q)
         for r in rows:
@@ -324,7 +325,7 @@ def event_map(store, index: ClusterIndex, query: EventQuery, limit: int, offset:
     c, d = events.c, documents.c
     base = select(c.doc_id, c.n, c.type, c.mode, c.date, c.place_name, c.lat, c.lon, d.title).select_from(
         events.join(documents, c.doc_id == d.id)).where(c.lat.is_not(None), c.lon.is_not(None))
-    rows = store.read(_filtered(store, base, query, index).order_by(*DESK_ORDER).limit(limit).offset(offset))
+    rows = store.read(_filtered(store, base, query, index).order_by(*store.desk_order()).limit(limit).offset(offset))
     counted = select(func.count()).select_from(_joined(query)).where(
         c.lat.is_not(None), c.lon.is_not(None))
     total = _total(store, index, "map", query, counted)
@@ -401,7 +402,7 @@ def relationship(store, index: ClusterIndex, a: str, b: str, query: EventQuery, 
     pair = or_(and_(acts(a, "source"), acts(b, "target")), and_(acts(b, "source"), acts(a, "target")))
     q = select(c.doc_id, c.n, c.date, c.type, acts(a, "source").label("a_acts")).select_from(
         _joined(query)).where(pair)
-    rows = store.read(_filtered(store, q, query, index).order_by(*DESK_ORDER))
+    rows = store.read(_filtered(store, q, query, index).order_by(*store.desk_order()))
     quads = quad_classes()
     months: dict[str, Counter] = {}
     points = []
@@ -466,21 +467,30 @@ def document_rows(store, text: str | None, limit: int, offset: int) -> dict:
     d = documents.c
     n_events = (select(func.count()).select_from(events)
                 .where(events.c.doc_id == d.id, events.c.modality != "hypothetical").scalar_subquery())
-    # the warning card's kinds (genre is none) and a stage's errors, read by SQLite from the stored JSON
-    signal = func.json_each(d.data, "$.signals").table_valued("value").alias("signal")
-    kind = func.json_extract(signal.c.value, "$.kind")
+    # the warning card's kinds (genre is none) and a stage's errors, read by the database from the stored JSON
+    if store.engine.dialect.name == "sqlite":
+        signal = func.json_each(d.data, "$.signals").table_valued("value").alias("signal")
+        kind = func.json_extract(signal.c.value, "$.kind")
+        has_errors = func.coalesce(func.json_array_length(d.data, "$.errors"), 0) > 0
+        genre = func.json_extract(d.data, "$.genre")
+        like = (lambda column, p: column.like(p, escape="\\"))
+    else:  # PostgreSQL: the text read as JSON; its LIKE minds the case, where SQLite's does not
+        data = cast(d.data, JSON)
+        signal = func.json_array_elements(data["signals"]).table_valued("value").alias("signal")
+        kind = signal.c.value.op("->>")("kind")
+        has_errors = func.coalesce(func.json_array_length(data["errors"]), 0) > 0
+        genre = data["genre"].astext
+        like = (lambda column, p: column.ilike(p, escape="\\"))
     n_warnings = (select(func.count(func.distinct(kind))).select_from(signal).where(kind != "genre")
                   .scalar_subquery())
-    has_errors = func.coalesce(func.json_array_length(d.data, "$.errors"), 0) > 0
     where = [newest_revision(documents.c.id)]
     for word in q_text.words:
         p = like_pattern(word)
-        where.append(or_(d.title.like(p, escape="\\"), d.source.like(p, escape="\\"), d.text.like(p, escape="\\")))
+        where.append(or_(like(d.title, p), like(d.source, p), like(d.text, p)))
     order = (d.published.is_(None), d.published.desc(), d.source)
     page_ids = select(d.id).where(*where).order_by(*order).limit(limit).offset(offset)  # then read those only
     q = (select(d.id, d.source, d.url, d.title, d.published, d.site, d.language, n_events.label("events"),
-                func.json_extract(d.data, "$.genre").label("genre"), n_warnings.label("warnings"),
-                has_errors.label("errors"))
+                genre.label("genre"), n_warnings.label("warnings"), has_errors.label("errors"))
          .where(d.id.in_(page_ids)).order_by(*order))
     rows = store.read(q)
     total = store.read(select(func.count()).select_from(documents).where(*where))[0][0]

@@ -26,7 +26,7 @@ from functools import partial
 from typing import Callable
 from urllib.parse import quote
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import func, select
 
 from veille.alertstore import CONDITIONS, now
 from veille.errors import QueryError
@@ -132,13 +132,13 @@ def mark_matching_seen(v, watch: dict) -> int:
 
 
 def position(store) -> tuple[str, int | None]:
-    """Where the next check starts: now, and on SQLite the last document row (a time in seconds
-    cannot tell apart the pages stored in the second of a check)."""
+    """Where the next check starts: now, and the last document row (a time in seconds cannot tell
+    apart the pages stored in the second of a check): SQLite's rowid, PostgreSQL's seq."""
     from veille.store import documents
 
-    if store.engine.dialect.name != "sqlite":
+    if store.engine.dialect.name not in ("sqlite", "postgresql"):
         return now(), None
-    return now(), store.read(select(func.max(literal_column("documents.rowid"))).select_from(documents))[0][0] or 0
+    return now(), store.read(select(func.max(store.row_column())).select_from(documents))[0][0] or 0
 
 
 def candidates(store, doc_ids: list[str] | None, since: str, after_row: int | None = None) -> set[str]:
@@ -149,8 +149,8 @@ def candidates(store, doc_ids: list[str] | None, since: str, after_row: int | No
     d = documents.c
     q = select(d.id).where(newest_revision(d.id))
     if doc_ids is None:
-        if after_row is not None and store.engine.dialect.name == "sqlite":
-            return {r[0] for r in store.read(q.where(literal_column("documents.rowid") > after_row))}
+        if after_row is not None and store.engine.dialect.name in ("sqlite", "postgresql"):
+            return {r[0] for r in store.read(q.where(store.row_column() > after_row))}
         return {r[0] for r in store.read(q.where(d.ingested_at >= since))}
     found: set[str] = set()
     ids = list(dict.fromkeys(doc_ids))
