@@ -56,3 +56,20 @@ def veille_bin() -> str:
 def run_cli(*args: str, cwd: Path, input: str | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([veille_bin(), *args], cwd=cwd, capture_output=True, text=True, input=input,
                           timeout=600)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL server for the session (tests/pgserver.py); each test module makes its
+    own database with ``pg_server.createdb(name)``. Skipped when no PostgreSQL is installed, unless
+    VEILLE_REQUIRE_POSTGRES=1 (CI), which makes it fail."""
+    from pgserver import NoPostgres, PgServer
+
+    try:
+        server = PgServer()
+    except NoPostgres as e:
+        if os.environ.get("VEILLE_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"{e} and VEILLE_REQUIRE_POSTGRES=1")
+        pytest.skip(str(e))
+    yield server
+    server.stop()

@@ -1,0 +1,202 @@
+"""The store on a real PostgreSQL server (tests/pgserver.py starts a throwaway one): the same
+migrations, the CLI's commands on the bundled examples plus pages we write, and the desk's JSON,
+each compared with the same command on SQLite; the sources and watches tables; and the tests of
+the desk's API and of the watches (test_web_api.py, test_watch_alerts.py) run again here on
+PostgreSQL. Skipped when no PostgreSQL is installed, unless VEILLE_REQUIRE_POSTGRES=1 (CI)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, run_cli, veille_bin
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+import test_watch_alerts
+import test_web_api
+from veille import Veille
+from veille.query import EventQuery
+from veille.store import MIGRATIONS, Store, ts_query
+from veille.web import create_app
+
+# our own words: two outlets tell one strike with different tolls (a link and a contradiction),
+# accents and word starts for the text filters, and a page whose title starts with a capital
+PAGES = [
+    {"url": "https://first.test/kharkiv", "title": "Frappe sur Kharkiv", "published": "2024-04-05",
+     "text": "Un missile russe a frappé vendredi un immeuble du centre de Kharkiv, faisant 12 morts, selon le "
+             "gouverneur régional."},
+    {"url": "https://second.test/kharkiv", "title": "Kharkiv strike", "published": "2024-04-05",
+     "text": "A Russian missile struck an apartment block in central Kharkiv on Friday, killing 13 people, the "
+             "regional governor said."},
+    {"url": "https://third.test/odesa", "title": "Drones over Odesa", "published": "2024-05-23",
+     "text": "Russian drones struck the port of Odesa on Wednesday night, the governor said. Des drones russes "
+             "ont frappé le port d'Odessa, selon l'armée ukrainienne."},
+]
+EVENT_FILTERS = [
+    [], ["--type", "ASSAULT"], ["--type", "AGREE", "--type", "SANCTION"], ["--country", "UA"],
+    ["--country", "ua"], ["--near", "49.99,36.23,50"], ["--near", "46.48,30.72,30"], ["--text", "frappe"],
+    ["--text", "FRAPPÉ"], ["--text", "drone"], ["--text", "rone"], ["--text", "missile Kharkiv"],
+    ["--text", "l'armée"], ["--min-sources", "2"], ["--source", "SECOND.test"], ["--actor", "RUS"],
+    ["--actor", "RUS", "--role", "target"], ["--since", "2024-05"], ["--until", "2024-04"],
+    ["--modality", "asserted"], ["--mode", "drone"], ["--limit", "2", "--offset", "1"],
+]
+
+
+def cli(db: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    r = run_cli("--db", db, *args, cwd=cwd)
+    assert r.returncode == 0, (args, r.stderr)
+    return r
+
+
+@pytest.fixture(scope="module")
+def both(pg_server, tmp_path_factory):
+    """The examples and our pages ingested through the CLI into PostgreSQL and into SQLite, at once."""
+    d = tmp_path_factory.mktemp("pg")
+    (d / "pages.jsonl").write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in PAGES), encoding="utf-8")
+    pg, lite = pg_server.createdb("veille_cli"), str(d / "veille.db")
+    runs = [subprocess.Popen([veille_bin(), "--db", db, "ingest", str(EXAMPLES), str(d / "pages.jsonl")], cwd=d,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for db in (pg, lite)]
+    for r in runs:
+        out, err = r.communicate(timeout=300)
+        assert r.returncode == 0, err
+        assert "10 stored, 0 unchanged, 0 failed" in err, err
+    return {"pg": pg, "sqlite": lite, "dir": d, "pages": d / "pages.jsonl"}
+
+
+def same(both, *args: str) -> str:
+    """The command's output, the same on PostgreSQL and SQLite."""
+    pg, lite = (cli(both[k], *args, cwd=both["dir"]).stdout for k in ("pg", "sqlite"))
+    assert pg == lite, args
+    return pg
+
+
+def test_migrations_apply_once_with_the_same_names(pg_server):
+    url = pg_server.createdb("veille_migrate")
+    store = Store(url)
+    assert store.engine.dialect.name == "postgresql" and store.migrate() == []
+    assert Store(url).migrate() == []  # opened again: nothing left to do
+    names = [r[0] for r in store.read(text("SELECT name FROM migrations ORDER BY name"))]
+    assert names == sorted(name for name, _ in MIGRATIONS)
+
+
+def test_three_processes_migrate_a_new_database_at_once(pg_server):
+    url = pg_server.createdb("veille_race")
+    code = "import sys; from veille.store import Store; print(len(Store(sys.argv[1]).migrate()))"
+    runs = [subprocess.Popen([sys.executable, "-c", code, url], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True) for _ in range(3)]
+    outs = [r.communicate(timeout=60) for r in runs]
+    assert [r.returncode for r in runs] == [0, 0, 0], [err for _, err in outs]
+    store = Store(url)
+    assert store.read(text("SELECT count(*), count(DISTINCT name) FROM migrations")) == [(len(MIGRATIONS),) * 2]
+
+
+def test_ingest_again_changes_nothing(both):
+    r = cli(both["pg"], "ingest", str(EXAMPLES), str(both["pages"]), cwd=both["dir"])
+    assert "0 stored, 10 unchanged, 0 failed" in r.stderr, r.stderr
+    assert Store(both["pg"]).count() == Store(both["sqlite"]).count()
+
+
+def test_events_with_each_filter_equal_sqlite(both):
+    for args in EVENT_FILTERS:
+        shown = json.loads(same(both, "events", "--format", "json", *args))
+        if args in (["--text", "frappe"], ["--text", "FRAPPÉ"]):  # accents and case aside
+            assert any("frappé" in e["evidence"] for e in shown), args
+        if args == ["--text", "drone"]:  # a word's start: drones
+            assert shown and all("drone" in e["evidence"].lower() or "drone" in (e.get("title") or "").lower()
+                                 for e in shown)
+        if args == ["--text", "rone"]:  # not the middle of a word
+            assert shown == []
+        if args == ["--min-sources", "2"]:
+            assert shown  # the strike on Kharkiv, told by two outlets
+    same(both, "events")  # the table
+
+
+def test_search_and_show_equal_sqlite(both):
+    found = json.loads(cli(both["pg"], "search", "--json", "drones", cwd=both["dir"]).stdout)
+    lite = json.loads(cli(both["sqlite"], "search", "--json", "drones", cwd=both["dir"]).stdout)
+    assert found and {h["id"] for h in found} == {h["id"] for h in lite}
+    assert any("[drones]" in h["snippet"].lower() for h in found)
+    for q in ("frappé", "FRAPPE", "drone*", "Kharkiv missile", "l'armée", '"apartment block"', "drones OR sanctions"):
+        pg = {h["id"] for h in json.loads(cli(both["pg"], "search", "--json", q, cwd=both["dir"]).stdout)}
+        assert pg == {h["id"] for h in json.loads(cli(both["sqlite"], "search", "--json", q, cwd=both["dir"]).stdout)}, q
+        assert pg, q
+    assert json.loads(cli(both["pg"], "search", "--json", "rone", cwd=both["dir"]).stdout) == []
+    doc = found[0]["id"]
+    same(both, "show", doc)
+
+
+def test_export_and_links_equal_sqlite(both):
+    pg, lite = (cli(both[k], "export", "--format", "jsonl", cwd=both["dir"]).stdout for k in ("pg", "sqlite"))
+    rows = {json.dumps(json.loads(line), sort_keys=True) for line in pg.splitlines()}
+    assert rows and rows == {json.dumps(json.loads(line), sort_keys=True) for line in lite.splitlines()}
+    for fmt in ("acled", "geojson"):
+        same(both, "export", "--format", fmt)
+    links = json.loads(same(both, "links", "--json"))
+    assert links["clusters"] and links["contradictions"]  # the two outlets' strike, 12 killed or 13
+
+
+def test_a_revision_replaces_the_page_in_every_query(pg_server, tmp_path):
+    url = pg_server.createdb("veille_revision")
+    page = tmp_path / "page.txt"
+    page.write_text("Frappe sur Kharkiv\n\n5 avril 2024\n\n" + PAGES[0]["text"] + "\n", encoding="utf-8")
+    cli(url, "ingest", str(page), cwd=tmp_path)
+    page.write_text("Frappe sur Kharkiv\n\n5 avril 2024\n\n" + PAGES[0]["text"].replace("12", "14") + "\n",
+                    encoding="utf-8")
+    assert "1 stored" in cli(url, "ingest", str(page), cwd=tmp_path).stderr
+    v = Veille(db=url, progress=False)
+    assert v.store.count() == 2
+    hits = v.store.events(EventQuery(text="kharkiv"))
+    assert hits and {h.doc_id for h in hits} == {v.store.resolve(str(page))}  # the newest revision only
+    assert {h.doc_id for h in v.store.events(EventQuery(doc=str(page)))} == {v.store.resolve(str(page))}
+
+
+def test_the_desk_json_equals_sqlite(both):
+    clients = {k: TestClient(create_app(Veille(db=both[k], progress=False, workers=1))) for k in ("pg", "sqlite")}
+    for q in ("", "?type=ASSAULT", "?country=UA", "?near=49.99,36.23,50", "?text=frappé", "?text=drone",
+              "?text=rone", "?min_sources=2", "?source=second", "?limit=2&offset=1", "?since=2024-05"):
+        pg, lite = (clients[k].get("/api/events" + q) for k in clients)
+        assert pg.status_code == lite.status_code == 200, (q, pg.text)
+        assert pg.json() == lite.json(), q
+    for path in ("/api/map", "/api/timeline", "/api/network", "/api/relationship?a=RUS&b=UKR", "/api/documents",
+                 "/api/documents?q=drones", "/api/documents?q=FRAPPÉ", "/api/clusters", "/api/sources",
+                 "/api/watches"):
+        pg, lite = (clients[k].get(path) for k in clients)
+        assert pg.status_code == lite.status_code, path
+        assert pg.json() == lite.json(), path
+
+
+def test_sources_table(pg_server):
+    v = Veille(db=pg_server.createdb("veille_sources"), progress=False)
+    added = v.sources.add("https://feeds.example/rss.xml", name="example", kind="feed", every_s=900)
+    assert [s["id"] for s in v.sources.due()] == [added["id"]]  # never polled: due now
+    items = [{"url": f"https://feeds.example/{n}", "title": f"Article {n}"} for n in range(3)]
+    assert v.sources.remember(added["id"], items) == [i["url"] for i in items]
+    assert v.sources.remember(added["id"], items) == []  # known already
+    v.sources.finish("https://feeds.example/0", "stored", doc_id="abc")
+    assert [i["url"] for i in v.sources.pending(added["id"])] == ["https://feeds.example/1", "https://feeds.example/2"]
+    row = v.source("example")
+    assert row["id"] == added["id"] and len(row["items"]) == 3
+
+
+def test_search_words_never_reach_the_query_syntax():
+    assert ts_query(["drone"], prefix=True) == "drone:*"
+    assert ts_query(["l'armée", "x&y|!(z)"], prefix=True) == "(l <-> armee:*) & (x <-> y <-> z:*)"
+    assert ts_query(["'", "&", ":*"], prefix=False) == ""
+
+
+# ---------------------------------------------------------------- the watches' tests, on PostgreSQL
+@pytest.fixture
+def v(pg_server, request) -> Veille:
+    url = pg_server.createdb("w_" + request.node.name[:50].lower())
+    return Veille(db=url, progress=False, workers=1, desk_url="http://desk.test:8000/")
+
+
+test_an_event_watch_fires_once_per_new_match = test_watch_alerts.test_an_event_watch_fires_once_per_new_match
+test_sources_and_contradiction_fire_when_a_second_outlet_tells_it_otherwise = \
+    test_watch_alerts.test_sources_and_contradiction_fire_when_a_second_outlet_tells_it_otherwise
+test_a_warning_watch_needs_the_warning_and_the_filters = \
+    test_watch_alerts.test_a_warning_watch_needs_the_warning_and_the_filters
+test_one_broken_watch_does_not_stop_the_others = test_watch_alerts.test_one_broken_watch_does_not_stop_the_others
