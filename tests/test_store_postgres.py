@@ -35,17 +35,18 @@ PAGES = [
      "text": "Russian drones struck the port of Odesa on Wednesday night, the governor said. Des drones russes "
              "ont frappé le port d'Odessa, selon l'armée ukrainienne."},
 ]
-EVENT_FILTERS = [
-    [], ["--type", "ASSAULT"], ["--type", "AGREE", "--type", "SANCTION"], ["--country", "UA"],
-    ["--country", "ua"], ["--near", "49.99,36.23,50"], ["--near", "46.48,30.72,30"], ["--text", "frappe"],
-    ["--text", "FRAPPÉ"], ["--text", "drone"], ["--text", "rone"], ["--text", "missile Kharkiv"],
-    ["--text", "l'armée"], ["--min-sources", "2"], ["--source", "SECOND.test"], ["--actor", "RUS"],
-    ["--actor", "RUS", "--role", "target"], ["--since", "2024-05"], ["--until", "2024-04"],
-    ["--modality", "asserted"], ["--mode", "drone"], ["--limit", "2", "--offset", "1"],
+EVENT_FILTERS = [  # as Veille.events takes them (the CLI's options)
+    {}, {"type": "ASSAULT"}, {"type": ["AGREE", "SANCTION"]}, {"country": "UA"}, {"country": "ua"},
+    {"near": "49.99,36.23,50"}, {"near": "46.48,30.72,30"}, {"text": "frappe"}, {"text": "FRAPPÉ"},
+    {"text": "drone"}, {"text": "rone"}, {"text": "missile Kharkiv"}, {"text": "l'armée"}, {"min_sources": 2},
+    {"source": "SECOND.test"}, {"actor": "RUS"}, {"actor": "RUS", "role": "target"}, {"since": "2024-05"},
+    {"until": "2024-04"}, {"modality": "asserted"}, {"mode": "drone"}, {"limit": 2, "offset": 1},
+    {"type": "ASSAULT", "country": "UA", "text": "drones", "since": "2024"},
 ]
 
 
 def cli(db: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """The CLI's answer, which must be a success."""
     r = run_cli("--db", db, *args, cwd=cwd)
     assert r.returncode == 0, (args, r.stderr)
     return r
@@ -66,9 +67,17 @@ def both(pg_server, tmp_path_factory):
     return {"pg": pg, "sqlite": lite, "dir": d, "pages": d / "pages.jsonl"}
 
 
+@pytest.fixture(scope="module")
+def apps(both) -> dict[str, Veille]:
+    return {k: Veille(db=both[k], progress=False, workers=1) for k in ("pg", "sqlite")}
+
+
 def same(both, *args: str) -> str:
-    """The command's output, the same on PostgreSQL and SQLite."""
-    pg, lite = (cli(both[k], *args, cwd=both["dir"]).stdout for k in ("pg", "sqlite"))
+    """The command's output, the same on PostgreSQL and SQLite (both run at once)."""
+    runs = [subprocess.Popen([veille_bin(), "--db", both[k], *args], cwd=both["dir"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for k in ("pg", "sqlite")]
+    (pg, pg_err), (lite, lite_err) = (r.communicate(timeout=120) for r in runs)
+    assert [r.returncode for r in runs] == [0, 0], (args, pg_err, lite_err)
     assert pg == lite, args
     return pg
 
@@ -93,45 +102,44 @@ def test_three_processes_migrate_a_new_database_at_once(pg_server):
     assert store.read(text("SELECT count(*), count(DISTINCT name) FROM migrations")) == [(len(MIGRATIONS),) * 2]
 
 
-def test_ingest_again_changes_nothing(both):
-    r = cli(both["pg"], "ingest", str(EXAMPLES), str(both["pages"]), cwd=both["dir"])
-    assert "0 stored, 10 unchanged, 0 failed" in r.stderr, r.stderr
-    assert Store(both["pg"]).count() == Store(both["sqlite"]).count()
+def test_ingest_again_changes_nothing(both, apps):
+    report = apps["pg"].ingest([str(EXAMPLES), str(both["pages"])])
+    assert [o.status for o in report.outcomes] == ["unchanged"] * 10
+    assert apps["pg"].store.count() == apps["sqlite"].store.count() == 10
 
 
-def test_events_with_each_filter_equal_sqlite(both):
-    for args in EVENT_FILTERS:
-        shown = json.loads(same(both, "events", "--format", "json", *args))
-        if args in (["--text", "frappe"], ["--text", "FRAPPÉ"]):  # accents and case aside
-            assert any("frappé" in e["evidence"] for e in shown), args
-        if args == ["--text", "drone"]:  # a word's start: drones
-            assert shown and all("drone" in e["evidence"].lower() or "drone" in (e.get("title") or "").lower()
-                                 for e in shown)
-        if args == ["--text", "rone"]:  # not the middle of a word
-            assert shown == []
-        if args == ["--min-sources", "2"]:
-            assert shown  # the strike on Kharkiv, told by two outlets
-    same(both, "events")  # the table
+def test_events_with_each_filter_equal_sqlite(both, apps):
+    for filters in EVENT_FILTERS:
+        pg, lite = (apps[k].events(**filters) for k in ("pg", "sqlite"))
+        assert [(h.doc_id, h.n, h.event, h.km) for h in pg] == \
+            [(h.doc_id, h.n, h.event, h.km) for h in lite], filters
+        sentences = [h.event.evidence for h in pg]
+        if filters.get("text") in ("frappe", "FRAPPÉ"):  # accents and case aside
+            assert any("frappé" in s for s in sentences), filters
+        if filters.get("text") == "drone":  # a word's start: drones
+            assert any("drones" in s.lower() for s in sentences)
+        if filters.get("text") == "rone":  # not the middle of a word
+            assert sentences == []
+        if filters.get("min_sources"):
+            assert sentences  # the strike on Kharkiv, told by two outlets
+    same(both, "events")  # the CLI's table
+    assert json.loads(same(both, "events", "--format", "json", "--text", "Frappé", "--country", "UA"))
 
 
-def test_search_and_show_equal_sqlite(both):
-    found = json.loads(cli(both["pg"], "search", "--json", "drones", cwd=both["dir"]).stdout)
-    lite = json.loads(cli(both["sqlite"], "search", "--json", "drones", cwd=both["dir"]).stdout)
+def test_search_and_show_equal_sqlite(both, apps):
+    found, lite = (json.loads(cli(both[k], "search", "--json", "drones", cwd=both["dir"]).stdout)
+                   for k in ("pg", "sqlite"))  # the same pages (ranked by another formula)
     assert found and {h["id"] for h in found} == {h["id"] for h in lite}
     assert any("[drones]" in h["snippet"].lower() for h in found)
     for q in ("frappé", "FRAPPE", "drone*", "Kharkiv missile", "l'armée", '"apartment block"', "drones OR sanctions"):
-        pg = {h["id"] for h in json.loads(cli(both["pg"], "search", "--json", q, cwd=both["dir"]).stdout)}
-        assert pg == {h["id"] for h in json.loads(cli(both["sqlite"], "search", "--json", q, cwd=both["dir"]).stdout)}, q
-        assert pg, q
-    assert json.loads(cli(both["pg"], "search", "--json", "rone", cwd=both["dir"]).stdout) == []
-    doc = found[0]["id"]
-    same(both, "show", doc)
+        pg = {h["id"] for h in apps["pg"].search(q)}
+        assert pg and pg == {h["id"] for h in apps["sqlite"].search(q)}, q
+    assert apps["pg"].search("rone") == []
+    same(both, "show", found[0]["id"])
 
 
 def test_export_and_links_equal_sqlite(both):
-    pg, lite = (cli(both[k], "export", "--format", "jsonl", cwd=both["dir"]).stdout for k in ("pg", "sqlite"))
-    rows = {json.dumps(json.loads(line), sort_keys=True) for line in pg.splitlines()}
-    assert rows and rows == {json.dumps(json.loads(line), sort_keys=True) for line in lite.splitlines()}
+    same(both, "export", "--format", "jsonl")
     for fmt in ("acled", "geojson"):
         same(both, "export", "--format", fmt)
     links = json.loads(same(both, "links", "--json"))
@@ -139,14 +147,12 @@ def test_export_and_links_equal_sqlite(both):
 
 
 def test_a_revision_replaces_the_page_in_every_query(pg_server, tmp_path):
-    url = pg_server.createdb("veille_revision")
+    v = Veille(db=pg_server.createdb("veille_revision"), progress=False, workers=1)
     page = tmp_path / "page.txt"
-    page.write_text("Frappe sur Kharkiv\n\n5 avril 2024\n\n" + PAGES[0]["text"] + "\n", encoding="utf-8")
-    cli(url, "ingest", str(page), cwd=tmp_path)
-    page.write_text("Frappe sur Kharkiv\n\n5 avril 2024\n\n" + PAGES[0]["text"].replace("12", "14") + "\n",
-                    encoding="utf-8")
-    assert "1 stored" in cli(url, "ingest", str(page), cwd=tmp_path).stderr
-    v = Veille(db=url, progress=False)
+    for toll in ("12", "14"):
+        page.write_text("Frappe sur Kharkiv\n\n5 avril 2024\n\n" + PAGES[0]["text"].replace("12", toll) + "\n",
+                        encoding="utf-8")
+        assert [o.status for o in v.ingest([str(page)]).outcomes] == ["stored"]
     assert v.store.count() == 2
     hits = v.store.events(EventQuery(text="kharkiv"))
     assert hits and {h.doc_id for h in hits} == {v.store.resolve(str(page))}  # the newest revision only
@@ -200,3 +206,31 @@ test_sources_and_contradiction_fire_when_a_second_outlet_tells_it_otherwise = \
 test_a_warning_watch_needs_the_warning_and_the_filters = \
     test_watch_alerts.test_a_warning_watch_needs_the_warning_and_the_filters
 test_one_broken_watch_does_not_stop_the_others = test_watch_alerts.test_one_broken_watch_does_not_stop_the_others
+
+
+# ---------------------------------------------------------------- the desk's API tests, on PostgreSQL
+@pytest.fixture(scope="module")
+def desk(pg_server, tmp_path_factory):
+    d = tmp_path_factory.mktemp("desk")
+    feed = d / "pages.jsonl"
+    feed.write_text("".join(json.dumps(p) + "\n" for p in test_web_api.PAGES), encoding="utf-8")
+    v = Veille(db=pg_server.createdb("veille_desk"), progress=False, workers=1)
+    report = v.ingest([str(EXAMPLES), str(feed)])
+    assert not report.failed, [o.reason for o in report.failed]
+    return v
+
+
+@pytest.fixture(scope="module")
+def client(desk):
+    return TestClient(create_app(desk))
+
+
+for _name in ("test_events_have_the_contract_shape_newest_first", "test_pagination_covers_every_event_once",
+              "test_filters", "test_a_bad_filter_is_a_400_with_the_message_the_cli_gives", "test_limits_are_bounded",
+              "test_one_event_carries_every_report_of_its_cluster", "test_map_is_geojson_of_located_events",
+              "test_timeline_counts_every_event_once", "test_network_nodes_and_edges",
+              "test_relationship_by_quad_class", "test_documents_list_and_reader", "test_clusters_and_compare",
+              "test_csv_download_holds_every_filtered_event_and_no_formula", "test_geojson_and_jsonl_downloads",
+              "test_a_hostile_page_comes_back_as_plain_json_strings",
+              "test_document_warnings_counted_in_sql_match_the_warning_card"):
+    globals()[_name] = getattr(test_web_api, _name)
