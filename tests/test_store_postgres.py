@@ -5,6 +5,7 @@ the desk's API and of the watches (test_web_api.py, test_watch_alerts.py) run ag
 PostgreSQL. Skipped when no PostgreSQL is installed, unless VEILLE_REQUIRE_POSTGRES=1 (CI)."""
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from sqlalchemy import text
 import test_watch_alerts
 import test_web_api
 from veille import Veille
+from veille.errors import StoreError
 from veille.query import EventQuery
 from veille.store import MIGRATIONS, Store, ts_query
 from veille.web import create_app
@@ -138,10 +140,12 @@ def test_search_and_show_equal_sqlite(both, apps):
     same(both, "show", found[0]["id"])
 
 
-def test_export_and_links_equal_sqlite(both):
-    same(both, "export", "--format", "jsonl")
+def test_export_and_links_equal_sqlite(both, apps):
+    assert len(same(both, "export", "--format", "jsonl").splitlines()) == 10
     for fmt in ("acled", "geojson"):
-        same(both, "export", "--format", fmt)
+        pg, lite = io.StringIO(), io.StringIO()
+        assert apps["pg"].export(pg, format=fmt) == apps["sqlite"].export(lite, format=fmt)
+        assert pg.getvalue() == lite.getvalue(), fmt
     links = json.loads(same(both, "links", "--json"))
     assert links["clusters"] and links["contradictions"]  # the two outlets' strike, 12 killed or 13
 
@@ -172,6 +176,12 @@ def test_the_desk_json_equals_sqlite(both):
         pg, lite = (clients[k].get(path) for k in clients)
         assert pg.status_code == lite.status_code, path
         assert pg.json() == lite.json(), path
+
+
+def test_a_database_that_cannot_be_opened_is_one_line(pg_server):
+    with pytest.raises(StoreError) as e:
+        Store(pg_server.url("no_such_base"))
+    assert "no_such_base" in str(e.value) and "\n" not in str(e.value)
 
 
 def test_sources_table(pg_server):

@@ -26,7 +26,9 @@ import dataclasses
 import json
 import re
 import math
+import os
 import threading
+import weakref
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -408,7 +410,7 @@ class Store:
              .join_from(events, documents, events.c.doc_id == documents.c.id)
              .order_by(*EVENT_ORDER))
         q = self.event_select(q, query)
-        exact = True  # the distance is in SQL too (veille_km, on SQLite and PostgreSQL)
+        exact = self.has_km  # the distance is then in SQL too
         if query.limit and (exact or not query.near):
             q = q.limit(query.limit)
         if query.offset and (exact or not query.near):
@@ -437,7 +439,8 @@ class Store:
         SQL; or those keys as a sorted JSON list). ``covering``: filter through the events_desk indexes
         only (see ``_event_filters``)."""
         sqlite = self.engine.dialect.name == "sqlite"
-        q = q.where(*_event_filters(query, exact=True, covering=covering, fts=True, dialect=self.engine.dialect.name))
+        q = q.where(*_event_filters(query, exact=self.has_km, covering=covering, fts=True,
+                                    dialect=self.engine.dialect.name))
         if query.doc:
             q = q.where(events.c.doc_id == self.resolve(query.doc))
         else:
@@ -464,6 +467,12 @@ class Store:
         last = func.max(self.row_column())
         with self._reading() as conn:
             return tuple(conn.execute(select(func.count(), last).select_from(documents)).one())
+
+    @property
+    def has_km(self) -> bool:
+        """Whether SQL can compute distances (``veille_km``: SQLite's from _with_functions, PostgreSQL's
+        from migration 003)."""
+        return self.engine.dialect.name in ("sqlite", "postgresql")
 
     def row_column(self):
         """The order documents were stored in, as a column of ``documents`` (SQLite's rowid, PostgreSQL's
@@ -575,6 +584,13 @@ SELECT 2 * 6371.0 * asin(least(1.0, sqrt(
 $$"""
 
 
+# a process forked by the worker pool must not use (nor close) its parent's connections to a server:
+# it forgets them and opens its own if it needs one (SQLAlchemy's advice for multiprocessing)
+_SERVER_ENGINES: weakref.WeakSet = weakref.WeakSet()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=lambda: [e.dispose(close=False) for e in list(_SERVER_ENGINES)])
+
+
 def _with_driver(t: connect.Target) -> connect.Target:
     """``postgresql://`` through psycopg (version 3, the driver veille installs), not SQLAlchemy's
     default psycopg2."""
@@ -593,6 +609,7 @@ def _with_functions(engine):
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
 
         event.listen(engine, "begin", lock)
+        _SERVER_ENGINES.add(engine)
     if engine.dialect.name == "sqlite":
         def register(dbapi_conn, _record):
             dbapi_conn.create_function("veille_km", 4, _km_or_none, deterministic=True)
