@@ -178,6 +178,21 @@ def test_the_desk_json_equals_sqlite(both):
         assert pg.json() == lite.json(), path
 
 
+def test_writers_take_turns(pg_server, monkeypatch):
+    """Every write transaction holds one lock, as SQLite's BEGIN IMMEDIATE: another writer waits for
+    it, and gives up in one line after the same time as on SQLite."""
+    from veille import connect
+
+    monkeypatch.setattr(connect, "BUSY_MS", 500)
+    url = pg_server.createdb("veille_lock")
+    first, second = Store(url), Store(url)
+    with first._writing():
+        with pytest.raises(StoreError, match="lock timeout"):
+            second.record_failure("page.html", "a reason")
+    second.record_failure("page.html", "a reason")  # free again
+    assert [f["source"] for f in first.failures()] == ["page.html"]
+
+
 def test_a_database_that_cannot_be_opened_is_one_line(pg_server):
     with pytest.raises(StoreError) as e:
         Store(pg_server.url("no_such_base"))

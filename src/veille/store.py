@@ -605,7 +605,8 @@ def _with_functions(engine):
     write lock, as SQLite's BEGIN IMMEDIATE does (see ``veille.connect``)."""
     if engine.dialect.name == "postgresql":
         def lock(conn):
-            if conn.get_execution_options().get(connect.WRITE):
+            if conn.get_execution_options().get(connect.WRITE):  # waiting for another writer as SQLite does
+                conn.exec_driver_sql(f"SET LOCAL lock_timeout = {connect.BUSY_MS}")
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
 
         event.listen(engine, "begin", lock)
