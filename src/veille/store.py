@@ -4,8 +4,8 @@ Every write of a document is one transaction: a document is stored whole or not 
 all, its events with it. Schema changes are named migrations recorded in the
 ``migrations`` table, the same names on both databases; a step branches on the dialect
 where they differ. Text search is FTS5 on SQLite and PostgreSQL's own full-text search on
-PostgreSQL (a ``tsvector`` of the folded words, see ``ts_words``), with the same meaning: each word, accents aside, as a word
-(``search``) or a word's start (the events' ``text`` filter).
+PostgreSQL (a ``tsvector`` of the folded words, see ``ts_words``), with the same meaning:
+each word, accents aside, as a word (``search``) or a word's start (the events' ``text`` filter).
 
 On PostgreSQL every write transaction first takes one advisory lock (``pg_advisory_xact_lock``),
 as SQLite's BEGIN IMMEDIATE takes the write lock: migrations, revision numbers and "is this id
@@ -438,7 +438,6 @@ class Store:
         names. ``keys``: only the events whose ``doc_id:n`` is among them (how ``min_sources`` reaches
         SQL; or those keys as a sorted JSON list). ``covering``: filter through the events_desk indexes
         only (see ``_event_filters``)."""
-        sqlite = self.engine.dialect.name == "sqlite"
         q = q.where(*_event_filters(query, exact=self.has_km, covering=covering, fts=True,
                                     dialect=self.engine.dialect.name))
         if query.doc:
