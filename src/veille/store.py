@@ -137,6 +137,8 @@ def _m001_base(conn) -> None:
     if conn.dialect.name == "postgresql":  # the order documents were stored in, as SQLite's rowid (see row_column)
         conn.exec_driver_sql("ALTER TABLE documents ADD COLUMN seq BIGSERIAL")
         conn.exec_driver_sql("CREATE INDEX documents_seq ON documents (seq)")
+        # lists sorted by source come out in SQLite's order (bytes), whatever the database's locale
+        conn.exec_driver_sql('ALTER TABLE documents ALTER COLUMN source TYPE VARCHAR COLLATE "C"')
 
 
 def _m002_fts(conn) -> None:
