@@ -197,6 +197,9 @@ def test_a_database_that_cannot_be_opened_is_one_line(pg_server):
     with pytest.raises(StoreError) as e:
         Store(pg_server.url("no_such_base"))
     assert "no_such_base" in str(e.value) and "\n" not in str(e.value)
+    with pytest.raises(StoreError, match="cannot open the database .*Connection refused") as e:
+        Store("postgresql://analyst:secret@127.0.0.1:1/veille")  # no server there
+    assert "secret" not in str(e.value) and "\n" not in str(e.value)
 
 
 def test_sources_table(pg_server):
