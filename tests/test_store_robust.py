@@ -228,11 +228,17 @@ def test_missing_folder_and_unusable_urls(tmp_path):
     cases = {
         "/no/such/dir/v.db": "veille: /no/such/dir/v.db: the folder /no/such/dir does not exist "
                              "(create it, or give another --db)",
-        "postgresql://analyst:secret@db.example/veille":
-            "veille: postgresql://analyst:***@db.example/veille: the PostgreSQL driver is not installed "
-            "(no module psycopg); veille stores in SQLite for now: give a file path such as veille.db",
+        "mysql://analyst:secret@db.example/veille":
+            "veille: mysql://analyst:***@db.example/veille: the MySQL driver is not installed "
+            "(no module MySQLdb); veille stores in SQLite or PostgreSQL: give a file path such as veille.db, "
+            "or a postgresql:// URL",
+        # nothing listens on port 1: the driver's own words, on one line, the password hidden
+        "postgresql://analyst:secret@127.0.0.1:1/veille":
+            'veille: postgresql://analyst:***@127.0.0.1:1/veille: cannot open the database (connection failed: '
+            'connection to server at "127.0.0.1", port 1 failed: Connection refused Is the server running on '
+            'that host and accepting TCP/IP connections?)',
         "foo://x/y": "veille: foo://x/y: 'foo' is not a kind of database veille knows "
-                     "(give a file path such as veille.db, or a sqlite:/// URL)",
+                     "(give a file path such as veille.db, or a sqlite:/// or postgresql:// URL)",
         "postgresql://u:pw@h:port/db": "veille: postgresql://h:port/db: not a database URL "
                                        "(give a file path such as veille.db, or a URL such as sqlite:///veille.db)",
     }

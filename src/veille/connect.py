@@ -69,11 +69,12 @@ def open_engine(t: Target, read_only: bool = False) -> Engine:
             engine = create_engine(t.url)
     except NoSuchModuleError:
         raise StoreUnavailableError(f"{t.shown}: {t.url.drivername!r} is not a kind of database veille knows "
-                                    "(give a file path such as veille.db, or a sqlite:/// URL)") from None
+                                    "(give a file path such as veille.db, or a sqlite:/// or postgresql:// URL)") from None
     except ImportError as e:
         kind = DRIVER_NAMES.get(t.url.get_backend_name(), t.url.get_backend_name())
         raise StoreUnavailableError(f"{t.shown}: the {kind} driver is not installed (no module {e.name}); "
-                                    "veille stores in SQLite for now: give a file path such as veille.db") from None
+                                    "veille stores in SQLite or PostgreSQL: give a file path such as veille.db, "
+                                    "or a postgresql:// URL") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _read_only_setup if read_only else _setup)
         event.listen(engine, "begin", _begin)
