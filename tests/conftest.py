@@ -1,7 +1,16 @@
-"""Shared fixtures. The seed articles live in ../shared (beside the repository), never in it."""
+"""Shared fixtures. The seed articles live in ../shared (beside the repository), never in it.
+
+Every test that opens a database names it through the ``dbs`` fixture (or ``db_url``, ``fresh``,
+``app``, which use it): a file in the test's folder by default, or, with ``VEILLE_TEST_DB=postgres``,
+a new database on the session's throwaway PostgreSQL server (tests/pgserver.py). Such tests get the
+``db`` marker, so ``pytest -m db`` with ``VEILLE_TEST_DB=postgres`` runs them all again on PostgreSQL
+(``make test`` does both). A test about SQLite itself is marked ``sqlite_only`` with its reason and is
+skipped on PostgreSQL."""
 from __future__ import annotations
 
+import itertools
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,6 +24,24 @@ from veille.readers import RawInput
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 EXAMPLES = ROOT / "examples"
+FOLDER_DB: dict[Path, str] = {}  # folder -> the database named veille.db there through ``dbs``
+ON_POSTGRES = os.environ.get("VEILLE_TEST_DB", "sqlite").lower() in ("postgres", "postgresql", "pg")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "db: the test opens a database through the dbs fixture (added by conftest); "
+                                       "VEILLE_TEST_DB=postgres pytest -m db runs them on PostgreSQL")
+    config.addinivalue_line("markers", "sqlite_only(reason): the test is about SQLite itself; skipped when "
+                                       "VEILLE_TEST_DB=postgres")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "dbs" in item.fixturenames:
+            item.add_marker(pytest.mark.db)
+        only = item.get_closest_marker("sqlite_only")
+        if ON_POSTGRES and only is not None:
+            item.add_marker(pytest.mark.skip(reason="SQLite only: " + (only.args[0] if only.args else "")))
 
 
 @pytest.fixture(scope="session")
@@ -26,24 +53,65 @@ def shared() -> Path:
     return SHARED
 
 
+class Databases:
+    """Names a test's database: ``url(folder, name)`` is ``folder/name`` (SQLite) or a new, empty
+    PostgreSQL database named after ``name`` (VEILLE_TEST_DB=postgres)."""
+
+    _numbers = itertools.count(1)
+
+    def __init__(self, server=None):
+        self.server = server
+
+    @property
+    def postgres(self) -> bool:
+        return self.server is not None
+
+    def url(self, folder: Path, name: str = "veille.db") -> str:
+        if self.server is None:
+            url = str(Path(folder) / name)
+        else:
+            word = re.sub(r"[^a-z0-9]+", "_", Path(name).stem.lower()).strip("_")[:40] or "db"
+            url = self.server.createdb(f"t{next(self._numbers)}_{word}")
+        if name == "veille.db":  # the CLI's default database in that folder (see run_cli)
+            FOLDER_DB[Path(folder).resolve()] = url
+        return url
+
+
 @pytest.fixture(scope="session")
-def app(tmp_path_factory) -> Veille:
-    """One pipeline for the session (models load once); a throwaway database."""
-    return Veille(db=str(tmp_path_factory.mktemp("db") / "veille.db"), progress=False)
+def dbs(request) -> Databases:
+    return Databases(request.getfixturevalue("pg_server") if ON_POSTGRES else None)
 
 
 @pytest.fixture
-def fresh(tmp_path) -> Veille:
-    """A Veille with its own empty database (the pipeline's models are cached per process)."""
-    return Veille(db=str(tmp_path / "veille.db"), progress=False)
+def db_url(dbs, tmp_path):
+    """``db_url(name="veille.db")``: a database of this test's own (see ``Databases``)."""
+    return lambda name="veille.db": dbs.url(tmp_path, name)
 
 
 @pytest.fixture(scope="session")
-def process(app):
+def nlp() -> Veille:
+    """A Veille for the pipeline alone (``process``): its store is never opened."""
+    return Veille(db=os.devnull, progress=False)
+
+
+@pytest.fixture(scope="session")
+def app(dbs, tmp_path_factory) -> Veille:
+    """One pipeline for the session (models load once); a throwaway database."""
+    return Veille(db=dbs.url(tmp_path_factory.mktemp("db"), "veille.db"), progress=False)
+
+
+@pytest.fixture
+def fresh(db_url) -> Veille:
+    """A Veille with its own empty database (the pipeline's models are cached per process)."""
+    return Veille(db=db_url(), progress=False)
+
+
+@pytest.fixture(scope="session")
+def process(nlp):
     """Run the whole part-1 pipeline on a text we write in the test."""
 
     def run(text: str, kind: str = "txt", **hints):
-        return app.process(RawInput(source="test-input", kind=kind, content=text, hints=hints))
+        return nlp.process(RawInput(source="test-input", kind=kind, content=text, hints=hints))
 
     return run
 
@@ -54,7 +122,12 @@ def veille_bin() -> str:
 
 
 def run_cli(*args: str, cwd: Path, input: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([veille_bin(), *args], cwd=cwd, capture_output=True, text=True, input=input,
+    """The CLI in ``cwd``. Without ``--db`` it opens veille.db in ``cwd``: when the test named that
+    database through ``dbs`` (on PostgreSQL, a server's database), it gets ``--db`` that database."""
+    given = any(a == "--db" or str(a).startswith("--db=") for a in args)
+    default = FOLDER_DB.get(Path(cwd).resolve())
+    before = ("--db", default) if default and not given else ()
+    return subprocess.run([veille_bin(), *before, *args], cwd=cwd, capture_output=True, text=True, input=input,
                           timeout=600)
 
 

@@ -121,7 +121,8 @@ def test_url_ingest_and_http_errors(fresh, server):
     assert doc.url.endswith("fr_frappe_odessa.html") and "Odessa" in doc.text
 
 
-def test_nothing_stored_is_lost_or_changed_and_exit_status(tmp_path):
+def test_nothing_stored_is_lost_or_changed_and_exit_status(tmp_path, dbs):
+    dbs.url(tmp_path)  # the CLI's database in tmp_path
     good = tmp_path / "good.txt"
     good.write_text(ARTICLE_FR, encoding="utf-8")
     first = run_cli("ingest", str(good), cwd=tmp_path)

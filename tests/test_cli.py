@@ -6,11 +6,12 @@ from conftest import EXAMPLES, run_cli
 
 
 @pytest.fixture(scope="module")
-def workdir(tmp_path_factory):
+def workdir(tmp_path_factory, dbs):
     d = tmp_path_factory.mktemp("cli")
+    dbs.url(d)  # the CLI's veille.db in d (see conftest.run_cli)
     r = run_cli("ingest", str(EXAMPLES), cwd=d)
     assert r.returncode == 0, r.stderr
-    assert (d / "veille.db").exists()
+    assert dbs.postgres or (d / "veille.db").exists()
     assert "7 stored, 0 unchanged, 0 failed" in r.stderr
     return d
 

@@ -17,8 +17,8 @@ def _doc(doc_id: str, site: str, evidence: str) -> Document:
                     site=site, language="en", title="t", text=evidence, events=[ev])
 
 
-def test_a_slow_rebuild_is_pending_then_fresh(tmp_path, monkeypatch):
-    v = Veille(db=str(tmp_path / "v.db"), progress=False)
+def test_a_slow_rebuild_is_pending_then_fresh(db_url, monkeypatch):
+    v = Veille(db=db_url(), progress=False)
     v.store.save(_doc("a" * 16, "one.example", "Drones struck the grain terminal of Odesa harbour overnight"))
     v.store.save(_doc("b" * 16, "two.example", "Russian drones hit the Odesa harbour grain terminal"))
     first = v.cluster_index()
@@ -39,9 +39,9 @@ def test_a_slow_rebuild_is_pending_then_fresh(tmp_path, monkeypatch):
     assert not fresh.pending and fresh.of("d" * 16, 0)[2] == 4
 
 
-def test_a_kept_timeline_follows_the_store(tmp_path):
+def test_a_kept_timeline_follows_the_store(db_url):
     """The timeline of a filter is kept for the store as it is, and made again once a page is stored."""
-    v = Veille(db=str(tmp_path / "v.db"), progress=False)
+    v = Veille(db=db_url(), progress=False)
     v.store.save(_doc("a" * 16, "one.example", "Drones struck the grain terminal of Odesa harbour overnight"))
     counts = lambda: v.timeline(type="ASSAULT")["days"]
     assert counts() == [{"date": "2024-03-01", "counts": {"ASSAULT": 1}}]

@@ -6,10 +6,10 @@ Documents and events are built here by hand, so these tests do not depend on the
 import csv
 import io
 import json
-import sqlite3
 
 import pytest
 from conftest import run_cli
+from sqlalchemy import inspect, text
 
 from veille import Veille
 from veille.errors import NotFoundError, QueryError, StoreError
@@ -81,10 +81,10 @@ def doc_c(revision: int) -> Document:
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory):
+def base(tmp_path_factory, dbs):
     """A database holding A, B and both revisions of C; the folder is also the CLI's working directory."""
     folder = tmp_path_factory.mktemp("events")
-    v = Veille(db=str(folder / "veille.db"), progress=False)
+    v = Veille(db=dbs.url(folder), progress=False)
     for d in (doc_a(), doc_b(), doc_c(1), doc_c(2)):
         v.store.save(d)
     return v, folder
@@ -192,8 +192,13 @@ def test_unknown_doc_is_not_found(v):
 
 # ---------------------------------------------------------------------------- transactions and migration
 
-def test_bad_event_rolls_the_whole_document_back(tmp_path):
-    v = Veille(db=str(tmp_path / "veille.db"), progress=False)
+def sql(v: Veille, query: str, **params) -> list[tuple]:
+    with v.store.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(query), params)]
+
+
+def test_bad_event_rolls_the_whole_document_back(db_url):
+    v = Veille(db=db_url(), progress=False)
     v.store.save(doc_b())
     d = doc_a()
     d.events[2].type = None  # NOT NULL on events.type, after two good events
@@ -201,31 +206,33 @@ def test_bad_event_rolls_the_whole_document_back(tmp_path):
         v.store.save(d)
     with pytest.raises(NotFoundError):
         v.show(d.id)
-    db = sqlite3.connect(tmp_path / "veille.db")
-    assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
-    assert db.execute("SELECT count(*) FROM events WHERE doc_id = ?", (d.id,)).fetchone()[0] == 0
-    assert db.execute("SELECT count(*) FROM event_actors WHERE doc_id = ?", (d.id,)).fetchone()[0] == 0
-    assert db.execute("SELECT count(*) FROM events").fetchone()[0] == 3
+    assert sql(v, "SELECT count(*) FROM documents") == [(1,)]
+    assert sql(v, "SELECT count(*) FROM events WHERE doc_id = :d", d=d.id) == [(0,)]
+    assert sql(v, "SELECT count(*) FROM event_actors WHERE doc_id = :d", d=d.id) == [(0,)]
+    assert sql(v, "SELECT count(*) FROM events") == [(3,)]
 
 
-def test_events_table_is_indexed_and_queryable(base):
-    db = sqlite3.connect(base[1] / "veille.db")
-    row = db.execute("SELECT type, mode, source, target, date, date_precision, place_name, lat, lon, country, "
-                     "geo_precision, quantities, modality FROM events WHERE doc_id = ? AND n = 0",
-                     ("b" * 16,)).fetchone()
+def test_events_table_is_indexed_and_queryable(v):
+    [row] = sql(v, "SELECT type, mode, source, target, date, date_precision, place_name, lat, lon, country, "
+                   "geo_precision, quantities, modality FROM events WHERE doc_id = :d AND n = 0", d="b" * 16)
     assert row == ("ASSAULT", "aerial", "AZE", "ARM,NKR", "2023-09-19", "day", "Nagorno-Karabakh", 39.82, 46.75,
                    "AZ", 2, "{}", "asserted")
-    indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    seen = inspect(v.store.engine)
+    indexes = {i["name"] for table in ("events", "event_actors") for i in seen.get_indexes(table)}
     assert {"events_type", "events_date", "events_country", "events_lat_lon", "event_actors_actor"} <= indexes
 
 
-def test_migration_indexes_events_already_stored(tmp_path):
-    path = tmp_path / "veille.db"
-    Veille(db=str(path), progress=False).store.save(doc_b())
-    db = sqlite3.connect(path)  # back to a database from before 003_events
-    db.executescript("DROP TABLE event_actors; DROP TABLE events; DELETE FROM migrations WHERE name = '003_events';")
-    db.close()
-    again = Veille(db=str(path), progress=False)
+def test_migration_indexes_events_already_stored(db_url):
+    path = db_url()
+    first = Veille(db=path, progress=False)
+    first.store.save(doc_b())
+    cascade = " CASCADE" if first.store.engine.dialect.name == "postgresql" else ""  # events_fts refers to events
+    with first.store.engine.begin() as conn:  # back to a database from before 003_events
+        for statement in ("DROP TABLE event_actors", f"DROP TABLE events{cascade}",
+                          "DELETE FROM migrations WHERE name = '003_events'"):
+            conn.execute(text(statement))
+    first.store.engine.dispose()
+    again = Veille(db=path, progress=False)
     assert evidence(again.events(actor="ARM", role="source")) == {B[2]}
 
 

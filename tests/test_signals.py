@@ -44,9 +44,9 @@ def test_fear_exaggeration_flag_waving_whataboutism(process):
     assert {"exaggeration", "appeal_to_fear", "flag_waving", "whataboutism"} <= kinds(doc)
 
 
-def test_clean_wire_report_gets_no_warning(app):
+def test_clean_wire_report_gets_no_warning(nlp):
     [raw] = list(read(str(EXAMPLES / "en_wire_ceasefire.txt"), Options()))
-    doc = app.process(raw)
+    doc = nlp.process(raw)
     assert kinds(doc) == set() and doc.genre == "news"
 
 
