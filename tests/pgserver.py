@@ -72,13 +72,18 @@ class PgServer:
         if made.returncode:
             self.cleanup()
             raise NoPostgres(f"initdb failed: {(made.stderr or made.stdout).strip()[-500:]}")
+        self._postgres, self._env, self._as_user = postgres, env, as_user
+        self.start()
+
+    def start(self) -> None:
+        """Start the server (again, after ``halt``: the same port, the same databases)."""
         # durability does not matter for a throwaway cluster: spare the fsyncs
-        with open(self.log, "wb") as log:
+        with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
-                [postgres, "-D", str(self.data), "-k", str(self.root), "-h", "127.0.0.1", "-p", str(self.port),
+                [self._postgres, "-D", str(self.data), "-k", str(self.root), "-h", "127.0.0.1", "-p", str(self.port),
                  "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
                  "-c", "max_connections=100"],
-                stdout=log, stderr=subprocess.STDOUT, env=env, **as_user)
+                stdout=log, stderr=subprocess.STDOUT, env=self._env, **self._as_user)
         self._wait()
 
     def _wait(self) -> None:
@@ -110,7 +115,27 @@ class PgServer:
             c.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(sql.Identifier(dbname)))
         return self.url(dbname)
 
-    def stop(self) -> None:
+    def copydb(self, source: str, dbname: str) -> str:
+        """A new database holding what ``source`` holds (no one may be connected to it); its URL."""
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(host="127.0.0.1", port=self.port, user=USER, dbname="postgres", autocommit=True) as c:
+            c.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname)))
+            c.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(dbname),
+                                                                       sql.Identifier(source)))
+        return self.url(dbname)
+
+    def execute(self, dbname: str, statement: str) -> None:
+        """One statement, as the cluster's superuser, on ``dbname`` (made by us: no user text)."""
+        import psycopg
+
+        with psycopg.connect(host="127.0.0.1", port=self.port, user=USER, dbname=dbname, autocommit=True) as c:
+            c.execute(statement)
+
+    def halt(self) -> None:
+        """Stop the server as an administrator would (fast shutdown: sessions are ended); ``start``
+        brings it back with its databases."""
         if self.proc is not None and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGINT)  # PostgreSQL's fast shutdown
             try:
@@ -118,6 +143,9 @@ class PgServer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+    def stop(self) -> None:
+        self.halt()
         self.cleanup()
 
     def cleanup(self) -> None:

@@ -173,8 +173,8 @@ def test_dates_take_anything(stages, text, lang, published):
 
 
 @pytest.fixture(scope="module")
-def fuzz_app(tmp_path_factory):
-    return Veille(db=str(tmp_path_factory.mktemp("fuzzdb") / "fuzz.db"), progress=False, workers=2, doc_timeout=60)
+def fuzz_app(tmp_path_factory, dbs):
+    return Veille(db=dbs.url(tmp_path_factory.mktemp("fuzzdb"), "fuzz.db"), progress=False, workers=2, doc_timeout=60)
 
 
 a_file = st.one_of(st.tuples(st.just(".txt"), st.one_of(broken_bytes(), any_text.map(surrogates_ok))),

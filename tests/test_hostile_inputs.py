@@ -74,8 +74,8 @@ def slow_server():
 
 
 class Batch:
-    def __init__(self, root, result):
-        self.root, self.db = root, str(root / "v.db")
+    def __init__(self, root, db, result):
+        self.root, self.db = root, db
         self.out, self.err = result.stdout, result.stderr
         self.lines = result.stdout.splitlines() + result.stderr.splitlines()
         self.returncode = result.returncode
@@ -96,8 +96,9 @@ class Batch:
 
 
 @pytest.fixture(scope="module")
-def batch(tmp_path_factory, slow_server) -> Batch:
+def batch(tmp_path_factory, slow_server, dbs) -> Batch:
     root = tmp_path_factory.mktemp("hostile").resolve()
+    db = dbs.url(root, "v.db")
     d = root / "in"
     d.mkdir()
     (d / "good.txt").write_text(GOOD, encoding="utf-8")
@@ -148,9 +149,9 @@ def batch(tmp_path_factory, slow_server) -> Batch:
             "http://example.org/a\r\nX-Forged: 1", f"{slow_server}/slow.html"]
     with pytest.MonkeyPatch.context() as env:
         env.setenv("VEILLE_URL_TIMEOUT", str(URL_TIMEOUT))
-        result = run_cli("--db", str(root / "v.db"), "ingest", str(d), *urls, "../folder", "", str(root / "nothing"),
+        result = run_cli("--db", db, "ingest", str(d), *urls, "../folder", "", str(root / "nothing"),
                          cwd=root / "work" / "here")
-    return Batch(root, result)
+    return Batch(root, db, result)
 
 
 def error_lines(batch: Batch, name: str) -> list[str]:
@@ -225,10 +226,10 @@ def test_5_a_dripping_server_times_out_in_the_cli(batch, slow_server):
     assert error_lines(batch, url) == [f"veille: {url}: timed out after {URL_TIMEOUT:g} s"]
 
 
-def test_5_the_deadline_holds_for_the_whole_download(tmp_path, slow_server):
+def test_5_the_deadline_holds_for_the_whole_download(tmp_path, db_url, slow_server):
     good = tmp_path / "good.txt"
     good.write_text(GOOD, encoding="utf-8")
-    v = Veille(db=str(tmp_path / "v.db"), progress=False, url_timeout=URL_TIMEOUT)
+    v = Veille(db=db_url(), progress=False, url_timeout=URL_TIMEOUT)
     assert v.store.count() == 0  # the store is opened before the clock starts
     start, took = time.monotonic(), {}
     report = v.ingest([f"{slow_server}/a.html", str(good)],

@@ -53,9 +53,9 @@ def write(folder, names_texts):
     return folder
 
 
-def test_a_crash_a_hang_and_a_memory_hog_cost_one_document_each(tmp_path):
+def test_a_crash_a_hang_and_a_memory_hog_cost_one_document_each(tmp_path, db_url):
     stages = default_stages() + [Stage("trap", trap, requires=("text",))]
-    v = Veille(db=str(tmp_path / "v.db"), progress=False, workers=2, doc_timeout=10, max_memory_mb=1000, stages=stages)
+    v = Veille(db=db_url(), progress=False, workers=2, doc_timeout=10, max_memory_mb=1000, stages=stages)
     folder = write(tmp_path / "in", [
         ("a.txt", GOOD[0]), ("b.txt", "Premier paragraphe. PIEGE-SEGV dans le texte."), ("c.txt", GOOD[1]),
         ("d.txt", "Un texte qui PIEGE-BOUCLE sans fin."), ("e.txt", GOOD[2]),
@@ -72,18 +72,19 @@ def test_a_crash_a_hang_and_a_memory_hog_cost_one_document_each(tmp_path):
     assert len(v.documents()) == 4
 
 
-def test_a_worker_that_grows_from_document_to_document_is_replaced_between_two(tmp_path):
+def test_a_worker_that_grows_from_document_to_document_is_replaced_between_two(tmp_path, db_url):
     # 20 documents × 60 MB kept would take one worker far past its limit, and the document that
     # happened to cross it would be blamed: the worker is replaced before that, losing nothing
     stages = default_stages() + [Stage("leak", leak, requires=("text",))]
-    v = Veille(db=str(tmp_path / "v.db"), progress=False, workers=1, doc_timeout=60, max_memory_mb=1500, stages=stages)
+    v = Veille(db=db_url(), progress=False, workers=1, doc_timeout=60, max_memory_mb=1500, stages=stages)
     folder = write(tmp_path / "in", [(f"{i:02d}.txt", GOOD[i % 4] + f" Dépêche {i}.") for i in range(20)])
     report = v.ingest([str(folder)])
     assert [o.status for o in report.outcomes] == ["stored"] * 20, [o.reason for o in report.outcomes]
     assert len(v.documents()) == 20
 
 
-def test_the_cli_reports_a_crashed_document_and_goes_on(tmp_path):
+def test_the_cli_reports_a_crashed_document_and_goes_on(tmp_path, dbs):
+    dbs.url(tmp_path)  # the CLI's database in tmp_path
     # the CLI with the default pipeline: a document that is fine, one that is not readable
     folder = write(tmp_path / "in", [("a.txt", GOOD[0]), ("b.txt", GOOD[1])])
     (folder / "c.txt").write_bytes(b"")
@@ -103,12 +104,13 @@ def corpus_subset(shared, tmp_path, n_fr=12, n_en=12):
 
 
 @pytest.mark.parametrize("workers", ["2"])
-def test_more_workers_give_exactly_what_one_gives(shared, tmp_path, workers):
+def test_more_workers_give_exactly_what_one_gives(shared, tmp_path, dbs, workers):
     inputs = corpus_subset(shared, tmp_path)
     outputs = {}
     for w in ("1", workers):
         d = tmp_path / f"w{w}"
         d.mkdir()
+        dbs.url(d)
         r = run_cli("ingest", "--workers", w, *inputs, cwd=d)
         assert r.returncode == 0, r.stderr
         export = run_cli("export", "--format", "jsonl", cwd=d).stdout
@@ -119,7 +121,7 @@ def test_more_workers_give_exactly_what_one_gives(shared, tmp_path, workers):
     assert len(records) == 24 and sum(len(r["events"]) for r in records) > 20
 
 
-def test_workers_end_with_their_parent(shared, tmp_path):
+def test_workers_end_with_their_parent(shared, tmp_path, dbs):
     """kill -9 of `veille ingest` leaves no worker behind: each worker closes the parent's
     ends of the pipes it inherits, so it sees end-of-file when the parent dies."""
     import subprocess
@@ -128,8 +130,8 @@ def test_workers_end_with_their_parent(shared, tmp_path):
     from conftest import veille_bin
 
     pages = sorted((shared / "corpus" / "wikinews-fr").glob("*.html"))[:30]
-    p = subprocess.Popen([veille_bin(), "ingest", "--workers", "2", *map(str, pages)], cwd=tmp_path,
-                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    p = subprocess.Popen([veille_bin(), "--db", dbs.url(tmp_path), "ingest", "--workers", "2", *map(str, pages)],
+                         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert p.stdout.readline().startswith("stored")
     workers = subprocess.run(["pgrep", "-P", str(p.pid)], capture_output=True, text=True).stdout.split()
     assert len(workers) == 2

@@ -43,13 +43,13 @@ SCRIPT = "<script>alert(1)</script>"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
+def store(tmp_path_factory, dbs):
     folder = tmp_path_factory.mktemp("report")
     pages = folder / "pages"
     pages.mkdir()
     for name, text in (("fr_kharkiv.html", FR), ("en_kharkiv.html", EN), ("hostile.html", HOSTILE)):
         (pages / name).write_text(text, encoding="utf-8")
-    v = Veille(db=str(folder / "v.db"), progress=False)
+    v = Veille(db=dbs.url(folder, "v.db"), progress=False)
     outcome = v.ingest([str(EXAMPLES), str(pages)])
     assert not outcome.failed
     return v

@@ -36,8 +36,8 @@ def keys(v: Veille, name: str) -> list[str]:
 
 
 @pytest.fixture
-def v(tmp_path) -> Veille:
-    return Veille(db=str(tmp_path / "v.db"), progress=False, workers=1, desk_url="http://desk.test:8000/")
+def v(db_url) -> Veille:
+    return Veille(db=db_url(), progress=False, workers=1, desk_url="http://desk.test:8000/")
 
 
 def test_an_event_watch_fires_once_per_new_match(v):
@@ -144,8 +144,8 @@ def test_bad_watches_are_refused_with_the_reason(v):
     assert v.add_watch("odesa-strikes_2.v1")["name"] == "odesa-strikes_2.v1"
 
 
-def test_the_cli(tmp_path):
-    db = str(tmp_path / "v.db")
+def test_the_cli(tmp_path, db_url):
+    db = db_url()
     v = Veille(db=db, progress=False, workers=1)
     put(v, ("https://ge.example/1", PROTEST))
 
@@ -181,7 +181,7 @@ def test_the_cli(tmp_path):
     assert gone.returncode == 1 and gone.stderr.strip() == "veille: ua: no such watch (veille alerts list)"
 
 
-def test_a_desk_answering_with_an_older_cluster_index_misses_no_alert(tmp_path, monkeypatch):
+def test_a_desk_answering_with_an_older_cluster_index_misses_no_alert(db_url, monkeypatch):
     from veille import api
     from veille.model import Document, Event
 
@@ -195,7 +195,7 @@ def test_a_desk_answering_with_an_older_cluster_index_misses_no_alert(tmp_path, 
         return Document(id=doc_id, source=url, kind="url", raw="", url=url,
                         site=site, language="en", title="t", text=evidence, events=[ev])
 
-    v = Veille(db=str(tmp_path / "v.db"), progress=False)
+    v = Veille(db=db_url(), progress=False)
     v.add_watch("two", {"country": "UA"}, condition="sources", threshold=2)
     v.store.save(page("a" * 16, "one.example", "Drones struck the grain terminal of Odesa harbour overnight"))
     assert v.check_watches() == []

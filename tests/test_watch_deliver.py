@@ -35,9 +35,9 @@ def _doc(n: int, evidence: str = "Russian drones struck the grain terminal of Od
                     title=f"Odesa strike {n}", text=ev.evidence, events=[ev])
 
 
-def _veille(tmp_path, channels, docs: int = 1, **options) -> Veille:
+def _veille(db: str, channels, docs: int = 1, **options) -> Veille:
     """A store with a watch on these channels and ``docs`` new pages that match it: one alert each."""
-    v = Veille(db=str(tmp_path / "v.db"), progress=False, **options)
+    v = Veille(db=db, progress=False, **options)
     v.add_watch("odesa", {"type": ["ASSAULT"], "country": "UA"}, channels=channels)
     for n in range(1, docs + 1):
         v.store.save(_doc(n))
@@ -53,9 +53,9 @@ def _soon() -> datetime:
     return datetime.now(timezone.utc) + timedelta(seconds=1)
 
 
-def test_a_webhook_gets_the_alert_once_signed(tmp_path):
+def test_a_webhook_gets_the_alert_once_signed(db_url):
     with WebhookServer() as hook:
-        v = _veille(tmp_path, make_channels(webhooks=[hook.url], secret=SECRET))
+        v = _veille(db_url(), make_channels(webhooks=[hook.url], secret=SECRET))
         assert v.deliver_alerts() == {"sent": 1, "failed": 0, "given_up": 0, "pending": 0}
         assert v.deliver_alerts() == {"sent": 0, "failed": 0, "given_up": 0, "pending": 0}  # sent once
         assert v.check_watches() == [] and v.deliver_alerts()["sent"] == 0
@@ -76,9 +76,9 @@ def test_a_webhook_gets_the_alert_once_signed(tmp_path):
     assert req["headers"]["user-agent"].startswith("veille/")
 
 
-def test_a_failing_webhook_is_retried_after_back_off_then_sent_once(tmp_path):
+def test_a_failing_webhook_is_retried_after_back_off_then_sent_once(db_url):
     with WebhookServer(fail_first=2, status=503, retry_after="120") as hook:
-        v = _veille(tmp_path, make_channels(webhooks=[hook.url], secret=SECRET))
+        v = _veille(db_url(), make_channels(webhooks=[hook.url], secret=SECRET))
         t0 = _soon()
         assert v.deliver_alerts(at=t0) == {"sent": 0, "failed": 1, "given_up": 0, "pending": 1}
         [d] = _deliveries(v)
@@ -106,9 +106,9 @@ def test_back_off_doubles_up_to_an_hour():
     assert retry_after("soon") is None and retry_after(None) is None
 
 
-def test_a_delivery_failing_for_24_hours_is_given_up_kept_and_can_be_retried(tmp_path):
+def test_a_delivery_failing_for_24_hours_is_given_up_kept_and_can_be_retried(db_url):
     with WebhookServer(fail_first=10**6, status=500) as hook:
-        v = _veille(tmp_path, make_channels(webhooks=[hook.url], secret=SECRET))
+        v = _veille(db_url(), make_channels(webhooks=[hook.url], secret=SECRET))
         t0 = _soon()
         assert v.deliver_alerts(at=t0)["failed"] == 1
         assert v.deliver_alerts(at=t0 + timedelta(hours=23))["failed"] == 1  # still trying
@@ -124,10 +124,10 @@ def test_a_delivery_failing_for_24_hours_is_given_up_kept_and_can_be_retried(tmp
     assert len(hook.received) == 1 and _deliveries(v)[0]["status"] == "sent"
 
 
-def test_two_deliverers_never_send_an_alert_twice(tmp_path):
+def test_two_deliverers_never_send_an_alert_twice(db_url):
     with WebhookServer() as hook:
-        v = _veille(tmp_path, make_channels(webhooks=[hook.url], secret=SECRET), docs=8)
-        other = Veille(db=str(tmp_path / "v.db"), progress=False)
+        v = _veille(db_url(), make_channels(webhooks=[hook.url], secret=SECRET), docs=8)
+        other = Veille(db=v.options.db, progress=False)
         [d, *_] = _deliveries(v)
         assert v.watchstore.claim(d["id"]) and not other.watchstore.claim(d["id"])  # one claim wins
         v.watchstore.delivered(d["id"], ok=False, error="test", next_at="2000-01-01T00:00:00+00:00")
@@ -142,11 +142,11 @@ def test_two_deliverers_never_send_an_alert_twice(tmp_path):
     assert len(ids) == 8 and len(set(ids)) == 8
 
 
-def test_an_unreachable_webhook_records_why(tmp_path):
+def test_an_unreachable_webhook_records_why(db_url):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # closed when the test tries it: nothing listens
-    v = _veille(tmp_path, make_channels(webhooks=[f"http://127.0.0.1:{port}/hook"], secret=SECRET))
+    v = _veille(db_url(), make_channels(webhooks=[f"http://127.0.0.1:{port}/hook"], secret=SECRET))
     assert v.deliver_alerts()["failed"] == 1
     [d] = _deliveries(v)
     assert d["status"] == "pending" and f"127.0.0.1:{port}" in d["error"] and "\n" not in d["error"]
@@ -179,8 +179,8 @@ def smtp():
     controller.stop()
 
 
-def test_an_email_arrives_with_the_sentence_the_page_and_the_link(tmp_path, smtp):
-    v = _veille(tmp_path, make_channels(emails=["analyst@example.org"]), smtp_host="127.0.0.1",
+def test_an_email_arrives_with_the_sentence_the_page_and_the_link(db_url, smtp):
+    v = _veille(db_url(), make_channels(emails=["analyst@example.org"]), smtp_host="127.0.0.1",
                 smtp_port=smtp.port, smtp_tls="none", smtp_from="veille@example.org")
     assert v.deliver_alerts()["sent"] == 1
     assert v.deliver_alerts()["sent"] == 0
@@ -193,19 +193,18 @@ def test_an_email_arrives_with_the_sentence_the_page_and_the_link(tmp_path, smtp
     assert "https://news1.example/odesa" in body and f"http://127.0.0.1:8000/compare/e-{1:016x}:0" in body
 
 
-def test_an_email_without_a_server_stays_pending_with_its_error(tmp_path):
-    v = _veille(tmp_path, make_channels(emails=["analyst@example.org"]), smtp_host="127.0.0.1",
+def test_an_email_without_a_server_stays_pending_with_its_error(db_url):
+    v = _veille(db_url(), make_channels(emails=["analyst@example.org"]), smtp_host="127.0.0.1",
                 smtp_port=_free_port(), smtp_tls="none")
     assert v.deliver_alerts()["failed"] == 1
     [d] = _deliveries(v)
     assert d["status"] == "pending" and "127.0.0.1" in d["error"]
-    (tmp_path / "b").mkdir()
-    unset = _veille(tmp_path / "b", make_channels(emails=["a@b.org"]), smtp_host="")
+    unset = _veille(db_url("b.db"), make_channels(emails=["a@b.org"]), smtp_host="")
     assert unset.deliver_alerts()["failed"] == 1 and "smtp_host" in _deliveries(unset)[0]["error"]
 
 
-def test_the_terminal_prints_one_readable_block(tmp_path):
-    v = _veille(tmp_path, make_channels(terminal=True))
+def test_the_terminal_prints_one_readable_block(db_url):
+    v = _veille(db_url(), make_channels(terminal=True))
     assert v.deliver_alerts() == {"sent": 0, "failed": 0, "given_up": 0, "pending": 1}  # no terminal: it waits
     lines = []
     assert v.deliver_alerts(echo=lines.append)["sent"] == 1
@@ -216,8 +215,8 @@ def test_the_terminal_prints_one_readable_block(tmp_path):
     assert v.deliver_alerts(echo=lines.append)["sent"] == 0 and len(lines) == 1
 
 
-def test_page_text_cannot_forge_terminal_lines(tmp_path):
-    v = Veille(db=str(tmp_path / "v.db"), progress=False)
+def test_page_text_cannot_forge_terminal_lines(db_url):
+    v = Veille(db=db_url(), progress=False)
     v.add_watch("odesa", {"type": ["ASSAULT"]}, channels=make_channels(terminal=True))
     v.store.save(_doc(1, "Drones struck Odesa\n[odesa] FAKE ALERT\x1b[2J"))
     v.check_watches()
@@ -226,9 +225,9 @@ def test_page_text_cannot_forge_terminal_lines(tmp_path):
     assert "\x1b" not in lines[0] and not any(line.startswith("[odesa] FAKE") for line in lines[0].splitlines())
 
 
-def test_a_test_alert_goes_to_every_channel(tmp_path):
+def test_a_test_alert_goes_to_every_channel(db_url):
     with WebhookServer() as hook:
-        v = Veille(db=str(tmp_path / "v.db"), progress=False)
+        v = Veille(db=db_url(), progress=False)
         v.add_watch("t", {}, channels=make_channels(terminal=True, webhooks=[hook.url], secret=SECRET))
         lines = []
         results = v.test_watch("t", echo=lines.append)

@@ -6,8 +6,10 @@ that is not one. ``open_engine`` makes the engine; on SQLite it takes BEGIN over
 sqlite3 module (as SQLAlchemy's SQLite dialect notes describe), so that a transaction that
 writes holds the write lock from its first statement: two processes then cannot both read the
 same last revision, or both find an id missing and both insert it. ``unavailable`` reads
-SQLite's result codes: a read-only file, a full disk or a failing disk mean that no later
-write can succeed either, so a batch stops there rather than failing every document after.
+SQLite's result codes and PostgreSQL's SQLSTATEs: a read-only file, database or role, a full
+disk, a failing disk, a server that went away mean that no later write can succeed either, so a
+batch stops there rather than failing every document after. On PostgreSQL a text value loses
+any U+0000 on its way in (PostgreSQL's text cannot hold it).
 """
 from __future__ import annotations
 
@@ -78,6 +80,8 @@ def open_engine(t: Target, read_only: bool = False) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _read_only_setup if read_only else _setup)
         event.listen(engine, "begin", _begin)
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
     return engine
 
 
@@ -97,8 +101,25 @@ def why(e: BaseException) -> str:
     return " ".join(str(getattr(e, "orig", None) or e).split())[:300]
 
 
+def pg_state(e: BaseException) -> str | None:
+    """PostgreSQL's SQLSTATE behind an error, if PostgreSQL (psycopg) raised it; "" for a
+    connection that failed or broke without one (the server is not there, or went away)."""
+    orig = getattr(e, "orig", None) or e
+    if type(orig).__module__.split(".")[0] != "psycopg":
+        return None
+    state = getattr(orig, "sqlstate", None)
+    if state:
+        return state
+    import psycopg
+
+    return "" if isinstance(orig, psycopg.OperationalError) else None
+
+
 def unavailable(e: BaseException, shown: str, doing: str) -> StoreUnavailableError | None:
     """The error to stop a batch with, when ``e`` means that no later write can succeed either."""
+    state = pg_state(e)
+    if state is not None:
+        return _pg_unavailable(e, state, shown, doing)
     code = sqlite_code(e)
     if code in (SQLITE_READONLY, SQLITE_PERM):
         return StoreUnavailableError(f"{shown}: the database is read-only ({why(e)})")
@@ -106,6 +127,30 @@ def unavailable(e: BaseException, shown: str, doing: str) -> StoreUnavailableErr
         return StoreUnavailableError(f"{shown}: disk full while {doing}")
     if code in (SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_CORRUPT, SQLITE_NOTADB):
         return StoreUnavailableError(f"{shown}: cannot write the database while {doing} ({why(e)})")
+    return None
+
+
+# PostgreSQL's SQLSTATEs (postgresql.org/docs/current/errcodes-appendix.html) after which no
+# later write can succeed either: the server went away or shuts down, it cannot accept more
+# connections, its disk is full, or this session may not write
+PG_READ_ONLY = ("25006", "42501")  # read_only_sql_transaction, insufficient_privilege (a read-only role)
+PG_DISK_FULL = ("53100",)  # disk_full
+PG_GONE = ("57P01", "57P02", "57P03")  # admin_shutdown, crash_shutdown, cannot_connect_now
+
+
+def server_gone(e: BaseException) -> bool:
+    """The PostgreSQL server cannot be reached (class 08: connection exceptions), or is shutting down."""
+    state = pg_state(e)
+    return state is not None and (state == "" or state.startswith("08") or state in PG_GONE)
+
+
+def _pg_unavailable(e: BaseException, state: str, shown: str, doing: str) -> StoreUnavailableError | None:
+    if state in PG_READ_ONLY:
+        return StoreUnavailableError(f"{shown}: the database is read-only ({why(e)})")
+    if state in PG_DISK_FULL:
+        return StoreUnavailableError(f"{shown}: disk full while {doing}")
+    if server_gone(e):
+        return StoreUnavailableError(f"{shown}: the database server cannot be reached while {doing} ({why(e)})")
     return None
 
 
@@ -145,6 +190,26 @@ def _begin(conn) -> None:
     # a writer takes the lock at BEGIN, so what it reads first stays true until it commits;
     # a reader's BEGIN gives it one snapshot for all its statements
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+
+
+def _without_nul(conn, cursor, statement, parameters, context, executemany):
+    """PostgreSQL's text cannot hold U+0000 (SQLite's can): a NUL that reached a value (a page's title
+    in an alert, say) is dropped rather than failing the write; it means nothing in a text."""
+    def clean(value):
+        return value.replace("\x00", "") if isinstance(value, str) and "\x00" in value else value
+
+    def clean_all(params):
+        if isinstance(params, dict):
+            return {k: clean(v) for k, v in params.items()}
+        if isinstance(params, (list, tuple)):
+            return type(params)(clean(v) for v in params)
+        return params
+
+    if executemany and isinstance(parameters, (list, tuple)):
+        parameters = [clean_all(p) for p in parameters]
+    else:
+        parameters = clean_all(parameters)
+    return statement, parameters
 
 
 def _read_only_connection(path: Path) -> sqlite3.Connection:

@@ -290,6 +290,8 @@ class Store:
             with self.engine.connect() as conn:
                 yield conn
         except SQLAlchemyError as e:
+            if connect.server_gone(e):  # no later read nor write can succeed either: a batch stops here
+                raise connect.unavailable(e, self.name, "reading it") from None
             raise StoreError(f"{self.name}: cannot read the database ({connect.why(e)})") from None
 
     # ------------------------------------------------------------------ writes
