@@ -19,9 +19,9 @@ from veille.watch.fetcher import Fetcher
 from veille.watch.poll import BusyError
 
 
-def app(tmp_path, **options) -> Veille:
+def app(db_url, **options) -> Veille:
     settings = {"watch_delay": 0.0, "url_timeout": 1.0, "workers": 1, **options}
-    return Veille(db=str(tmp_path / "veille.db"), progress=False, **settings)
+    return Veille(db=db_url(), progress=False, **settings)
 
 
 def make_due(v: Veille) -> None:
@@ -39,8 +39,8 @@ def fs():
         yield server
 
 
-def test_a_round_stores_every_item_once_and_the_next_only_new_ones(tmp_path, fs):
-    v = app(tmp_path)
+def test_a_round_stores_every_item_once_and_the_next_only_new_ones(db_url, fs):
+    v = app(db_url)
     for path in ("/rss.xml", "/atom.xml", "/feed.json", "/sitemap-index.xml"):
         v.add_source(fs.url(path), every="15m")
     stored_ids = []
@@ -76,8 +76,8 @@ def test_a_round_stores_every_item_once_and_the_next_only_new_ones(tmp_path, fs)
     assert by_url[fs.url("/rss.xml")]["stored"] == 4
 
 
-def test_failing_sources_are_recorded_backed_off_and_the_round_goes_on(tmp_path, fs):
-    v = app(tmp_path)
+def test_failing_sources_are_recorded_backed_off_and_the_round_goes_on(db_url, fs):
+    v = app(db_url)
     v.add_source(fs.url("/rss.xml"), every="10m")
     for name, path in (("error", "/error.xml"), ("busy", "/busy.xml"), ("slow", "/slow.xml"),
                        ("loop", "/loop/a"), ("gone", "/nothing.xml"), ("page", "/plain.html")):
@@ -140,8 +140,8 @@ def test_crawl_delay_conditional_get_and_size_limit(fs):
     assert big.error == "too large (over 200 bytes)" and big.body == b""
 
 
-def test_failed_pages_are_retried_in_three_rounds_then_left(tmp_path, fs):
-    v = app(tmp_path)
+def test_failed_pages_are_retried_in_three_rounds_then_left(db_url, fs):
+    v = app(db_url)
     v.add_source(fs.url("/feed.json"))
     broken = fs.publish(1, "/feed.json")[0]
     fs.unpublish_page(broken)
@@ -155,9 +155,9 @@ def test_failed_pages_are_retried_in_three_rounds_then_left(tmp_path, fs):
     assert v.sources.get(1)["failed"] == 3 and v.sources.get(1)["stored"] == 2
 
 
-def test_a_stopped_round_leaves_the_rest_for_the_next(tmp_path):
+def test_a_stopped_round_leaves_the_rest_for_the_next(db_url):
     fs = FeedServer(items=10)
-    v = app(tmp_path, watch_delay=0.2)  # pages come slower than the pipeline takes them
+    v = app(db_url, watch_delay=0.2)  # pages come slower than the pipeline takes them
     v.add_source(fs.url("/atom.xml"))
     stop = threading.Event()
     rounds = []
@@ -181,8 +181,8 @@ def test_a_stopped_round_leaves_the_rest_for_the_next(tmp_path):
     fs.close()
 
 
-def test_one_poller_per_database(tmp_path, fs):
-    v = app(tmp_path)
+def test_one_poller_per_database(db_url, fs):
+    v = app(db_url)
     v.add_source(fs.url("/sitemap.xml"))
     assert v.sources.take_lock("other:1:x", stale_s=600) is None
     with pytest.raises(BusyError) as e:
@@ -197,8 +197,8 @@ def test_one_poller_per_database(tmp_path, fs):
     assert v.sources.take_lock("other:1:x", stale_s=600) is None  # released after the round
 
 
-def test_removing_a_source_keeps_what_it_listed_remembered(tmp_path, fs):
-    v = app(tmp_path)
+def test_removing_a_source_keeps_what_it_listed_remembered(db_url, fs):
+    v = app(db_url)
     news = v.add_source(fs.url("/news-sitemap.xml"), name="news")
     v.add_source(fs.url("/sitemap.xml"), name="plain")
     stop = threading.Event()
@@ -224,8 +224,8 @@ def test_removing_a_source_keeps_what_it_listed_remembered(tmp_path, fs):
     assert {n for p, n in fs.hits.items() if p.startswith("/articles/")} == {1}
 
 
-def test_add_source_errors_name_the_url(tmp_path, fs):
-    v = app(tmp_path)
+def test_add_source_errors_name_the_url(db_url, fs):
+    v = app(db_url)
     with pytest.raises(InputError, match=r"^http://127\.0\.0\.1:1/feed: network unreachable"):
         v.add_source("http://127.0.0.1:1/feed")
     with pytest.raises(InputError, match="not a feed or sitemap, and no feed linked from the page"):
@@ -241,7 +241,8 @@ def cli_env(**extra):
             "VEILLE_PROGRESS": "0", **extra}
 
 
-def test_sources_commands(tmp_path, fs, monkeypatch):
+def test_sources_commands(tmp_path, dbs, fs, monkeypatch):
+    dbs.url(tmp_path)  # the CLI's database in tmp_path
     for k, v in cli_env().items():
         monkeypatch.setenv(k, v)
     r = run_cli("sources", "add", fs.url("/home.html"), "--every", "1h", cwd=tmp_path)
@@ -271,11 +272,11 @@ def test_sources_commands(tmp_path, fs, monkeypatch):
     assert r.returncode == 1 and r.stderr == "veille: plain sitemap: no such source (veille sources list)\n"
 
 
-def test_sigterm_mid_round_loses_nothing_and_the_next_round_resumes(tmp_path):
+def test_sigterm_mid_round_loses_nothing_and_the_next_round_resumes(tmp_path, db_url):
     with FeedServer(items=8) as fs:
-        v = app(tmp_path)
+        v = app(db_url)
         v.add_source(fs.url("/rss.xml"), every="1h")
-        env = cli_env(VEILLE_WATCH_DELAY="0.4", VEILLE_DB=str(tmp_path / "veille.db"))
+        env = cli_env(VEILLE_WATCH_DELAY="0.4", VEILLE_DB=v.options.db)
         proc = subprocess.Popen([veille_bin(), "watch"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
         try:
@@ -303,10 +304,10 @@ def test_sigterm_mid_round_loses_nothing_and_the_next_round_resumes(tmp_path):
         assert len(v.documents()) == 8  # each stored once
 
 
-def test_between_rounds_the_loop_wakes_for_deliveries_and_the_next_due_source(tmp_path, fs):
+def test_between_rounds_the_loop_wakes_for_deliveries_and_the_next_due_source(db_url, fs):
     """The loop sleeps until the next source is due, waking every ``max_wait`` seconds for
     ``on_wait`` (the CLI delivers alerts whose back-off is over there); a due source starts a round."""
-    v = app(tmp_path)
+    v = app(db_url)
     v.add_source(fs.url("/rss.xml"), every="1h")
     stop, waits, rounds = threading.Event(), [], []
 

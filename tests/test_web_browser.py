@@ -131,14 +131,15 @@ def chromium_path():
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, chromium_path):
+def server(tmp_path_factory, dbs, chromium_path):
     """``veille serve`` on an empty store; the desk's own ingest page fills it (test_ingest)."""
     tmp = tmp_path_factory.mktemp("desk")
     veille = Path(sys.executable).parent / "veille"
     cmd = [str(veille)] if veille.exists() else [sys.executable, "-c", "from veille.cli import main; main()"]
     port = _free_port()
+    db = dbs.url(tmp, "desk.db")
     log = open(tmp / "serve.log", "w")
-    proc = subprocess.Popen(cmd + ["--db", str(tmp / "desk.db"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+    proc = subprocess.Popen(cmd + ["--db", db, "serve", "--host", "127.0.0.1", "--port", str(port)],
                             stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -152,7 +153,7 @@ def server(tmp_path_factory, chromium_path):
                 time.sleep(0.1)
         else:
             raise AssertionError("veille serve did not answer in 30 s")
-        yield base, tmp
+        yield base, tmp, db
     finally:
         proc.terminate()
         try:
@@ -195,7 +196,7 @@ def page(browser):
 def desk(server, browser):
     """The examples and the hostile page, uploaded through the desk's ingest page (one model load,
     in the server), every input's CLI line shown."""
-    base, tmp = server
+    base, tmp, db = server
     ours = {"hostile.html": HOSTILE, "toll_a.txt": TOLL_A, "toll_b.txt": TOLL_B}
     for name, text in ours.items():
         (tmp / name).write_text(text, encoding="utf-8")
@@ -416,13 +417,13 @@ def test_sources_and_watches_pages(server, page):
 
     from veille import Veille
 
-    base, tmp = server
+    base, tmp, db = server
     pg = page
 
     def at(**delta) -> str:
         return (datetime.now(timezone.utc) + timedelta(**delta)).isoformat(timespec="seconds")
 
-    v = Veille(db=str(tmp / "desk.db"), progress=False)
+    v = Veille(db=db, progress=False)
     good = v.sources.add("http://127.0.0.1:9/ministry.xml", "ministry", "feed", 900)
     v.sources.update(good["id"], polled_at=at(minutes=-4), next_at=at(minutes=11), status=200, polls=5)
     v.sources.remember(good["id"], [{"url": "http://127.0.0.1:9/a/1", "title": "Port shelled"},

@@ -27,8 +27,8 @@ def later(**delta) -> str:
 
 
 @pytest.fixture(scope="module")
-def veille(tmp_path_factory):
-    v = Veille(db=str(tmp_path_factory.mktemp("watchdesk") / "veille.db"), progress=False)
+def veille(tmp_path_factory, dbs):
+    v = Veille(db=dbs.url(tmp_path_factory.mktemp("watchdesk")), progress=False)
     good = v.sources.add("http://127.0.0.1:9/feeds/ministry.xml", "ministry", "feed", 900)
     v.sources.update(good["id"], polled_at=later(minutes=-5), next_at=later(minutes=10), status=200, polls=3)
     v.sources.remember(good["id"], [{"url": "http://127.0.0.1:9/a/1", "title": "Port shelled"},
