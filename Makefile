@@ -28,8 +28,10 @@ demo: $(STAMP)
 	$(BIN)/veille --db veille.db show --all
 	$(BIN)/veille --db veille.db serve --port $(PORT)
 
+# the suite on SQLite, then every test that opens a database (marker db) on PostgreSQL
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+	VEILLE_TEST_DB=postgres $(BIN)/python -m pytest -q -m db
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_pipeline.py

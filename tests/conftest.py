@@ -33,15 +33,20 @@ def pytest_configure(config):
                                        "VEILLE_TEST_DB=postgres pytest -m db runs them on PostgreSQL")
     config.addinivalue_line("markers", "sqlite_only(reason): the test is about SQLite itself; skipped when "
                                        "VEILLE_TEST_DB=postgres")
+    config.addinivalue_line("markers", "postgres_only(reason): PostgreSQL's counterpart of a sqlite_only test; "
+                                       "runs when VEILLE_TEST_DB=postgres (marked db), skipped otherwise")
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if "dbs" in item.fixturenames:
+        lite, pg = item.get_closest_marker("sqlite_only"), item.get_closest_marker("postgres_only")
+        if "dbs" in item.fixturenames or pg is not None:
             item.add_marker(pytest.mark.db)
-        only = item.get_closest_marker("sqlite_only")
-        if ON_POSTGRES and only is not None:
-            item.add_marker(pytest.mark.skip(reason="SQLite only: " + (only.args[0] if only.args else "")))
+        if ON_POSTGRES and lite is not None:
+            item.add_marker(pytest.mark.skip(reason="SQLite only: " + (lite.args[0] if lite.args else "")))
+        if not ON_POSTGRES and pg is not None:
+            item.add_marker(pytest.mark.skip(reason="PostgreSQL only (VEILLE_TEST_DB=postgres): "
+                                                    + (pg.args[0] if pg.args else "")))
 
 
 @pytest.fixture(scope="session")

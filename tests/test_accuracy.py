@@ -70,10 +70,11 @@ def _sets(shared: Path) -> dict:
 
 
 @pytest.fixture(scope="module", params=sorted(FLOORS))
-def scored(request, shared, tmp_path_factory):
+def scored(request, shared, tmp_path_factory, dbs):
     name = request.param
     inputs, gold, links = _sets(shared)[name]
     work = tmp_path_factory.mktemp(name)
+    dbs.url(work)  # the CLI's database in work
     ingest = run_cli("ingest", "-q", *map(str, inputs), cwd=work)
     assert ingest.returncode == 0, ingest.stderr
     out = run_cli("export", "--format", "jsonl", cwd=work)

@@ -1,8 +1,8 @@
 """The store on a real PostgreSQL server (tests/pgserver.py starts a throwaway one): the same
 migrations, the CLI's commands on the bundled examples plus pages we write, and the desk's JSON,
-each compared with the same command on SQLite; the sources and watches tables; and the tests of
-the desk's API and of the watches (test_web_api.py, test_watch_alerts.py) run again here on
-PostgreSQL. Skipped when no PostgreSQL is installed, unless VEILLE_REQUIRE_POSTGRES=1 (CI)."""
+each compared with the same command on SQLite; the sources table. The rest of the suite runs on
+PostgreSQL too, with VEILLE_TEST_DB=postgres (conftest; `make test` runs both). Skipped when no
+PostgreSQL is installed, unless VEILLE_REQUIRE_POSTGRES=1 (CI)."""
 from __future__ import annotations
 
 import io
@@ -16,8 +16,6 @@ from conftest import EXAMPLES, run_cli, veille_bin
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-import test_watch_alerts
-import test_web_api
 from veille import Veille
 from veille.errors import StoreError
 from veille.query import EventQuery
@@ -219,46 +217,3 @@ def test_search_words_never_reach_the_query_syntax():
     assert ts_query(["drone"], prefix=True) == "drone:*"
     assert ts_query(["l'armée", "x&y|!(z)"], prefix=True) == "(l <-> armee:*) & (x <-> y <-> z:*)"
     assert ts_query(["'", "&", ":*"], prefix=False) == ""
-
-
-# ---------------------------------------------------------------- the watches' tests, on PostgreSQL
-@pytest.fixture
-def v(pg_server, request) -> Veille:
-    url = pg_server.createdb("w_" + request.node.name[:50].lower())
-    return Veille(db=url, progress=False, workers=1, desk_url="http://desk.test:8000/")
-
-
-test_an_event_watch_fires_once_per_new_match = test_watch_alerts.test_an_event_watch_fires_once_per_new_match
-test_sources_and_contradiction_fire_when_a_second_outlet_tells_it_otherwise = \
-    test_watch_alerts.test_sources_and_contradiction_fire_when_a_second_outlet_tells_it_otherwise
-test_a_warning_watch_needs_the_warning_and_the_filters = \
-    test_watch_alerts.test_a_warning_watch_needs_the_warning_and_the_filters
-test_one_broken_watch_does_not_stop_the_others = test_watch_alerts.test_one_broken_watch_does_not_stop_the_others
-
-
-# ---------------------------------------------------------------- the desk's API tests, on PostgreSQL
-@pytest.fixture(scope="module")
-def desk(pg_server, tmp_path_factory):
-    d = tmp_path_factory.mktemp("desk")
-    feed = d / "pages.jsonl"
-    feed.write_text("".join(json.dumps(p) + "\n" for p in test_web_api.PAGES), encoding="utf-8")
-    v = Veille(db=pg_server.createdb("veille_desk"), progress=False, workers=1)
-    report = v.ingest([str(EXAMPLES), str(feed)])
-    assert not report.failed, [o.reason for o in report.failed]
-    return v
-
-
-@pytest.fixture(scope="module")
-def client(desk):
-    return TestClient(create_app(desk))
-
-
-for _name in ("test_events_have_the_contract_shape_newest_first", "test_pagination_covers_every_event_once",
-              "test_filters", "test_a_bad_filter_is_a_400_with_the_message_the_cli_gives", "test_limits_are_bounded",
-              "test_one_event_carries_every_report_of_its_cluster", "test_map_is_geojson_of_located_events",
-              "test_timeline_counts_every_event_once", "test_network_nodes_and_edges",
-              "test_relationship_by_quad_class", "test_documents_list_and_reader", "test_clusters_and_compare",
-              "test_csv_download_holds_every_filtered_event_and_no_formula", "test_geojson_and_jsonl_downloads",
-              "test_a_hostile_page_comes_back_as_plain_json_strings",
-              "test_document_warnings_counted_in_sql_match_the_warning_card"):
-    globals()[_name] = getattr(test_web_api, _name)
