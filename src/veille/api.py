@@ -168,9 +168,20 @@ class Veille:
                 except StoreError as e:  # its message already names the document
                     done(Outcome(item.source, "failed", reason=str(e).removeprefix(f"{item.source}: ")))
                     continue
+                self._stored(result.id)
                 done(Outcome(item.source, "stored", result.id, revision, warnings=item.warnings + list(result.errors)))
         report.peak_worker_rss_mb = getattr(engine, "peak_rss_mb", 0.0)
         return report
+
+    def _stored(self, doc_id: str) -> None:
+        """A document was just stored: link it to the stored ones (``linkstore.link``). A failure here
+        loses nothing: the links are brought up to date at their next read (``linkstore.sync``)."""
+        from veille import linkstore
+
+        try:
+            linkstore.link(self.store, doc_id)
+        except StoreError:
+            pass
 
     def _tasks(self, targets: Iterable[str]) -> Iterator[RawInput | Ready]:
         """Inputs in order: a RawInput to process, or an outcome known without processing."""
@@ -231,10 +242,8 @@ class Veille:
             hits = self.store.events(query)
         if not per_event:
             return hits
-        from veille.links import clusters
-
         owner = {}
-        for i, c in enumerate(clusters(self.store.link_documents())):
+        for i, c in enumerate(self.clusters()):
             for key in c["keys"]:
                 owner[key] = (i, len(c["reports"]), c["independent_sources"])
         kept, seen = [], set()
@@ -261,14 +270,27 @@ class Veille:
         raise QueryError(f"{format}: not an export format (one of {', '.join(export.FORMATS)})")
 
     def links(self) -> list[dict]:
-        """Links between documents: the same event told by several, and claims that contradict."""
+        """Links between documents: the same event told by several, and claims that contradict. Read
+        from the stored links (``linkstore``); computed from every document (``links``) only when they
+        are behind and cannot be written (a read-only database)."""
+        from veille import linkstore
+
+        stored = linkstore.links(self.store)
+        if stored is not None:
+            return stored
         from veille.links import contradictions, event_claim_matches, same_events
 
         docs = self.store.link_documents()
         return same_events(docs) + event_claim_matches(docs) + contradictions(docs)
 
     def clusters(self) -> list[dict]:
-        """Events that several documents tell as one, with their reports and source count."""
+        """Events that several documents tell as one, with their reports and source count (from the
+        stored links, as ``links``)."""
+        from veille import linkstore
+
+        stored = linkstore.clusters(self.store)
+        if stored is not None:
+            return stored
         from veille.links import clusters
 
         return clusters(self.store.link_documents())
@@ -521,7 +543,7 @@ class Veille:
         self._clusters_building = True
         try:
             started = time.perf_counter()
-            index = build_cluster_index(self.store.link_documents(), signature)
+            index = build_cluster_index(self.store, signature)
             index.seconds = time.perf_counter() - started
             return index
         finally:

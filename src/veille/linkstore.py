@@ -1,0 +1,498 @@
+"""Stored links: the links of ``veille.links`` kept in the store and updated document by document.
+
+``links.py`` computes every link from all stored documents (the reference, kept as it is); at
+100,000 events that takes hours. Here each document is linked once, when it is stored (``link``,
+called by ``Veille`` after each save): only the pairs that touch its events and claims are
+compared, against the stored ones found through indexed keys, and the links found are stored:
+
+  link_docs          the documents linked so far (the newest revision of their source): name,
+                     outlet and language, what a link shows and what ``links`` compares with
+  link_events        each event that can be matched (not hypothetical), once per source actor:
+                     type, actor, day (date ordinal, NULL when undated) and date window, the keys
+                     of ``links._candidates`` (same type, a source actor in common, dates within
+                     the wider of the two windows)
+  link_starts        where each event stands (sentence start, type): the desk's cluster index
+  link_claims        each claim (JSON), and ``link_claim_actors`` its (kind, actor) blocks
+  link_words         the telling words (``links.words``, for claims) of each event ('e') and of
+                     each claim ('c') that may match one another: a link between an event and a
+                     claim needs three in common
+  link_pairs         the links: same-event matches with their score (section 0), event-claim
+                     matches (1), contradictions between claims (2) and between the tolls of two
+                     matched events (3), with the keys that give today's order, as JSON
+
+A revised document's older revision is forgotten (its rows and its links) when the revision is
+linked. ``sync`` brings the tables up to date with the documents before every read: it links what
+was stored without them (a database from before migration 008, a crash between a save and its
+links, another process's writes) and forgets what is no longer the newest revision. Each pair is
+compared once, when the second of its two documents is linked, by the same per-pair functions as
+the reference, so the stored links equal what ``links.py`` computes from scratch, in its order,
+whatever the order of ingestion (tests/test_links_store.py).
+"""
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, and_, exists, func, or_, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from veille import links as ref
+from veille.errors import StoreError
+from veille.model import Document, Event, from_dict
+
+metadata = MetaData()
+
+link_docs = Table(
+    "link_docs", metadata,
+    Column("doc_id", String, primary_key=True),
+    Column("source", String, nullable=False),
+    Column("name", String, nullable=False),  # links.doc_name
+    Column("url", String),
+    Column("outlet", String, nullable=False),  # links.outlet
+    Column("language", String, nullable=False),  # as the links read it: the document's, or "fr"
+    Column("told", Integer, nullable=False),  # 1: it tells an event or makes a claim (Store.link_documents)
+    Index("link_docs_source", "source"),
+)
+link_events = Table(
+    "link_events", metadata,
+    Column("doc_id", String, nullable=False),
+    Column("n", Integer, nullable=False),
+    Column("type", String, nullable=False),
+    Column("actor", String, nullable=False),
+    Column("day", Integer),  # date ordinal; NULL: undated
+    Column("win", Integer, nullable=False),  # the date window in days (links.WINDOW_DAYS)
+    Index("link_events_block", "type", "actor", "day", "win", "doc_id", "n"),
+    Index("link_events_doc", "doc_id"),
+)
+link_starts = Table(
+    "link_starts", metadata,
+    Column("doc_id", String, primary_key=True),
+    Column("n", Integer, primary_key=True),
+    Column("start", Integer, nullable=False),
+    Column("type", String, nullable=False),
+)
+link_claims = Table(
+    "link_claims", metadata,
+    Column("doc_id", String, primary_key=True),
+    Column("i", Integer, primary_key=True),  # position in Document.claims
+    Column("data", Text, nullable=False),
+)
+link_claim_actors = Table(
+    "link_claim_actors", metadata,
+    Column("kind", String, nullable=False),
+    Column("actor", String, nullable=False),
+    Column("doc_id", String, nullable=False),
+    Column("i", Integer, nullable=False),
+    Index("link_claim_actors_block", "kind", "actor", "doc_id", "i"),
+    Index("link_claim_actors_doc", "doc_id"),
+)
+link_words = Table(
+    "link_words", metadata,
+    Column("side", String, nullable=False),  # 'e' an event (k = n), 'c' a claim (k = its position)
+    Column("stem", String, nullable=False),
+    Column("doc_id", String, nullable=False),
+    Column("k", Integer, nullable=False),
+    Index("link_words_stem", "side", "stem", "doc_id", "k"),
+    Index("link_words_doc", "doc_id"),
+)
+link_pairs = Table(
+    "link_pairs", metadata,
+    Column("section", Integer, nullable=False),  # 0 same event, 1 event and claim, 2 claims, 3 tolls
+    Column("score", Integer, nullable=False),  # words in common (sections 0 and 3), else 0
+    Column("a_doc", String, nullable=False), Column("a_n", Integer, nullable=False),
+    Column("b_doc", String, nullable=False), Column("b_n", Integer, nullable=False),
+    Column("sub", Integer, nullable=False),  # the rank of a toll among the pair's (section 3)
+    Column("link", Text, nullable=False),  # the link as links.py gives it, JSON
+    Index("link_pairs_a", "a_doc"), Index("link_pairs_b", "b_doc"),
+)
+TABLES = (link_docs, link_events, link_starts, link_claims, link_claim_actors, link_words, link_pairs)
+MAX_WINDOW = max(ref.WINDOW_DAYS.values())
+CHUNK = 500  # ids in one IN list
+
+
+def m008_links(conn) -> None:
+    """The tables of the stored links. The documents stored before are linked at the first read or
+    ingest (``sync``), not here: the migration stays quick, and needs no language data."""
+    metadata.create_all(conn, tables=list(TABLES))
+
+
+# ---------------------------------------------------------------------------- keeping up
+
+@contextmanager
+def _writing(store):
+    try:
+        with store._writing() as conn:
+            yield conn
+    except SQLAlchemyError as e:
+        from veille import connect
+
+        stop = connect.unavailable(e, store.name, "storing the links")
+        raise (stop or StoreError(f"{store.name}: links not stored ({connect.why(e)})")) from e
+
+
+def link(store, doc_id: str) -> None:
+    """Link one document just stored: forget the older revisions of its source, then compare its
+    events and claims with those of the documents linked already and store the links found."""
+    from veille.store import documents
+
+    with _writing(store) as conn:
+        source = conn.execute(select(documents.c.source).where(documents.c.id == doc_id)).scalar()
+        if source is None:
+            return
+        for older in conn.execute(select(link_docs.c.doc_id).where(link_docs.c.source == source,
+                                                                   link_docs.c.doc_id != doc_id)).scalars().all():
+            _forget(conn, older)
+        if _is_current(conn, doc_id) and not _linked(conn, doc_id):
+            _link(conn, doc_id)
+
+
+def sync(store) -> bool:
+    """Bring the stored links up to date with the stored documents (see the module's docstring).
+    False when they are behind and cannot be written (a read-only database): read from scratch then."""
+    with store._reading() as conn:
+        behind = _stale(conn) or _missing(conn)
+    if not behind:
+        return True
+    if store.read_only:
+        return False
+    with _writing(store) as conn:
+        for doc_id in _stale(conn):
+            _forget(conn, doc_id)
+        for doc_id in _missing(conn):
+            _link(conn, doc_id)
+    return True
+
+
+def _current(d):
+    from veille.store import documents
+
+    later = documents.alias("later")
+    return ~exists().where(later.c.source == d.c.source, later.c.revision > d.c.revision)
+
+
+def _is_current(conn, doc_id: str) -> bool:
+    from veille.store import documents
+
+    d = documents.alias("d")
+    return conn.execute(select(d.c.id).where(d.c.id == doc_id, _current(d))).first() is not None
+
+
+def _linked(conn, doc_id: str) -> bool:
+    return conn.execute(select(link_docs.c.doc_id).where(link_docs.c.doc_id == doc_id)).first() is not None
+
+
+def _missing(conn) -> list[str]:
+    """The newest revisions not linked yet, by id."""
+    from veille.store import documents
+
+    d = documents.alias("d")
+    return conn.execute(select(d.c.id).where(_current(d), ~exists().where(link_docs.c.doc_id == d.c.id))
+                        .order_by(d.c.id)).scalars().all()
+
+
+def _stale(conn) -> list[str]:
+    """Linked documents that are no longer the newest revision of their source (or no longer stored)."""
+    from veille.store import documents
+
+    d = documents.alias("d")
+    return conn.execute(select(link_docs.c.doc_id).where(~exists().where(d.c.id == link_docs.c.doc_id, _current(d)))
+                        ).scalars().all()
+
+
+def _forget(conn, doc_id: str) -> None:
+    conn.execute(link_pairs.delete().where(or_(link_pairs.c.a_doc == doc_id, link_pairs.c.b_doc == doc_id)))
+    for table in (link_docs, link_events, link_starts, link_claims, link_claim_actors, link_words):
+        conn.execute(table.delete().where(table.c.doc_id == doc_id))
+
+
+# ---------------------------------------------------------------------------- linking one document
+
+class _Other:
+    """What the links need of a document linked before: its name and language."""
+
+    __slots__ = ("name", "language")
+
+    def __init__(self, name: str, language: str):
+        self.name, self.language = name, language
+
+
+def _load(conn, doc_id: str) -> Document:
+    from veille.store import documents
+
+    return from_dict(json.loads(conn.execute(select(documents.c.data).where(documents.c.id == doc_id)).scalar()))
+
+
+def _day_and_window(e: Event) -> tuple[int | None, int]:
+    day = ref._day(e.date)
+    return (day.toordinal() if day else None), ref.WINDOW_DAYS.get(e.date_precision or "day", 3)
+
+
+def _link(conn, doc_id: str) -> None:
+    """Compare one document (the newest revision of its source, not linked yet) with every linked one."""
+    doc = _load(conn, doc_id)
+    lang, name = doc.language or "fr", ref.doc_name(doc)
+    rows: list[dict] = []
+    if doc.events or doc.claims:
+        rows += _same_events(conn, doc, lang, name)
+        rows += _events_to_claims(conn, doc, lang, name)
+        rows += _claims_to_events(conn, doc, lang, name)
+        rows += _contradictions(conn, doc, name)
+    _index(conn, doc, lang, name)
+    if rows:
+        conn.execute(link_pairs.insert(), [{**r, "link": json.dumps(r["link"], ensure_ascii=False)} for r in rows])
+
+
+def _pair(section, a_doc, a_n, b_doc, b_n, link, score=0, sub=0) -> dict:
+    return {"section": section, "score": score, "a_doc": a_doc, "a_n": a_n, "b_doc": b_doc, "b_n": b_n, "sub": sub,
+            "link": link}
+
+
+def _others(conn, keys: set[tuple[str, int]], side: str) -> list[tuple]:
+    """(doc_id, k, Event or claim dict, _Other) of these linked events ('e') or claims ('c')."""
+    from veille.store import events
+
+    out = []
+    by_doc: dict[str, list[int]] = {}
+    for doc_id, k in keys:
+        by_doc.setdefault(doc_id, []).append(k)
+    table, col = (events, events.c.n) if side == "e" else (link_claims, link_claims.c.i)
+    ids = sorted(by_doc)
+    for i in range(0, len(ids), CHUNK):
+        q = (select(table.c.doc_id, col, table.c.data, link_docs.c.name, link_docs.c.language)
+             .join_from(table, link_docs, link_docs.c.doc_id == table.c.doc_id)
+             .where(table.c.doc_id.in_(ids[i:i + CHUNK])))
+        for r in conn.execute(q):
+            if r[1] in by_doc[r[0]]:
+                data = json.loads(r[2])
+                out.append((r[0], r[1], Event(**data) if side == "e" else data, _Other(r[3], r[4])))
+    return out
+
+
+def _same_events(conn, doc: Document, lang: str, name: str) -> list[dict]:
+    """Matches of the document's events with linked events of its type and source actors, in their
+    date window (``links._candidates``' keys): each judged as ``links.matches`` does."""
+    rows = []
+    le = link_events.c
+    for n, e in enumerate(doc.events):
+        if e.modality == "hypothetical" or not e.source:
+            continue
+        day, window = _day_and_window(e)
+        q = select(le.doc_id, le.n).where(le.type == e.type, le.actor.in_(sorted(set(e.source))),
+                                          le.doc_id != doc.id)
+        if day is not None:
+            q = q.where(or_(le.day.is_(None), and_(
+                le.day >= day - MAX_WINDOW, le.day <= day + MAX_WINDOW,
+                or_(and_(le.day >= day - window, le.day <= day + window),
+                    and_(le.day - day <= le.win, day - le.day <= le.win)))))
+        keys = {(r[0], r[1]) for r in conn.execute(q)}
+        if not keys:
+            continue
+        mine = None
+        for other_id, m, other, info in _others(conn, keys, "e"):
+            if not ref.compatible(e, other):
+                continue
+            if mine is None:
+                mine = ref.stems(e, lang)
+            shared = mine & ref.stems(other, info.language)
+            if not ref.told_as_one(e, other, shared):
+                continue
+            if doc.id < other_id:
+                a, b = (doc.id, n, name, e), (other_id, m, info.name, other)
+            else:
+                a, b = (other_id, m, info.name, other), (doc.id, n, name, e)
+            rows.append(_pair(0, a[0], a[1], b[0], b[1], ref.same_event_link(a[2], a[3], b[2], b[3], shared),
+                              score=len(shared)))
+            for s, link in enumerate(ref.figure_links(a[2], a[3], b[2], b[3])):
+                rows.append(_pair(3, a[0], a[1], b[0], b[1], link, score=len(shared), sub=s))
+    return rows
+
+
+def _sharing_words(conn, side: str, stems: set[str], doc_id: str) -> set[tuple[str, int]]:
+    """The linked events ('e') or claims ('c') of other documents with three of these words."""
+    w = link_words.c
+    q = (select(w.doc_id, w.k).where(w.side == side, w.stem.in_(sorted(stems)), w.doc_id != doc_id)
+         .group_by(w.doc_id, w.k).having(func.count() >= 3))
+    return {(r[0], r[1]) for r in conn.execute(q)}
+
+
+def _events_to_claims(conn, doc: Document, lang: str, name: str) -> list[dict]:
+    """Its events and the linked claims they tell (``links.event_claim_matches``)."""
+    rows = []
+    for n, e in enumerate(doc.events):
+        if e.modality == "hypothetical" or not (e.source or e.target):
+            continue
+        mine = ref.stems(e, lang, for_claims=True)
+        keys = _sharing_words(conn, "c", mine, doc.id) if len(mine) >= 3 else set()
+        for other_id, i, claim, info in _others(conn, keys, "c"):
+            link = ref.event_claim_link(name, e, mine, info.name, claim,
+                                        ref.words(claim["evidence"], info.language, for_claims=True))
+            if link:
+                rows.append(_pair(1, doc.id, n, other_id, i, link))
+    return rows
+
+
+def _claims_to_events(conn, doc: Document, lang: str, name: str) -> list[dict]:
+    """Its claims and the linked events that tell them."""
+    rows = []
+    for i, c in enumerate(doc.claims):
+        if not c.get("actors") or ref.claim_told_as_event(c, doc.events):
+            continue
+        mine = ref.words(c["evidence"], lang, for_claims=True)
+        keys = _sharing_words(conn, "e", mine, doc.id) if len(mine) >= 3 else set()
+        for other_id, n, e, info in _others(conn, keys, "e"):
+            if e.modality == "hypothetical":
+                continue
+            link = ref.event_claim_link(info.name, e, ref.stems(e, info.language, for_claims=True), name, c, mine)
+            if link:
+                rows.append(_pair(1, other_id, n, doc.id, i, link))
+    return rows
+
+
+def _contradictions(conn, doc: Document, name: str) -> list[dict]:
+    """Its claims against the linked claims of their kind and actors, and against one another."""
+    rows = []
+    ca = link_claim_actors.c
+    for i, c in enumerate(doc.claims):
+        if c.get("kind") not in ref.CLAIM_KINDS or not c.get("actors"):
+            continue
+        for j in range(i + 1, len(doc.claims)):
+            link = ref.claim_contradiction(True, name, c, name, doc.claims[j])
+            if link:
+                rows.append(_pair(2, doc.id, i, doc.id, j, link))
+        q = select(ca.doc_id, ca.i).where(ca.kind == c["kind"], ca.actor.in_(sorted(set(c["actors"]))),
+                                          ca.doc_id != doc.id)
+        keys = {(r[0], r[1]) for r in conn.execute(q)}
+        for other_id, j, claim, info in _others(conn, keys, "c"):
+            if doc.id < other_id:
+                link = ref.claim_contradiction(False, name, c, info.name, claim)
+                key = (doc.id, i, other_id, j)
+            else:
+                link = ref.claim_contradiction(False, info.name, claim, name, c)
+                key = (other_id, j, doc.id, i)
+            if link:
+                rows.append(_pair(2, *key, link))
+    return rows
+
+
+def _index(conn, doc: Document, lang: str, name: str) -> None:
+    """Record the document as linked, with the keys later documents find its events and claims by."""
+    conn.execute(link_docs.insert().values(doc_id=doc.id, source=doc.source, name=name, url=doc.url,
+                                           outlet=ref.outlet(doc), language=lang,
+                                           told=int(bool(doc.events or doc.claims))))
+    starts, blocks, words = [], [], []
+    for n, e in enumerate(doc.events):
+        starts.append({"doc_id": doc.id, "n": n, "start": e.start, "type": e.type})
+        if e.modality == "hypothetical":
+            continue
+        day, window = _day_and_window(e)
+        blocks += [{"doc_id": doc.id, "n": n, "type": e.type, "actor": a, "day": day, "win": window}
+                   for a in sorted(set(e.source))]
+        if e.source or e.target:
+            words += [{"side": "e", "stem": s, "doc_id": doc.id, "k": n}
+                      for s in sorted(ref.stems(e, lang, for_claims=True))]
+    claims, actors = [], []
+    for i, c in enumerate(doc.claims):
+        claims.append({"doc_id": doc.id, "i": i, "data": json.dumps(c, ensure_ascii=False)})
+        if c.get("kind") in ref.CLAIM_KINDS:
+            actors += [{"kind": c["kind"], "actor": a, "doc_id": doc.id, "i": i} for a in sorted(set(c.get("actors", ())))]
+        if c.get("actors") and not ref.claim_told_as_event(c, doc.events):
+            words += [{"side": "c", "stem": s, "doc_id": doc.id, "k": i}
+                      for s in sorted(ref.words(c["evidence"], lang, for_claims=True))]
+    for table, values in ((link_starts, starts), (link_events, blocks), (link_claims, claims),
+                          (link_claim_actors, actors), (link_words, words)):
+        if values:
+            conn.execute(table.insert(), values)
+
+
+# ---------------------------------------------------------------------------- reading
+
+def _rows(store, *sections: int) -> list:
+    lp = link_pairs.c
+    with store._reading() as conn:
+        rows = conn.execute(select(lp.section, lp.score, lp.a_doc, lp.a_n, lp.b_doc, lp.b_n, lp.sub, lp.link)
+                            .where(lp.section.in_(sections))).all()
+    # links.py's order: same-event matches the closest first, then as the corpus' items come
+    # (documents by id, events and claims in their order); sorted here, as Python compares ids
+    return sorted(rows, key=lambda r: (r[0], -r[1], r[2], r[3], r[4], r[5], r[6]))
+
+
+def links(store) -> list[dict] | None:
+    """``links.same_events + event_claim_matches + contradictions`` of the stored documents, as stored;
+    None when the stored links are behind and cannot be brought up to date (read from scratch then)."""
+    if not sync(store):
+        return None
+    out, seen = [], set()
+    for r in _rows(store, 0, 1, 2, 3):
+        link = json.loads(r[7])
+        if r[0] == 0:  # one link per pair of documents and pair of sentences, as links.same_events
+            key = (r[2], r[4], link["a"]["evidence"], link["b"]["evidence"])
+            if key in seen:
+                continue
+            seen.add(key)
+        out.append(link)
+    return out
+
+
+def contradictions(store) -> list[dict] | None:
+    """``links.contradictions`` of the stored documents (claims, then tolls), as stored."""
+    if not sync(store):
+        return None
+    return [json.loads(r[7]) for r in _rows(store, 2, 3)]
+
+
+def matches(store) -> tuple[list[tuple], dict[str, str]] | None:
+    """``links.matches`` of the stored documents, rebuilt from the stored pairs (documents with their
+    id, source and url; events whole), and each document's outlet; None as ``links``."""
+    if not sync(store):
+        return None
+    from veille.store import events
+
+    rows = _rows(store, 0)
+    lp = link_pairs.c
+    found_events: dict[tuple[str, int], Event] = {}
+    docs: dict[str, Document] = {}
+    outlets: dict[str, str] = {}
+    with store._reading() as conn:
+        for a_or_b in ((lp.a_doc, lp.a_n), (lp.b_doc, lp.b_n)):
+            q = (select(events.c.doc_id, events.c.n, events.c.data).distinct()
+                 .join_from(link_pairs, events, and_(events.c.doc_id == a_or_b[0], events.c.n == a_or_b[1]))
+                 .where(lp.section == 0))
+            for doc_id, n, data in conn.execute(q):
+                if (doc_id, n) not in found_events:
+                    found_events[(doc_id, n)] = Event(**json.loads(data))
+        ids = sorted({r[2] for r in rows} | {r[4] for r in rows})
+        ld = link_docs.c
+        for i in range(0, len(ids), CHUNK):
+            for r in conn.execute(select(ld.doc_id, ld.source, ld.url, ld.outlet).where(ld.doc_id.in_(ids[i:i + CHUNK]))):
+                docs[r[0]] = Document(id=r[0], source=r[1], kind="", raw="", url=r[2])
+                outlets[r[0]] = r[3]
+    found = [(r[1], docs[r[2]], found_events[(r[2], r[3])], docs[r[4]], found_events[(r[4], r[5])], None)
+             for r in rows]
+    return found, outlets
+
+
+def clusters(store) -> list[dict] | None:
+    """``links.clusters`` of the stored documents, from the stored matches; None as ``links``."""
+    got = matches(store)
+    if got is None:
+        return None
+    found, outlets = got
+    return ref.clusters([], found, outlets)
+
+
+def positions(store, doc_ids: set[str]) -> list[tuple[str, int, int, str]]:
+    """(doc_id, n, start, type) of every event of these linked documents."""
+    s = link_starts.c
+    ids, out = sorted(doc_ids), []
+    with store._reading() as conn:
+        for i in range(0, len(ids), CHUNK):
+            out += conn.execute(select(s.doc_id, s.n, s.start, s.type).where(s.doc_id.in_(ids[i:i + CHUNK]))).all()
+    return out
+
+
+def names(store) -> dict[str, str]:
+    """Each linked document's id by its name (``links.doc_name``), the last by id when two share one."""
+    with store._reading() as conn:
+        rows = conn.execute(select(link_docs.c.name, link_docs.c.doc_id).where(link_docs.c.told == 1)).all()
+    return dict(sorted(((r[0], r[1]) for r in rows), key=lambda r: r[1]))
+
