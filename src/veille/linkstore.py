@@ -33,7 +33,8 @@ from __future__ import annotations
 import json
 from contextlib import contextmanager
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, and_, exists, func, or_, select
+from sqlalchemy import (Column, Index, Integer, MetaData, String, Table, Text, and_, bindparam, exists, func, or_,
+                        select)
 from sqlalchemy.exc import SQLAlchemyError
 
 from veille import links as ref
@@ -247,48 +248,57 @@ def _pair(section, a_doc, a_n, b_doc, b_n, link, score=0, sub=0) -> dict:
             "link": link}
 
 
-def _others(conn, keys: set[tuple[str, int]], side: str) -> list[tuple]:
-    """(doc_id, k, Event or claim dict, _Other) of these linked events ('e') or claims ('c')."""
-    from veille.store import events
+def _with_data(conn, keys, side: str, params: dict) -> list[tuple]:
+    """(doc_id, k, Event or claim dict, _Other) of the linked events ('e') or claims ('c') that the
+    select ``keys`` (of doc_id and k; its parameters ``params``) names."""
+    q = _joined.get((id(keys), side))
+    if q is None:  # made once per select: the statement is then found in SQLAlchemy's cache at once
+        from veille.store import events
 
+        sub = keys.subquery()
+        table, col = (events, events.c.n) if side == "e" else (link_claims, link_claims.c.i)
+        q = _joined[(id(keys), side)] = (
+            select(sub.c.doc_id, sub.c.k, table.c.data, link_docs.c.name, link_docs.c.language)
+            .join_from(sub, table, and_(table.c.doc_id == sub.c.doc_id, col == sub.c.k))
+            .join(link_docs, link_docs.c.doc_id == sub.c.doc_id))
     out = []
-    by_doc: dict[str, list[int]] = {}
-    for doc_id, k in keys:
-        by_doc.setdefault(doc_id, []).append(k)
-    table, col = (events, events.c.n) if side == "e" else (link_claims, link_claims.c.i)
-    ids = sorted(by_doc)
-    for i in range(0, len(ids), CHUNK):
-        q = (select(table.c.doc_id, col, table.c.data, link_docs.c.name, link_docs.c.language)
-             .join_from(table, link_docs, link_docs.c.doc_id == table.c.doc_id)
-             .where(table.c.doc_id.in_(ids[i:i + CHUNK])))
-        for r in conn.execute(q):
-            if r[1] in by_doc[r[0]]:
-                data = json.loads(r[2])
-                out.append((r[0], r[1], Event(**data) if side == "e" else data, _Other(r[3], r[4])))
+    for r in conn.execute(q, params):
+        data = json.loads(r[2])
+        out.append((r[0], r[1], Event(**data) if side == "e" else data, _Other(r[3], r[4])))
     return out
+
+
+_joined: dict[tuple[int, str], object] = {}
+le, lw, ca = link_events.c, link_words.c, link_claim_actors.c
+_BLOCK = (select(le.doc_id, le.n.label("k")).distinct()
+          .where(le.type == bindparam("type"), le.actor.in_(bindparam("actors", expanding=True)),
+                 le.doc_id != bindparam("doc")))
+_DAY = bindparam("day", type_=Integer)
+_BLOCK_DATED = _BLOCK.where(or_(le.day.is_(None), and_(
+    le.day >= bindparam("lo", type_=Integer), le.day <= bindparam("hi", type_=Integer),
+    or_(and_(le.day >= bindparam("wlo", type_=Integer), le.day <= bindparam("whi", type_=Integer)),
+        and_(le.day - _DAY <= le.win, _DAY - le.day <= le.win)))))
+_WORDS = (select(lw.doc_id, lw.k).where(lw.side == bindparam("side"), lw.stem.in_(bindparam("stems", expanding=True)),
+                                        lw.doc_id != bindparam("doc"))
+          .group_by(lw.doc_id, lw.k).having(func.count() >= 3))
+_CLAIMS = (select(ca.doc_id, ca.i.label("k")).distinct()
+           .where(ca.kind == bindparam("kind"), ca.actor.in_(bindparam("actors", expanding=True)),
+                  ca.doc_id != bindparam("doc")))
 
 
 def _same_events(conn, doc: Document, lang: str, name: str) -> list[dict]:
     """Matches of the document's events with linked events of its type and source actors, in their
     date window (``links._candidates``' keys): each judged as ``links.matches`` does."""
     rows = []
-    le = link_events.c
     for n, e in enumerate(doc.events):
         if e.modality == "hypothetical" or not e.source:
             continue
         day, window = _day_and_window(e)
-        q = select(le.doc_id, le.n).where(le.type == e.type, le.actor.in_(sorted(set(e.source))),
-                                          le.doc_id != doc.id)
+        values = {"type": e.type, "actors": sorted(set(e.source)), "doc": doc.id}
         if day is not None:
-            q = q.where(or_(le.day.is_(None), and_(
-                le.day >= day - MAX_WINDOW, le.day <= day + MAX_WINDOW,
-                or_(and_(le.day >= day - window, le.day <= day + window),
-                    and_(le.day - day <= le.win, day - le.day <= le.win)))))
-        keys = {(r[0], r[1]) for r in conn.execute(q)}
-        if not keys:
-            continue
+            values.update(day=day, lo=day - MAX_WINDOW, hi=day + MAX_WINDOW, wlo=day - window, whi=day + window)
         mine = None
-        for other_id, m, other, info in _others(conn, keys, "e"):
+        for other_id, m, other, info in _with_data(conn, _BLOCK if day is None else _BLOCK_DATED, "e", values):
             if not ref.compatible(e, other):
                 continue
             if mine is None:
@@ -307,12 +317,12 @@ def _same_events(conn, doc: Document, lang: str, name: str) -> list[dict]:
     return rows
 
 
-def _sharing_words(conn, side: str, stems: set[str], doc_id: str) -> set[tuple[str, int]]:
-    """The linked events ('e') or claims ('c') of other documents with three of these words."""
-    w = link_words.c
-    q = (select(w.doc_id, w.k).where(w.side == side, w.stem.in_(sorted(stems)), w.doc_id != doc_id)
-         .group_by(w.doc_id, w.k).having(func.count() >= 3))
-    return {(r[0], r[1]) for r in conn.execute(q)}
+def _sharing_words(conn, side: str, stems: set[str], doc_id: str) -> list[tuple]:
+    """The linked events ('e') or claims ('c') of other documents with three of these words, with
+    their data (as ``_with_data``)."""
+    if len(stems) < 3:
+        return []
+    return _with_data(conn, _WORDS, side, {"side": side, "stems": sorted(stems), "doc": doc_id})
 
 
 def _events_to_claims(conn, doc: Document, lang: str, name: str) -> list[dict]:
@@ -322,8 +332,7 @@ def _events_to_claims(conn, doc: Document, lang: str, name: str) -> list[dict]:
         if e.modality == "hypothetical" or not (e.source or e.target):
             continue
         mine = ref.stems(e, lang, for_claims=True)
-        keys = _sharing_words(conn, "c", mine, doc.id) if len(mine) >= 3 else set()
-        for other_id, i, claim, info in _others(conn, keys, "c"):
+        for other_id, i, claim, info in _sharing_words(conn, "c", mine, doc.id):
             link = ref.event_claim_link(name, e, mine, info.name, claim,
                                         ref.words(claim["evidence"], info.language, for_claims=True))
             if link:
@@ -338,8 +347,7 @@ def _claims_to_events(conn, doc: Document, lang: str, name: str) -> list[dict]:
         if not c.get("actors") or ref.claim_told_as_event(c, doc.events):
             continue
         mine = ref.words(c["evidence"], lang, for_claims=True)
-        keys = _sharing_words(conn, "e", mine, doc.id) if len(mine) >= 3 else set()
-        for other_id, n, e, info in _others(conn, keys, "e"):
+        for other_id, n, e, info in _sharing_words(conn, "e", mine, doc.id):
             if e.modality == "hypothetical":
                 continue
             link = ref.event_claim_link(info.name, e, ref.stems(e, info.language, for_claims=True), name, c, mine)
@@ -351,7 +359,6 @@ def _claims_to_events(conn, doc: Document, lang: str, name: str) -> list[dict]:
 def _contradictions(conn, doc: Document, name: str) -> list[dict]:
     """Its claims against the linked claims of their kind and actors, and against one another."""
     rows = []
-    ca = link_claim_actors.c
     for i, c in enumerate(doc.claims):
         if c.get("kind") not in ref.CLAIM_KINDS or not c.get("actors"):
             continue
@@ -359,10 +366,8 @@ def _contradictions(conn, doc: Document, name: str) -> list[dict]:
             link = ref.claim_contradiction(True, name, c, name, doc.claims[j])
             if link:
                 rows.append(_pair(2, doc.id, i, doc.id, j, link))
-        q = select(ca.doc_id, ca.i).where(ca.kind == c["kind"], ca.actor.in_(sorted(set(c["actors"]))),
-                                          ca.doc_id != doc.id)
-        keys = {(r[0], r[1]) for r in conn.execute(q)}
-        for other_id, j, claim, info in _others(conn, keys, "c"):
+        values = {"kind": c["kind"], "actors": sorted(set(c["actors"])), "doc": doc.id}
+        for other_id, j, claim, info in _with_data(conn, _CLAIMS, "c", values):
             if doc.id < other_id:
                 link = ref.claim_contradiction(False, name, c, info.name, claim)
                 key = (doc.id, i, other_id, j)
