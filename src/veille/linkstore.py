@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager
+from itertools import combinations
 
 from sqlalchemy import (Column, Index, Integer, MetaData, String, Table, Text, and_, bindparam, exists, func, or_,
                         select)
@@ -109,6 +110,7 @@ link_pairs = Table(
 TABLES = (link_docs, link_events, link_starts, link_claims, link_claim_actors, link_words, link_pairs)
 MAX_WINDOW = max(ref.WINDOW_DAYS.values())
 CHUNK = 500  # ids in one IN list
+BULK = 200  # documents missing at once from which every document is linked anew (see ``sync``)
 
 
 def m008_links(conn) -> None:
@@ -147,9 +149,11 @@ def link(store, doc_id: str) -> None:
             _link(conn, doc_id)
 
 
-def sync(store) -> bool:
+def sync(store, bulk_from: int = BULK) -> bool:
     """Bring the stored links up to date with the stored documents (see the module's docstring).
-    False when they are behind and cannot be written (a read-only database): read from scratch then."""
+    False when they are behind and cannot be written (a read-only database): read from scratch then.
+    When ``bulk_from`` documents or more are missing, and at least as many as a third of those linked,
+    every document is linked anew at once (``_link_all``): faster than one by one."""
     with store._reading() as conn:
         behind = _stale(conn) or _missing(conn)
     if not behind:
@@ -157,9 +161,14 @@ def sync(store) -> bool:
     if store.read_only:
         return False
     with _writing(store) as conn:
+        missing = _missing(conn)
+        linked = conn.execute(select(func.count()).select_from(link_docs)).scalar()
+        if len(missing) >= bulk_from and 3 * len(missing) >= linked:
+            _link_all(conn, store)
+            return True
         for doc_id in _stale(conn):
             _forget(conn, doc_id)
-        for doc_id in _missing(conn):
+        for doc_id in missing:
             _link(conn, doc_id)
     return True
 
@@ -381,9 +390,21 @@ def _contradictions(conn, doc: Document, name: str) -> list[dict]:
 
 def _index(conn, doc: Document, lang: str, name: str) -> None:
     """Record the document as linked, with the keys later documents find its events and claims by."""
-    conn.execute(link_docs.insert().values(doc_id=doc.id, source=doc.source, name=name, url=doc.url,
-                                           outlet=ref.outlet(doc), language=lang,
-                                           told=int(bool(doc.events or doc.claims))))
+    _insert(conn, _index_rows(doc, lang, name))
+
+
+def _insert(conn, rows: dict) -> None:
+    for table in TABLES:
+        values = rows.get(table.name)
+        for i in range(0, len(values or ()), 5000):
+            conn.execute(table.insert(), values[i:i + 5000])
+
+
+def _index_rows(doc: Document, lang: str, name: str, rows: dict | None = None) -> dict:
+    """The rows of ``_index`` by table name, added to ``rows``."""
+    rows = {t.name: [] for t in TABLES} if rows is None else rows
+    rows["link_docs"].append({"doc_id": doc.id, "source": doc.source, "name": name, "url": doc.url,
+                              "outlet": ref.outlet(doc), "language": lang, "told": int(bool(doc.events or doc.claims))})
     starts, blocks, words = [], [], []
     for n, e in enumerate(doc.events):
         starts.append({"doc_id": doc.id, "n": n, "start": e.start, "type": e.type})
@@ -405,8 +426,78 @@ def _index(conn, doc: Document, lang: str, name: str) -> None:
                       for s in sorted(ref.words(c["evidence"], lang, for_claims=True))]
     for table, values in ((link_starts, starts), (link_events, blocks), (link_claims, claims),
                           (link_claim_actors, actors), (link_words, words)):
-        if values:
-            conn.execute(table.insert(), values)
+        rows[table.name] += values
+    return rows
+
+
+# ---------------------------------------------------------------------------- linking many at once
+
+def _link_all(conn, store) -> None:
+    """Link every stored document anew, in memory (many documents missing: a database from before
+    migration 008): the pairs as links.py finds them from scratch, judged by the same functions."""
+    from veille.store import documents
+
+    for table in TABLES:
+        conn.execute(table.delete())
+    docs = sorted(store.link_documents(), key=lambda d: d.id)
+    told = {d.id for d in docs}
+    d = documents.alias("d")
+    rows = {t.name: [] for t in TABLES}
+    for doc_id in conn.execute(select(d.c.id).where(_current(d)).order_by(d.c.id)).scalars().all():
+        if doc_id not in told:  # no event, no claim: recorded as linked, no pair
+            doc = _load(conn, doc_id)
+            _index_rows(doc, doc.language or "fr", ref.doc_name(doc), rows)
+    names = {doc.id: ref.doc_name(doc) for doc in docs}
+    for doc in docs:
+        _index_rows(doc, doc.language or "fr", names[doc.id], rows)
+    rows["link_pairs"] = _all_pairs(docs, names)
+    _insert(conn, {**rows, "link_pairs": [{**r, "link": json.dumps(r["link"], ensure_ascii=False)}
+                                          for r in rows["link_pairs"]]})
+
+
+def _all_pairs(docs: list[Document], names: dict[str, str]) -> list[dict]:
+    """Every link of these documents (sorted by id), as rows of ``link_pairs``."""
+    rows = []
+    at = {id(e): n for doc in docs for n, e in enumerate(doc.events)}
+    for score, da, ea, db, eb, shared in ref.matches(docs):
+        a, b = (da.id, at[id(ea)]), (db.id, at[id(eb)])
+        rows.append(_pair(0, *a, *b, ref.same_event_link(names[da.id], ea, names[db.id], eb, shared), score=score))
+        for s, link in enumerate(ref.figure_links(names[da.id], ea, names[db.id], eb)):
+            rows.append(_pair(3, *a, *b, link, score=score, sub=s))
+    claims, by_word = [], {}  # the claims an event may tell, found by their words
+    for doc in docs:
+        for i, c in enumerate(doc.claims):
+            if c.get("actors") and not ref.claim_told_as_event(c, doc.events):
+                for w in ref.words(c["evidence"], doc.language or "fr", for_claims=True):
+                    by_word.setdefault(w, []).append(len(claims))
+                claims.append((doc, i, c, ref.words(c["evidence"], doc.language or "fr", for_claims=True)))
+    for doc in docs:
+        for n, e in enumerate(doc.events):
+            if e.modality == "hypothetical" or not (e.source or e.target):
+                continue
+            mine = ref.stems(e, doc.language or "fr", for_claims=True)
+            common: dict[int, int] = {}
+            for w in mine:
+                for k in by_word.get(w, ()):
+                    common[k] = common.get(k, 0) + 1
+            for k, count in common.items():
+                other, i, c, theirs = claims[k]
+                if count >= 3 and other.id != doc.id:
+                    link = ref.event_claim_link(names[doc.id], e, mine, names[other.id], c, theirs)
+                    if link:
+                        rows.append(_pair(1, doc.id, n, other.id, i, link))
+    items = [(doc, i, c) for doc in docs for i, c in enumerate(doc.claims)]
+    blocks: dict[tuple, list[int]] = {}
+    for x, (_, _, c) in enumerate(items):
+        if c.get("kind") in ref.CLAIM_KINDS:
+            for actor in set(c.get("actors", ())):
+                blocks.setdefault((c["kind"], actor), []).append(x)
+    for x, y in sorted({(x, y) for members in blocks.values() for x, y in combinations(members, 2)}):
+        (da, i, a), (db, j, b) = items[x], items[y]
+        link = ref.claim_contradiction(da.id == db.id, names[da.id], a, names[db.id], b)
+        if link:
+            rows.append(_pair(2, da.id, i, db.id, j, link))
+    return rows
 
 
 # ---------------------------------------------------------------------------- reading
