@@ -39,7 +39,7 @@ from sqlalchemy import (Column, Index, Integer, MetaData, String, Table, Text, a
 from sqlalchemy.exc import SQLAlchemyError
 
 from veille import links as ref
-from veille.errors import StoreError
+from veille.errors import StoreError, StoreUnavailableError
 from veille.model import Document, Event, from_dict
 
 metadata = MetaData()
@@ -160,17 +160,24 @@ def sync(store, bulk_from: int = BULK) -> bool:
         return True
     if store.read_only:
         return False
+    try:
+        _catch_up(store, bulk_from)
+    except StoreUnavailableError:  # cannot be written now (a full disk, a read-only mount): read from scratch
+        return False
+    return True
+
+
+def _catch_up(store, bulk_from: int) -> None:
     with _writing(store) as conn:
         missing = _missing(conn)
         linked = conn.execute(select(func.count()).select_from(link_docs)).scalar()
         if len(missing) >= bulk_from and 3 * len(missing) >= linked:
             _link_all(conn, store)
-            return True
+            return
         for doc_id in _stale(conn):
             _forget(conn, doc_id)
         for doc_id in missing:
             _link(conn, doc_id)
-    return True
 
 
 def _current(d):
