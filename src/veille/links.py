@@ -8,6 +8,11 @@ of the event lexicons, weapons or states ("Socar", "pétrolier", "militaire"): t
 one when both events stand in the same country (none for events rarer than attacks). Links
 are computed from the stored events alone, so the order of ingestion and re-ingesting
 change nothing.
+
+The functions here compute every link from a list of documents: the reference. ``linkstore``
+keeps the links in the store and compares only the pairs that touch each document as it is
+stored, judging each pair by the same functions (``compatible``, ``told_as_one``,
+``same_event_link``, ``figure_links``, ``event_claim_link``, ``claim_contradiction``).
 """
 from __future__ import annotations
 
