@@ -128,7 +128,7 @@ def test_a_database_from_before_the_stored_links_gets_them(corpus, tmp_path):
     with sqlite3.connect(corpus.store.target.path) as src, sqlite3.connect(db) as dst:
         src.backup(dst)  # the file and what its write-ahead log holds
     with Store(str(db)).engine.begin() as conn:  # as a database written by veille before migration 008
-        for table in linkstore.TABLES:
+        for table in (*linkstore.TABLES, linkstore.link_state, linkstore.link_cache):
             conn.execute(text(f"DROP TABLE {table.name}"))
         conn.execute(text("DELETE FROM migrations WHERE name = '008_links'"))
     v = Veille(db=str(db), progress=False)  # migrates: the tables, empty

@@ -171,15 +171,18 @@ class Veille:
                 self._stored(result.id)
                 done(Outcome(item.source, "stored", result.id, revision, warnings=item.warnings + list(result.errors)))
         report.peak_worker_rss_mb = getattr(engine, "peak_rss_mb", 0.0)
+        if report.stored:
+            self._stored(None)
         return report
 
-    def _stored(self, doc_id: str) -> None:
-        """A document was just stored: link it to the stored ones (``linkstore.link``). A failure here
-        loses nothing: the links are brought up to date at their next read (``linkstore.sync``)."""
+    def _stored(self, doc_id: str | None) -> None:
+        """A document was just stored: link it to the stored ones (``linkstore.link``); None: a batch
+        that stored documents ends, make its links ready to read (``linkstore.refresh``). A failure
+        here loses nothing: the links are brought up to date at their next read (``linkstore.sync``)."""
         from veille import linkstore
 
         try:
-            linkstore.link(self.store, doc_id)
+            linkstore.link(self.store, doc_id) if doc_id else linkstore.refresh(self.store)
         except StoreError:
             pass
 

@@ -107,16 +107,28 @@ link_pairs = Table(
     Column("link", Text, nullable=False),  # the link as links.py gives it, JSON
     Index("link_pairs_a", "a_doc"), Index("link_pairs_b", "b_doc"),
 )
+link_state = Table(
+    "link_state", metadata,
+    Column("name", String, primary_key=True),  # synced_row: every document stored up to this row is linked;
+    Column("value", Integer, nullable=False),  # version: changes whenever link_pairs does
+)
+link_cache = Table(
+    "link_cache", metadata,
+    Column("name", String, primary_key=True),  # links, clusters: what ``links`` and ``clusters`` return,
+    Column("version", Integer, nullable=False),  # as of this version of link_pairs
+    Column("data", Text, nullable=False),  # JSON
+)
 TABLES = (link_docs, link_events, link_starts, link_claims, link_claim_actors, link_words, link_pairs)
 MAX_WINDOW = max(ref.WINDOW_DAYS.values())
 CHUNK = 500  # ids in one IN list
+LAG = 200  # documents stored since the last complete sync from which a read that finds none missing says so
 BULK = 200  # documents missing at once from which every document is linked anew (see ``sync``)
 
 
 def m008_links(conn) -> None:
     """The tables of the stored links. The documents stored before are linked at the first read or
     ingest (``sync``), not here: the migration stays quick, and needs no language data."""
-    metadata.create_all(conn, tables=list(TABLES))
+    metadata.create_all(conn, tables=[*TABLES, link_state, link_cache])
 
 
 # ---------------------------------------------------------------------------- keeping up
@@ -152,11 +164,19 @@ def link(store, doc_id: str) -> None:
 def sync(store, bulk_from: int = BULK) -> bool:
     """Bring the stored links up to date with the stored documents (see the module's docstring).
     False when they are behind and cannot be written (a read-only database): read from scratch then.
-    When ``bulk_from`` documents or more are missing, and at least as many as a third of those linked,
+    Only the documents stored since the last complete sync (``synced_row``) are looked at. When
+    ``bulk_from`` documents or more are missing, and at least as many as a third of those linked,
     every document is linked anew at once (``_link_all``): faster than one by one."""
     with store._reading() as conn:
-        behind = _stale(conn) or _missing(conn)
-    if not behind:
+        since = _state(conn, "synced_row")
+        missing, stale, last = _behind(conn, store, since)
+    if not missing and not stale:
+        if last - since > LAG and not store.read_only:  # nothing to do, but say so, for the next reads
+            try:
+                with _writing(store) as conn:
+                    _set_state(conn, "synced_row", last)
+            except StoreError:
+                pass
         return True
     if store.read_only:
         return False
@@ -169,15 +189,55 @@ def sync(store, bulk_from: int = BULK) -> bool:
 
 def _catch_up(store, bulk_from: int) -> None:
     with _writing(store) as conn:
-        missing = _missing(conn)
+        missing, stale, last = _behind(conn, store, _state(conn, "synced_row"))
         linked = conn.execute(select(func.count()).select_from(link_docs)).scalar()
         if len(missing) >= bulk_from and 3 * len(missing) >= linked:
             _link_all(conn, store)
-            return
-        for doc_id in _stale(conn):
-            _forget(conn, doc_id)
-        for doc_id in missing:
-            _link(conn, doc_id)
+        else:
+            for doc_id in stale:
+                _forget(conn, doc_id)
+            for doc_id in missing:
+                _link(conn, doc_id)
+        _set_state(conn, "synced_row", last)
+
+
+def _behind(conn, store, since: int) -> tuple[list[str], list[str], int]:
+    """(documents to link, linked documents to forget, the last row stored) among the documents
+    stored after row ``since`` (and the older revisions of their sources)."""
+    from veille.store import documents
+
+    row = store.row_column()
+    last = conn.execute(select(func.max(row)).select_from(documents)).scalar() or 0
+    if last <= since:
+        return [], [], last
+    if since == 0:
+        return _missing(conn), _stale(conn), last
+    new = conn.execute(select(documents.c.id, documents.c.source).where(row > since)).all()
+    d = documents.alias("d")
+    ids, sources = sorted({r[0] for r in new}), sorted({r[1] for r in new})
+    missing, stale = [], []
+    for i in range(0, len(ids), CHUNK):
+        missing += conn.execute(select(d.c.id).where(d.c.id.in_(ids[i:i + CHUNK]), _current(d),
+                                                     ~exists().where(link_docs.c.doc_id == d.c.id))).scalars().all()
+    for i in range(0, len(sources), CHUNK):
+        stale += conn.execute(select(link_docs.c.doc_id).where(
+            link_docs.c.source.in_(sources[i:i + CHUNK]),
+            ~exists().where(d.c.id == link_docs.c.doc_id, _current(d)))).scalars().all()
+    return sorted(missing), stale, last
+
+
+def _state(conn, name: str) -> int:
+    return conn.execute(select(link_state.c.value).where(link_state.c.name == name)).scalar() or 0
+
+
+def _set_state(conn, name: str, value: int) -> None:
+    if conn.execute(link_state.update().where(link_state.c.name == name).values(value=value)).rowcount == 0:
+        conn.execute(link_state.insert().values(name=name, value=value))
+
+
+def _changed(conn) -> None:
+    """link_pairs changed: what was computed from them (link_cache) no longer holds."""
+    _set_state(conn, "version", _state(conn, "version") + 1)
 
 
 def _current(d):
@@ -217,7 +277,9 @@ def _stale(conn) -> list[str]:
 
 
 def _forget(conn, doc_id: str) -> None:
-    conn.execute(link_pairs.delete().where(or_(link_pairs.c.a_doc == doc_id, link_pairs.c.b_doc == doc_id)))
+    if conn.execute(link_pairs.delete().where(or_(link_pairs.c.a_doc == doc_id,
+                                                  link_pairs.c.b_doc == doc_id))).rowcount:
+        _changed(conn)
     for table in (link_docs, link_events, link_starts, link_claims, link_claim_actors, link_words):
         conn.execute(table.delete().where(table.c.doc_id == doc_id))
 
@@ -257,6 +319,7 @@ def _link(conn, doc_id: str) -> None:
     _index(conn, doc, lang, name)
     if rows:
         conn.execute(link_pairs.insert(), [{**r, "link": json.dumps(r["link"], ensure_ascii=False)} for r in rows])
+        _changed(conn)
 
 
 def _pair(section, a_doc, a_n, b_doc, b_n, link, score=0, sub=0) -> dict:
@@ -446,6 +509,7 @@ def _link_all(conn, store) -> None:
 
     for table in TABLES:
         conn.execute(table.delete())
+    _changed(conn)
     docs = sorted(store.link_documents(), key=lambda d: d.id)
     told = {d.id for d in docs}
     d = documents.alias("d")
@@ -524,6 +588,10 @@ def links(store) -> list[dict] | None:
     None when the stored links are behind and cannot be brought up to date (read from scratch then)."""
     if not sync(store):
         return None
+    return _cached(store, "links", _links_now)
+
+
+def _links_now(store) -> list[dict]:
     out, seen = [], set()
     for r in _rows(store, 0, 1, 2, 3):
         link = json.loads(r[7])
@@ -576,11 +644,46 @@ def matches(store) -> tuple[list[tuple], dict[str, str]] | None:
 
 def clusters(store) -> list[dict] | None:
     """``links.clusters`` of the stored documents, from the stored matches; None as ``links``."""
-    got = matches(store)
-    if got is None:
+    if not sync(store):
         return None
-    found, outlets = got
+    groups = _cached(store, "clusters", _clusters_now)
+    for c in groups:
+        c["keys"] = [tuple(k) for k in c["keys"]]  # (doc_id, start, type), as links.clusters gives them
+    return groups
+
+
+def _clusters_now(store) -> list[dict]:
+    found, outlets = matches(store)
     return ref.clusters([], found, outlets)
+
+
+def refresh(store) -> None:
+    """Bring the links up to date and compute what ``links`` and ``clusters`` return, so that the
+    next reads find it ready (``Veille.ingest`` calls it after a batch that stored documents)."""
+    if sync(store):
+        _cached(store, "links", _links_now)
+        _cached(store, "clusters", _clusters_now)
+
+
+def _cached(store, name: str, compute):
+    """``compute(store)``, or what it gave for this version of link_pairs, kept in link_cache: at
+    100,000 events, rebuilding the clusters from the stored pairs takes seconds."""
+    lc = link_cache.c
+    with store._reading() as conn:
+        version = _state(conn, "version")
+        held = conn.execute(select(lc.version, lc.data).where(lc.name == name)).first()
+    if held is not None and held[0] == version:
+        return json.loads(held[1])
+    value = compute(store)
+    if not store.read_only:
+        try:
+            with _writing(store) as conn:
+                conn.execute(link_cache.delete().where(lc.name == name))
+                conn.execute(link_cache.insert().values(name=name, version=version,
+                                                        data=json.dumps(value, ensure_ascii=False)))
+        except StoreError:  # kept next time
+            pass
+    return value
 
 
 def positions(store, doc_ids: set[str]) -> list[tuple[str, int, int, str]]:

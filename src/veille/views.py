@@ -92,13 +92,9 @@ def build_cluster_index(store, signature: tuple = ()) -> ClusterIndex:
 
     if isinstance(store, list):
         return cluster_index_of(store, signature)
-    got = linkstore.matches(store)
-    if got is None:
+    groups = linkstore.clusters(store)
+    if groups is None:
         return cluster_index_of(store.link_documents(), signature)
-    from veille.links import clusters
-
-    found, outlets = got
-    groups = clusters([], found, outlets)
     contradicting = linkstore.contradictions(store) or []
     by_name = linkstore.names(store)
     ids = {k[0] for c in groups for k in c["keys"]}
