@@ -272,19 +272,22 @@ class Veille:
             return export.write_geojson(self.documents(), out)
         raise QueryError(f"{format}: not an export format (one of {', '.join(export.FORMATS)})")
 
-    def links(self) -> list[dict]:
-        """Links between documents: the same event told by several, and claims that contradict. Read
-        from the stored links (``linkstore``); computed from every document (``links``) only when they
-        are behind and cannot be written (a read-only database)."""
+    def links(self, kind: str | None = None) -> list[dict]:
+        """Links between documents: the same event told by several, and claims that contradict; only
+        those of ``kind`` (same_event, contradiction) when given. Read from the stored links
+        (``linkstore``); computed from every document (``links``) only when they are behind and
+        cannot be written (a read-only database)."""
         from veille import linkstore
 
-        stored = linkstore.links(self.store)
-        if stored is not None:
-            return stored
-        from veille.links import contradictions, event_claim_matches, same_events
+        if kind not in (None, "same_event", "contradiction"):
+            raise QueryError(f"{kind}: not a kind of link (same_event or contradiction)")
+        found = linkstore.contradictions(self.store) if kind == "contradiction" else linkstore.links(self.store)
+        if found is None:
+            from veille.links import contradictions, event_claim_matches, same_events
 
-        docs = self.store.link_documents()
-        return same_events(docs) + event_claim_matches(docs) + contradictions(docs)
+            docs = self.store.link_documents()
+            found = same_events(docs) + event_claim_matches(docs) + contradictions(docs)
+        return [link for link in found if kind is None or link["kind"] == kind]
 
     def clusters(self) -> list[dict]:
         """Events that several documents tell as one, with their reports and source count (from the

@@ -249,24 +249,24 @@ def links(v, as_json):
     Example: veille links --json > links.json
     """
     try:
-        found, groups = v.links(), v.clusters()
+        contra, groups = v.links(kind="contradiction"), v.clusters()
     except VeilleError as e:
         fail(str(e))
-    contra = [l for l in found if l["kind"] == "contradiction"]
     if as_json:
         click.echo(to_json({"clusters": groups, "contradictions": contra}, indent=1))
         return
+    lines = []  # written at once: tens of thousands of lines at 100,000 events
     for c in groups:
         where = (c["place"] or {}).get("name") or "?"
-        say(f"{c['type']}{'/' + c['mode'] if c['mode'] else ''} {','.join(c['source'])}→"
-            f"{','.join(c['target']) or '?'}  {c['date'] or '----'}  {where}  "
-            f"{len(c['reports'])} reports, {c['independent_sources']} independent sources")
-        for r in c["reports"]:
-            say(f"    {r['doc']}: {r['evidence'][:110]}")
+        lines.append(f"{c['type']}{'/' + c['mode'] if c['mode'] else ''} {','.join(c['source'])}→"
+                     f"{','.join(c['target']) or '?'}  {c['date'] or '----'}  {where}  "
+                     f"{len(c['reports'])} reports, {c['independent_sources']} independent sources")
+        lines += [f"    {r['doc']}: {r['evidence'][:110]}" for r in c["reports"]]
     for l in contra:
-        say(f"CONTRADICTION {l['note']}")
-        say(f"    {l['a']['doc']}: {l['a']['evidence'][:110]}")
-        say(f"    {l['b']['doc']}: {l['b']['evidence'][:110]}")
+        lines += [f"CONTRADICTION {l['note']}", f"    {l['a']['doc']}: {l['a']['evidence'][:110]}",
+                  f"    {l['b']['doc']}: {l['b']['evidence'][:110]}"]
+    if lines:
+        click.echo("\n".join(printable(line) for line in lines))
     if not groups and not contra:
         click.echo("no links", err=True)
 

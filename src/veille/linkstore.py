@@ -661,19 +661,20 @@ def refresh(store) -> None:
     """Bring the links up to date and compute what ``links`` and ``clusters`` return, so that the
     next reads find it ready (``Veille.ingest`` calls it after a batch that stored documents)."""
     if sync(store):
-        _cached(store, "links", _links_now)
-        _cached(store, "clusters", _clusters_now)
+        _cached(store, "links", _links_now, read=False)
+        _cached(store, "clusters", _clusters_now, read=False)
 
 
-def _cached(store, name: str, compute):
+def _cached(store, name: str, compute, read: bool = True):
     """``compute(store)``, or what it gave for this version of link_pairs, kept in link_cache: at
-    100,000 events, rebuilding the clusters from the stored pairs takes seconds."""
+    100,000 events, rebuilding the clusters from the stored pairs takes seconds. ``read``: False
+    to make sure it is kept, without reading it (returns None then when it is)."""
     lc = link_cache.c
     with store._reading() as conn:
         version = _state(conn, "version")
-        held = conn.execute(select(lc.version, lc.data).where(lc.name == name)).first()
-    if held is not None and held[0] == version:
-        return json.loads(held[1])
+        held = conn.execute(select(lc.version).where(lc.name == name)).scalar()
+        if held == version:
+            return json.loads(conn.execute(select(lc.data).where(lc.name == name)).scalar()) if read else None
     value = compute(store)
     if not store.read_only:
         try:
