@@ -16,6 +16,7 @@ from sqlalchemy import select, text
 
 from veille import Veille, linkstore
 from veille import links as ref
+from veille.errors import QueryError
 from veille.store import Store, documents
 from veille.views import build_cluster_index
 
@@ -76,6 +77,10 @@ def test_stored_links_equal_the_reference(corpus):
     assert len(want["clusters"]) >= 5 and want["index"]["clusters"]
     assert any("and a claim" in link["note"] for link in want["links"])  # an event told as a claim elsewhere
     assert got == want
+    assert corpus.links(kind="contradiction") == [link for link in want["links"] if link["kind"] == "contradiction"]
+    assert corpus.links(kind="same_event") == [link for link in want["links"] if link["kind"] == "same_event"]
+    with pytest.raises(QueryError, match="contradictions: not a kind of link"):
+        corpus.links(kind="contradictions")
     per_event = corpus.events(per_event=True)
     assert len(per_event) < len(corpus.events()) and {(h.doc_id, h.n, h.reports, h.sources) for h in per_event}
 
