@@ -201,7 +201,8 @@ def main(argv=None) -> int:
             t = time.perf_counter()
             done = subprocess.run([str(exe), "--db", db, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                   text=True)
-            print(f"veille {' '.join(args):29s} {time.perf_counter() - t:6.3f} s (the whole command, rc {done.returncode})")
+            print(f"veille {' '.join(args):29s} {time.perf_counter() - t:6.3f} s "
+                  f"(the whole command, rc {done.returncode})")
         t = time.perf_counter()
         subprocess.run([str(exe), "--version"], stdout=subprocess.DEVNULL)
         print(f"veille --version {'':22s} {time.perf_counter() - t:6.3f} s (the command's start-up alone; "

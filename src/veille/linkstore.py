@@ -498,7 +498,8 @@ def _index_rows(doc: Document, lang: str, name: str, rows: dict | None = None) -
     for i, c in enumerate(doc.claims):
         claims.append({"doc_id": doc.id, "i": i, "data": json.dumps(c, ensure_ascii=False)})
         if c.get("kind") in ref.CLAIM_KINDS:
-            actors += [{"kind": c["kind"], "actor": a, "doc_id": doc.id, "i": i} for a in sorted(set(c.get("actors", ())))]
+            actors += [{"kind": c["kind"], "actor": a, "doc_id": doc.id, "i": i}
+                       for a in sorted(set(c.get("actors", ())))]
         if c.get("actors") and not ref.claim_told_as_event(c, doc.events):
             words += [{"side": "c", "stem": s, "doc_id": doc.id, "k": i}
                       for s in sorted(ref.words(c["evidence"], lang, for_claims=True))]
@@ -642,7 +643,8 @@ def matches(store) -> tuple[list[tuple], dict[str, str]] | None:
         ids = sorted({r[2] for r in rows} | {r[4] for r in rows})
         ld = link_docs.c
         for i in range(0, len(ids), CHUNK):
-            for r in conn.execute(select(ld.doc_id, ld.source, ld.url, ld.outlet).where(ld.doc_id.in_(ids[i:i + CHUNK]))):
+            for r in conn.execute(select(ld.doc_id, ld.source, ld.url, ld.outlet)
+                                  .where(ld.doc_id.in_(ids[i:i + CHUNK]))):
                 docs[r[0]] = Document(id=r[0], source=r[1], kind="", raw="", url=r[2])
                 outlets[r[0]] = r[3]
     found = [(r[1], docs[r[2]], found_events[(r[2], r[3])], docs[r[4]], found_events[(r[4], r[5])], None)
