@@ -267,7 +267,8 @@ class Veille:
         if format == "jsonl":
             return export.write_jsonl(self.documents(), out)
         if format == "acled":
-            return export.write_acled(self.documents(), out, self.options.kb_dir, per_event)
+            return export.write_acled(self.documents(), out, self.options.kb_dir, per_event,
+                                      self.clusters() if per_event else None)
         if format == "geojson":
             return export.write_geojson(self.documents(), out)
         raise QueryError(f"{format}: not an export format (one of {', '.join(export.FORMATS)})")
