@@ -1,0 +1,256 @@
+"""The Ray engine: the same work as the local engine (``pool.py``), on a Ray cluster.
+
+Each worker is a Ray actor that builds one pipeline when it starts (the models load once per
+worker) and then takes documents one at a time, dealt from a queue by this process (the
+driver). Results come back here and are yielded in the order of the tasks, so the driver
+stores them in that order and the outcome is the local engine's: same documents, same ids.
+
+One document costs one document only:
+
+- an exception in the pipeline comes back as that document's ``Failed(reason)``;
+- a document that takes longer than the time limit is given up, its actor killed and replaced;
+- an actor that dies (a segfault in a parser, a node lost, Ray's memory monitor) fails the
+  document it held, and a new actor takes its place.
+
+``ray`` is imported only here, and only when this engine is asked for.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import time
+from collections import deque
+from typing import Any, Callable, Iterable, Iterator
+
+from veille.errors import VeilleError
+from veille.pool import Failed, Ready, default_workers
+
+START_TIMEOUT = 600.0  # seconds an actor may take to start and load its models
+POLL = 0.25  # seconds between two looks at the running documents
+
+
+class EngineError(VeilleError):
+    """The engine cannot run at all: Ray missing, a cluster that cannot be reached, workers
+    that cannot start. Says so in one line."""
+
+
+def import_ray():
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no usage statistics sent anywhere
+    try:
+        import ray
+    except ImportError:
+        raise EngineError("--engine ray: ray is not installed (pip install 'veille[ray]')") from None
+    return ray
+
+
+class _Actor:
+    """One worker: ``make()`` builds its function once (pipeline and models), ``run`` calls it."""
+
+    def __init__(self, make: Callable[[], Callable[[Any], Any]]):
+        self.func = make()
+
+    def ready(self) -> bool:
+        return True
+
+    def run(self, task: Any) -> Any:
+        try:
+            return self.func(task)
+        except MemoryError:
+            return Failed("ran out of memory")
+        except Exception as e:
+            return Failed(f"{e.__class__.__name__}: {e}")
+
+
+class _Slot:
+    """An actor and what it is doing: starting (``ref`` of ``ready``), idle, or busy with ``seq``."""
+
+    def __init__(self, handle, ref):
+        self.handle = handle
+        self.ref = ref
+        self.seq: int | None = None
+        self.started = time.monotonic()
+        self.starting = True
+
+
+class RayEngine:
+    """``map`` runs the function that ``make()`` builds, once per actor, on each task and yields
+    ``(item, result)`` in task order; ``Ready(value)`` items need no worker.
+
+    ``address`` is an existing cluster's (``host:port`` from a node of the cluster, or
+    ``ray://host:10001`` through Ray's client); without one, a local cluster of ``workers`` CPUs
+    is started for this run and stopped after it. ``workers`` 0: one per CPU of the cluster.
+    """
+
+    def __init__(self, make: Callable[[], Callable[[Any], Any]], workers: int, timeout: float,
+                 address: str | None = None):
+        self.ray = import_ray()
+        self.make = make
+        self.timeout = timeout
+        self.address = address or None
+        self.replaced = 0
+        self.peak_rss_mb = 0.0  # not measured: the workers live in other processes, maybe other machines
+        self._owns = False
+        self._connect(workers)
+        if not self.ray.is_initialized():
+            raise EngineError("--engine ray: Ray did not start")
+        cpus = int(self.ray.cluster_resources().get("CPU", 0)) or 1
+        self.size = min(workers or cpus, cpus)  # an actor takes one CPU: more would wait for ever
+        self._actor_class = self.ray.remote(num_cpus=1, max_restarts=0, max_task_retries=0)(_Actor)
+        self._make_ref = self.ray.put(make)
+        self.slots: list[_Slot] = []
+
+    def _connect(self, workers: int) -> None:
+        ray = self.ray
+        if ray.is_initialized():  # a caller's own session (a notebook, a test): used as it is
+            return
+        kwargs = dict(include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING,
+                      configure_logging=True)
+        try:
+            if self.address:
+                ray.init(address=self.address, **({} if self.address.startswith("ray://") else kwargs))
+            else:
+                kwargs.pop("include_dashboard")
+                ray.init(num_cpus=workers or default_workers(), include_dashboard=False,
+                         _node_ip_address="127.0.0.1", **kwargs)
+        except Exception as e:
+            where = self.address or "a local cluster"
+            first = str(e).strip().splitlines()[0] if str(e).strip() else e.__class__.__name__
+            raise EngineError(f"--engine ray: cannot connect to {where}: {first}") from None
+        self._owns = True
+
+    # ------------------------------------------------------------------ actors
+    def _spawn(self) -> _Slot:
+        handle = self._actor_class.remote(self._make_ref)
+        slot = _Slot(handle, handle.ready.remote())
+        self.slots.append(slot)
+        return slot
+
+    def _retire(self, slot: _Slot) -> None:
+        try:
+            self.ray.kill(slot.handle, no_restart=True)
+        except Exception:
+            pass
+        self.slots.remove(slot)
+
+    def close(self) -> None:
+        for slot in list(self.slots):
+            self._retire(slot)
+        if self._owns and self.ray.is_initialized():
+            self.ray.shutdown()
+            self._owns = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # ------------------------------------------------------------------ the work
+    def map(self, items: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
+        """Yields ``(item, result)`` in the order of ``items``; reads at most a few tasks ahead
+        of the one to be written, as the local engine does."""
+        source = enumerate(items)
+        exhausted = False
+        queue: deque[tuple[int, Any]] = deque()
+        given: dict[int, Any] = {}
+        done: dict[int, Any] = {}
+        tasks: dict[int, Any] = {}  # seq -> task, while a worker holds it
+        next_out, last_seq = 0, -1
+        window = 4 * self.size
+        while True:
+            while not exhausted and last_seq - next_out < window:
+                try:
+                    seq, item = next(source)
+                except StopIteration:
+                    exhausted = True
+                    break
+                last_seq = seq
+                given[seq] = item
+                if isinstance(item, Ready):
+                    done[seq] = item.value
+                else:
+                    queue.append((seq, item))
+            while next_out in done:
+                yield given.pop(next_out), done.pop(next_out)
+                next_out += 1
+            if exhausted and next_out > last_seq:
+                return
+            self._dispatch(queue, tasks, done)
+            self._collect(tasks, done)
+
+    def _dispatch(self, queue: deque, tasks: dict, done: dict) -> None:
+        while queue:
+            idle = next((s for s in self.slots if not s.starting and s.seq is None), None)
+            if idle is None:
+                if len(self.slots) < self.size:
+                    self._spawn()
+                    continue
+                return
+            seq, task = queue.popleft()
+            try:
+                idle.ref = idle.handle.run.remote(task)
+            except Exception as e:  # a task that cannot be serialised never reaches a worker
+                done[seq] = Failed(f"cannot be handed to a worker ({e.__class__.__name__})")
+                continue
+            idle.seq = seq
+            idle.started = time.monotonic()
+            tasks[seq] = task
+
+    def _collect(self, tasks: dict, done: dict) -> None:
+        waiting = [s for s in self.slots if s.ref is not None and (s.starting or s.seq is not None)]
+        if not waiting:
+            return
+        ready, _ = self.ray.wait([s.ref for s in waiting], num_returns=len(waiting), timeout=POLL)
+        ready = set(ready)
+        now = time.monotonic()
+        for slot in waiting:
+            if slot.ref in ready:
+                try:
+                    value = self.ray.get(slot.ref)
+                except self.ray.exceptions.RayActorError as e:
+                    self._lost(slot, tasks, done, e)
+                    continue
+                except Exception as e:  # the result could not come back
+                    value = Failed(f"result could not be returned ({e.__class__.__name__})")
+                if slot.starting:
+                    slot.starting = False
+                else:
+                    done[slot.seq] = value
+                    tasks.pop(slot.seq, None)
+                    slot.seq = None
+                slot.ref = None
+            elif slot.starting and now - slot.started > START_TIMEOUT:
+                raise EngineError(f"--engine ray: a worker did not start in {START_TIMEOUT:g} s")
+            elif not slot.starting and now - slot.started > self.timeout:
+                done[slot.seq] = Failed(f"gave up after {self.timeout:g} s")
+                tasks.pop(slot.seq, None)
+                self._retire(slot)
+                self.replaced += 1
+
+    def _lost(self, slot: _Slot, tasks: dict, done: dict, e: Exception) -> None:
+        if slot.starting:  # no worker can start: the batch cannot run at all
+            raise EngineError(f"--engine ray: a worker could not start: {_cause(e)}")
+        done[slot.seq] = Failed(_death(e))
+        tasks.pop(slot.seq, None)
+        self._retire(slot)
+        self.replaced += 1
+
+
+def _death(e: Exception) -> str:
+    """One line for an actor that died while it held a document."""
+    text = str(e)
+    for signal_name in ("SIGSEGV", "SIGABRT", "SIGBUS", "SIGKILL"):
+        if signal_name in text:
+            return f"the worker crashed ({signal_name})"
+    if "out of memory" in text.lower() or "OutOfMemory" in e.__class__.__name__:
+        return "the worker ran out of memory"
+    return "the worker died"
+
+
+def _cause(e: Exception) -> str:
+    """The last ``SomeError: message`` line of the traceback Ray gives for an actor that failed
+    to start (a module missing on a node, a model not installed), else its first line."""
+    lines = [line.strip() for line in str(e).splitlines() if line.strip()]
+    errors = [line for line in lines if re.match(r"^[A-Za-z_.]*(Error|Exception)\b.*:", line)]
+    return (errors[-1] if errors else lines[0] if lines else e.__class__.__name__)[:300]
