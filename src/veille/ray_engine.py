@@ -35,8 +35,12 @@ class EngineError(VeilleError):
     that cannot start. Says so in one line."""
 
 
-def import_ray():
-    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no usage statistics sent anywhere
+def import_ray(local: bool = False):
+    """``ray``, set to send no usage statistics; for a ``local`` cluster, with Ray's default
+    authentication (a token in ~/.ray) said aloud so it does not warn. Both are read at import."""
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    if local:
+        os.environ.setdefault("RAY_AUTH_MODE", "token")
     try:
         import ray
     except ImportError:
@@ -84,10 +88,10 @@ class RayEngine:
 
     def __init__(self, make: Callable[[], Callable[[Any], Any]], workers: int, timeout: float,
                  address: str | None = None):
-        self.ray = import_ray()
+        self.address = address or None
+        self.ray = import_ray(local=not self.address)
         self.make = make
         self.timeout = timeout
-        self.address = address or None
         self.replaced = 0
         self.peak_rss_mb = 0.0  # not measured: the workers live in other processes, maybe other machines
         self._owns = False
