@@ -6,6 +6,7 @@ written to files and ingested into a fresh SQLite database each time:
 
   local 1   the local engine with one worker process (forked from this process, models loaded):
             the baseline, in this process
+  local 2   the same with two: the control, what this machine's free cores allow any engine
   ray 1     ``ingest(engine="ray")`` on a local Ray cluster of 1 CPU (one actor)
   ray 2     the same with 2 CPUs (two actors)
   writes    the driver's part alone: the same documents saved one by one into a fresh store, the
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 import time
@@ -86,7 +88,9 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     pages = excerpts(a.pages)
-    print(f"pages: {len(pages)} distinct excerpts of real stories; {os.cpu_count()} cores, load average "
+    words = sum(len(re.sub(r"<[^>]+>", " ", html).split()) for _, html in pages) / len(pages)
+    print(f"pages: {len(pages)} distinct excerpts of real stories ({words:.0f} words each on average); "
+          f"{os.cpu_count()} cores, load average "
           f"{os.getloadavg()[0]:.1f} at start", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -95,11 +99,14 @@ def main(argv=None) -> int:
         for i, (_, html) in enumerate(pages):
             (folder / f"{i:04d}.html").write_text(html, encoding="utf-8")
         local1, docs = run(folder, tmp / "local1.db", "local 1", 1, "local")
+        local2, _ = run(folder, tmp / "local2.db", "local 2", 2, "local")
         ray1, _ = run(folder, tmp / "ray1.db", "ray 1", 1, "ray")
         ray2, _ = run(folder, tmp / "ray2.db", "ray 2", 2, "ray")
         write_rate = writes(docs, tmp / "writes.db")
     print(f"ratio ray 2 / ray 1 workers: {ray2 / ray1:.2f}x   ray 1 / local 1: {ray1 / local1:.2f}x   "
-          f"per-worker rate {ray1:.2f} items/s = {ray1 * 86400:,.0f} items/day; the driver's writes cap "
+          f"(control: local 2 / local 1: {local2 / local1:.2f}x)   "
+          f"per-worker rate {ray1:.2f} items/s = {ray1 * words:.0f} words/s = {ray1 * 86400:,.0f} items/day; "
+          f"the driver's writes cap "
           f"one store at {write_rate * 86400:,.0f} items/day   (load average {os.getloadavg()[0]:.1f} at end)",
           flush=True)
     return 0

@@ -205,7 +205,12 @@ class RayEngine:
         waiting = [s for s in self.slots if s.ref is not None and (s.starting or s.seq is not None)]
         if not waiting:
             return
-        ready, _ = self.ray.wait([s.ref for s in waiting], num_returns=len(waiting), timeout=POLL)
+        refs = [s.ref for s in waiting]
+        # back as soon as one is ready (waiting for all would hold every actor to the slowest), then
+        # whatever else is ready too
+        ready, rest = self.ray.wait(refs, num_returns=1, timeout=POLL)
+        if ready and rest:
+            ready += self.ray.wait(rest, num_returns=len(rest), timeout=0)[0]
         ready = set(ready)
         now = time.monotonic()
         for slot in waiting:
