@@ -12,6 +12,9 @@ One document costs one document only:
 - an actor that dies (a segfault in a parser, a node lost, Ray's memory monitor) fails the
   document it held, and a new actor takes its place.
 
+Memory is Ray's to watch here (its memory monitor kills a worker when a node runs short), not
+``max_memory_mb``'s: the workers live in processes of Ray's, maybe on other machines.
+
 ``ray`` is imported only here, and only when this engine is asked for.
 """
 from __future__ import annotations
@@ -95,28 +98,29 @@ class RayEngine:
         self.replaced = 0
         self.peak_rss_mb = 0.0  # not measured: the workers live in other processes, maybe other machines
         self._owns = False
-        self._connect(workers)
-        if not self.ray.is_initialized():
-            raise EngineError("--engine ray: Ray did not start")
-        cpus = int(self.ray.cluster_resources().get("CPU", 0)) or 1
-        self.size = min(workers or cpus, cpus)  # an actor takes one CPU: more would wait for ever
-        self._actor_class = self.ray.remote(num_cpus=1, max_restarts=0, max_task_retries=0)(_Actor)
-        self._make_ref = self.ray.put(make)
         self.slots: list[_Slot] = []
+        self._connect(workers)
+        try:
+            cpus = int(self.ray.cluster_resources().get("CPU", 0)) or 1
+            self.size = min(workers or cpus, cpus)  # an actor takes one CPU: more would wait for ever
+            self._actor_class = self.ray.remote(num_cpus=1, max_restarts=0, max_task_retries=0)(_Actor)
+            self._make_ref = self.ray.put(make)
+        except Exception as e:
+            self.close()
+            raise EngineError(f"--engine ray: the cluster does not answer ({e.__class__.__name__})") from None
 
     def _connect(self, workers: int) -> None:
         ray = self.ray
         if ray.is_initialized():  # a caller's own session (a notebook, a test): used as it is
             return
-        kwargs = dict(include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING,
-                      configure_logging=True)
+        # the workers' own output stays in Ray's logs: a failure comes back here as one line
+        quiet = dict(log_to_driver=False, logging_level=logging.WARNING, configure_logging=True)
         try:
             if self.address:
-                ray.init(address=self.address, **({} if self.address.startswith("ray://") else kwargs))
+                ray.init(address=self.address, **({} if self.address.startswith("ray://") else quiet))
             else:
-                kwargs.pop("include_dashboard")
                 ray.init(num_cpus=workers or default_workers(), include_dashboard=False,
-                         _node_ip_address="127.0.0.1", **kwargs)
+                         _node_ip_address="127.0.0.1", **quiet)
         except Exception as e:
             where = self.address or "a local cluster"
             first = str(e).strip().splitlines()[0] if str(e).strip() else e.__class__.__name__
@@ -159,7 +163,6 @@ class RayEngine:
         queue: deque[tuple[int, Any]] = deque()
         given: dict[int, Any] = {}
         done: dict[int, Any] = {}
-        tasks: dict[int, Any] = {}  # seq -> task, while a worker holds it
         next_out, last_seq = 0, -1
         window = 4 * self.size
         while True:
@@ -180,10 +183,10 @@ class RayEngine:
                 next_out += 1
             if exhausted and next_out > last_seq:
                 return
-            self._dispatch(queue, tasks, done)
-            self._collect(tasks, done)
+            self._dispatch(queue, done)
+            self._collect(done)
 
-    def _dispatch(self, queue: deque, tasks: dict, done: dict) -> None:
+    def _dispatch(self, queue: deque, done: dict) -> None:
         while queue:
             idle = next((s for s in self.slots if not s.starting and s.seq is None), None)
             if idle is None:
@@ -199,9 +202,8 @@ class RayEngine:
                 continue
             idle.seq = seq
             idle.started = time.monotonic()
-            tasks[seq] = task
 
-    def _collect(self, tasks: dict, done: dict) -> None:
+    def _collect(self, done: dict) -> None:
         waiting = [s for s in self.slots if s.ref is not None and (s.starting or s.seq is not None)]
         if not waiting:
             return
@@ -218,7 +220,7 @@ class RayEngine:
                 try:
                     value = self.ray.get(slot.ref)
                 except self.ray.exceptions.RayActorError as e:
-                    self._lost(slot, tasks, done, e)
+                    self._lost(slot, done, e)
                     continue
                 except Exception as e:  # the result could not come back
                     value = Failed(f"result could not be returned ({e.__class__.__name__})")
@@ -226,22 +228,19 @@ class RayEngine:
                     slot.starting = False
                 else:
                     done[slot.seq] = value
-                    tasks.pop(slot.seq, None)
                     slot.seq = None
                 slot.ref = None
             elif slot.starting and now - slot.started > START_TIMEOUT:
                 raise EngineError(f"--engine ray: a worker did not start in {START_TIMEOUT:g} s")
             elif not slot.starting and now - slot.started > self.timeout:
                 done[slot.seq] = Failed(f"gave up after {self.timeout:g} s")
-                tasks.pop(slot.seq, None)
                 self._retire(slot)
                 self.replaced += 1
 
-    def _lost(self, slot: _Slot, tasks: dict, done: dict, e: Exception) -> None:
+    def _lost(self, slot: _Slot, done: dict, e: Exception) -> None:
         if slot.starting:  # no worker can start: the batch cannot run at all
             raise EngineError(f"--engine ray: a worker could not start: {_cause(e)}")
         done[slot.seq] = Failed(_death(e))
-        tasks.pop(slot.seq, None)
         self._retire(slot)
         self.replaced += 1
 
