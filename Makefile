@@ -40,7 +40,7 @@ bench-desk: $(STAMP)
 bench-watch: $(STAMP)
 	$(BIN)/python bench/bench_watch.py --polite
 
-# the Ray engine with 1 and 2 local workers against the local engine (about 4 minutes)
+# the Ray engine with 1 and 2 local workers against the local engine (3 to 4 minutes)
 bench-ray: $(STAMP)
 	$(BIN)/python bench/bench_ray.py --pages 400
 

@@ -120,6 +120,22 @@ def export(db: Path) -> str:
     return out.getvalue()
 
 
+def test_without_an_address_a_local_cluster_is_started_and_stopped(tmp_path):
+    """The default route: ``ray.init`` of a local cluster by the CLI itself, with Ray's own
+    defaults (no token given: Ray makes one, here under a throwaway home)."""
+    from veille.settings import Options
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAY_")}
+    env.update(HOME=str(tmp_path), VEILLE_DATA_DIR=Options.load().data_dir)  # the place index already built
+    source = EXAMPLES / "en_wire_ceasefire.txt"
+    done = subprocess.run([str(Path(sys.executable).parent / "veille"), "--db", str(tmp_path / "v.db"), "ingest",
+                           "--engine", "ray", "--workers", "1", str(source)],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.startswith("stored ") and str(source) in done.stdout
+    assert done.stderr.splitlines() == ["1 stored, 0 unchanged, 0 failed"]  # nothing of Ray's on the terminal
+
+
 def trap(doc, ctx):
     """A stage that misbehaves on a marker word, as a parser might on some input."""
     if "PIEGE-ERREUR" in doc.text:
