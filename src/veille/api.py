@@ -145,8 +145,8 @@ class Veille:
             if on_item:
                 on_item(o)
 
-        with self._engine(engine, ray_address) as engine:
-            for item, result in engine.map(items):
+        with self._engine(engine, ray_address) as pool:
+            for item, result in pool.map(items):
                 if isinstance(item, Ready):
                     done(result)
                     continue
@@ -173,7 +173,7 @@ class Veille:
                     done(Outcome(item.source, "failed", reason=str(e).removeprefix(f"{item.source}: ")))
                     continue
                 done(Outcome(item.source, "stored", result.id, revision, warnings=item.warnings + list(result.errors)))
-        report.peak_worker_rss_mb = getattr(engine, "peak_rss_mb", 0.0)
+        report.peak_worker_rss_mb = getattr(pool, "peak_rss_mb", 0.0)
         return report
 
     def _tasks(self, targets: Iterable[str]) -> Iterator[RawInput | Ready]:
@@ -196,11 +196,14 @@ class Veille:
         from veille.pool import LocalPool, SerialPool, can_fork, default_workers
 
         if name == "ray":
+            from dataclasses import replace
             from functools import partial
 
             from veille.ray_engine import RayEngine
 
-            return RayEngine(partial(_worker, self.options, self.stages), self.options.workers,
+            # the workers parse and store nothing: the database's URL and the mail password stay here
+            shipped = replace(self.options, db="", smtp_password="")
+            return RayEngine(partial(_worker, shipped, self.stages), self.options.workers,
                              self.options.doc_timeout, ray_address)
         if name != "local":
             raise VeilleError(f"--engine {name}: unknown engine (local or ray)")
