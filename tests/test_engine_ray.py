@@ -171,6 +171,30 @@ def test_a_crash_a_hang_and_an_error_cost_one_document_each(cluster, tmp_path):
     assert not ray.is_initialized()  # the driver let go of the cluster
 
 
+def test_the_driver_stores_into_postgresql_as_into_sqlite(cluster, pg_server, tmp_path):
+    """Several machines write through one driver each: PostgreSQL is the store for that. Two Ray
+    workers on a short pipeline, the same text twice: PostgreSQL holds what SQLite holds."""
+    from veille.stages import clean, meta
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, text in [("a", GOOD[0]), ("b", GOOD[1]), ("c", GOOD[0]), ("d", GOOD[2])]:
+        (folder / f"{name}.txt").write_text(f"Titre\n\n{text}\n", encoding="utf-8")
+    stages = [clean.STAGE, meta.STAGE]
+    pg = Veille(db=pg_server.createdb("veille_ray"), progress=False, workers=2, stages=stages)
+    lite = Veille(db=str(tmp_path / "v.db"), progress=False, workers=1, stages=stages)
+    on_pg = pg.ingest([str(folder)], engine="ray", ray_address=cluster)
+    on_lite = lite.ingest([str(folder)])
+    assert [(o.status, o.id, o.reason) for o in on_pg.outcomes] == \
+        [(o.status, o.id, o.reason) for o in on_lite.outcomes]
+    assert [o.status for o in on_pg.outcomes] == ["stored", "stored", "unchanged", "stored"]
+    assert on_pg.outcomes[2].reason.startswith("same content as ") and on_pg.outcomes[2].reason.endswith("a.txt")
+    out_pg, out_lite = io.StringIO(), io.StringIO()
+    pg.export(out_pg)
+    lite.export(out_lite)
+    assert out_pg.getvalue().count("\n") == 3 and out_pg.getvalue() == out_lite.getvalue()
+
+
 def test_without_ray_the_engine_says_so_in_one_line(tmp_path, monkeypatch):
     from veille.errors import VeilleError
 
