@@ -195,6 +195,17 @@ def test_the_driver_stores_into_postgresql_as_into_sqlite(cluster, pg_server, tm
     assert out_pg.getvalue().count("\n") == 3 and out_pg.getvalue() == out_lite.getvalue()
 
 
+def test_an_address_where_nothing_answers_is_one_line_at_once(tmp_path):
+    from veille.errors import VeilleError
+
+    v = Veille(db=str(tmp_path / "v.db"), progress=False)
+    port = free_port()  # nothing listens there
+    started = time.monotonic()
+    with pytest.raises(VeilleError, match=rf"^--ray-address 127.0.0.1:{port}: nothing answers there \(Connection refused\)$"):
+        v.ingest([str(EXAMPLES / "en_wire_ceasefire.txt")], engine="ray", ray_address=f"127.0.0.1:{port}")
+    assert time.monotonic() - started < 10 and v.documents() == [] and not ray.is_initialized()
+
+
 def test_without_ray_the_engine_says_so_in_one_line(tmp_path, monkeypatch):
     from veille.errors import VeilleError
 

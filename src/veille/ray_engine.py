@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import socket
 import time
 from collections import deque
 from typing import Any, Callable, Iterable, Iterator
@@ -113,6 +114,8 @@ class RayEngine:
         ray = self.ray
         if ray.is_initialized():  # a caller's own session (a notebook, a test): used as it is
             return
+        if self.address:
+            _check_reachable(self.address)
         # the workers' own output stays in Ray's logs: a failure comes back here as one line
         quiet = dict(log_to_driver=False, logging_level=logging.WARNING, configure_logging=True)
         try:
@@ -243,6 +246,18 @@ class RayEngine:
         done[slot.seq] = Failed(_death(e))
         self._retire(slot)
         self.replaced += 1
+
+
+def _check_reachable(address: str) -> None:
+    """One line at once for an address where nothing answers (Ray itself retries for minutes)."""
+    hostport = address.removeprefix("ray://")
+    host, sep, port = hostport.rpartition(":")
+    if not sep or not port.isdigit() or not host:
+        raise EngineError(f"--ray-address {address}: not an address (host:port, or ray://host:port)")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=5).close()
+    except OSError as e:
+        raise EngineError(f"--ray-address {address}: nothing answers there ({e.strerror or e})") from None
 
 
 def _death(e: Exception) -> str:
