@@ -127,7 +127,8 @@ class RayEngine:
         except Exception as e:
             where = self.address or "a local cluster"
             first = str(e).strip().splitlines()[0] if str(e).strip() else e.__class__.__name__
-            raise EngineError(f"--engine ray: cannot connect to {where}: {first}") from None
+            hint = " (does RAY_AUTH_TOKEN hold the cluster's token?)" if self.address else ""
+            raise EngineError(f"--engine ray: cannot connect to {where}: {first}{hint}") from None
         self._owns = True
 
     # ------------------------------------------------------------------ actors
