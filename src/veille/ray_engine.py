@@ -7,7 +7,8 @@ stores them in that order and the outcome is the local engine's: same documents,
 
 One document costs one document only:
 
-- an exception in the pipeline comes back as that document's ``Failed(reason)``;
+- an exception in a stage is recorded on the document by the pipeline, as in the local engine;
+  one raised outside the stages comes back as that document's ``Failed(reason)``;
 - a document that takes longer than the time limit is given up, its actor killed and replaced;
 - an actor that dies (a segfault in a parser, a node lost, Ray's memory monitor) fails the
   document it held, and a new actor takes its place.
