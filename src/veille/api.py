@@ -145,8 +145,8 @@ class Veille:
             if on_item:
                 on_item(o)
 
-        with self._engine(engine, ray_address) as pool:
-            for item, result in pool.map(items):
+        with self._engine(engine, ray_address) as engine:
+            for item, result in engine.map(items):
                 if isinstance(item, Ready):
                     done(result)
                     continue
@@ -173,7 +173,7 @@ class Veille:
                     done(Outcome(item.source, "failed", reason=str(e).removeprefix(f"{item.source}: ")))
                     continue
                 done(Outcome(item.source, "stored", result.id, revision, warnings=item.warnings + list(result.errors)))
-        report.peak_worker_rss_mb = getattr(pool, "peak_rss_mb", 0.0)
+        report.peak_worker_rss_mb = getattr(engine, "peak_rss_mb", 0.0)
         return report
 
     def _tasks(self, targets: Iterable[str]) -> Iterator[RawInput | Ready]:
