@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import IO, Callable, Iterable, Iterator
 
 from veille.errors import (AlreadyStoredError, InputError, NoArticleError, QueryError, StoreError,
-                           StoreUnavailableError)
+                           StoreUnavailableError, VeilleError)
 from veille.model import Document
 from veille.pool import Failed, Ready
 from veille.query import EventHit, EventQuery, checked_limit
@@ -111,7 +111,8 @@ class Veille:
             raise NoArticleError(raw.source, "no article text found on the page")
         return doc
 
-    def ingest(self, targets: Iterable[str], on_item: Callable[[Outcome], None] | None = None) -> IngestReport:
+    def ingest(self, targets: Iterable[str], on_item: Callable[[Outcome], None] | None = None,
+               engine: str = "local", ray_address: str | None = None) -> IngestReport:
         """Read, process and store every input; one bad input never stops the batch.
 
         Documents are processed by ``options.workers`` worker processes (0: one per core),
@@ -119,12 +120,15 @@ class Veille:
         inputs and stores the results one by one, in the order of the inputs, so the
         outcome does not depend on the number of workers. A database that cannot be written
         raises StoreUnavailableError before any input is read; one that fails later (a full
-        disk) ends the batch there, with ``report.stopped`` saying why."""
-        self.store.check_writable()
-        return self.ingest_inputs(self._tasks(targets), on_item)
+        disk) ends the batch there, with ``report.stopped`` saying why.
 
-    def ingest_inputs(self, items: Iterable[RawInput | Ready],
-                      on_item: Callable[[Outcome], None] | None = None) -> IngestReport:
+        ``engine="ray"`` processes them on a Ray cluster instead (``ray_engine.py``): the one at
+        ``ray_address``, or a local one of ``options.workers`` CPUs; this process still stores them."""
+        self.store.check_writable()
+        return self.ingest_inputs(self._tasks(targets), on_item, engine, ray_address)
+
+    def ingest_inputs(self, items: Iterable[RawInput | Ready], on_item: Callable[[Outcome], None] | None = None,
+                      engine: str = "local", ray_address: str | None = None) -> IngestReport:
         """``ingest`` for inputs already read (``RawInput``, or ``Ready`` with an outcome known without
         processing), consumed lazily: the polling loop (``veille.watch``) fetches the next article
         while workers parse the ones before, and stops giving new ones when asked to stop."""
@@ -141,7 +145,7 @@ class Veille:
             if on_item:
                 on_item(o)
 
-        with self._engine() as engine:
+        with self._engine(engine, ray_address) as engine:
             for item, result in engine.map(items):
                 if isinstance(item, Ready):
                     done(result)
@@ -202,9 +206,21 @@ class Veille:
                     continue
                 yield item
 
-    def _engine(self):
+    def _engine(self, name: str = "local", ray_address: str | None = None):
         from veille.pool import LocalPool, SerialPool, can_fork, default_workers
 
+        if name == "ray":
+            from dataclasses import replace
+            from functools import partial
+
+            from veille.ray_engine import RayEngine
+
+            # the workers parse and store nothing: the database's URL and the mail password stay here
+            shipped = replace(self.options, db="", smtp_password="")
+            return RayEngine(partial(_worker, shipped, self.stages), self.options.workers,
+                             self.options.doc_timeout, ray_address)
+        if name != "local":
+            raise VeilleError(f"--engine {name}: unknown engine (local or ray)")
         if not can_fork():
             return SerialPool(self._work)
         self.pipeline.warm()  # models load here once; forked workers share them
@@ -661,3 +677,10 @@ def _canonical_source(source: str) -> str:
     from veille.safetext import storable
 
     return storable(str(Path(source).resolve()))  # a folder above may have a name that is not UTF-8
+
+
+def _worker(options: Options, stages: list | None) -> Callable[[RawInput], Document | Failed]:
+    """What a Ray actor builds once when it starts: a pipeline of its own, its models loaded."""
+    v = Veille(options, stages)
+    v.pipeline.warm()
+    return v._work
