@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench bench-desk bench-watch bench-links fuzz clean
+.PHONY: demo test bench bench-desk bench-watch bench-links bench-ray fuzz clean
 
 VENDOR := src/veille/web/static/vendor/.built
 
@@ -44,13 +44,12 @@ bench-watch: $(STAMP)
 bench-links: $(STAMP)
 	$(BIN)/python bench/bench_links.py
 
-fuzz: $(STAMP)
-	VEILLE_FUZZ_SCALE=10 VEILLE_FUZZ_RANDOM=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py
-
 # the Ray engine with 1 and 2 local workers against the local engine (3 to 4 minutes)
-.PHONY: bench-ray
 bench-ray: $(STAMP)
 	$(BIN)/python bench/bench_ray.py --pages 400
+
+fuzz: $(STAMP)
+	VEILLE_FUZZ_SCALE=10 VEILLE_FUZZ_RANDOM=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py
 
 clean:
 	rm -rf $(VENV) frontend/node_modules src/veille/web/static/vendor veille.db veille.db-wal veille.db-shm build *.egg-info src/*.egg-info
