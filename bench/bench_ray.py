@@ -9,7 +9,7 @@ written to files and ingested into a fresh SQLite database each time:
   local 2   the same with two: the control, what this machine's free cores allow any engine
   ray 1     ``ingest(engine="ray")`` on a local Ray cluster of 1 CPU (one actor)
   ray 2     the same with 2 CPUs (two actors)
-  writes    the driver's part alone: the same documents saved one by one into a fresh store, the
+  writes    the driver's part alone: the same documents saved and linked one by one into a fresh store, the
             ceiling of any number of workers feeding one driver
 
 Each ingest gives its rate in steady work (items/s over its last four fifths of results, so a Ray
@@ -66,8 +66,9 @@ def run(folder: Path, db: Path, label: str, workers: int, engine: str) -> tuple[
 
 
 def writes(docs: list, db: Path) -> float:
-    """Documents per second that one driver saves into a fresh SQLite store (``has`` then ``save``,
-    as ``ingest`` does for each result)."""
+    """Documents per second that one driver saves into a fresh SQLite store (``has``, ``save``, then
+    ``linkstore.link``, as ``ingest`` does for each result)."""
+    from veille import linkstore
     from veille.store import Store
 
     store = Store(str(db))
@@ -75,9 +76,10 @@ def writes(docs: list, db: Path) -> float:
     for d in docs:
         if not store.has(d.id):
             store.save(d)
+            linkstore.link(store, d.id)
     seconds = time.perf_counter() - started
     rate = len(docs) / seconds
-    print(f"writes    {len(docs)} documents saved by the driver alone in {seconds:.1f} s = {rate:6.1f} items/s "
+    print(f"writes    {len(docs)} documents saved and linked by the driver alone in {seconds:.1f} s = {rate:6.1f} items/s "
           f"(SQLite)", flush=True)
     return rate
 
