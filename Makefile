@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench bench-desk bench-watch fuzz clean
+.PHONY: demo test bench bench-desk bench-watch bench-links bench-ray fuzz clean
 
 VENDOR := src/veille/web/static/vendor/.built
 
@@ -41,6 +41,14 @@ bench-desk: $(STAMP)
 
 bench-watch: $(STAMP)
 	$(BIN)/python bench/bench_watch.py --polite
+
+# 1,000 pages added to 100,000 stored events with and without links, and `veille links` at that size
+bench-links: $(STAMP)
+	$(BIN)/python bench/bench_links.py
+
+# the Ray engine with 1 and 2 local workers against the local engine (3 to 4 minutes)
+bench-ray: $(STAMP)
+	$(BIN)/python bench/bench_ray.py --pages 400
 
 fuzz: $(STAMP)
 	VEILLE_FUZZ_SCALE=10 VEILLE_FUZZ_RANDOM=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py

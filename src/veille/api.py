@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import IO, Callable, Iterable, Iterator
 
 from veille.errors import (AlreadyStoredError, InputError, NoArticleError, QueryError, StoreError,
-                           StoreUnavailableError)
+                           StoreUnavailableError, VeilleError)
 from veille.model import Document
 from veille.pool import Failed, Ready
 from veille.query import EventHit, EventQuery, checked_limit
@@ -111,7 +111,8 @@ class Veille:
             raise NoArticleError(raw.source, "no article text found on the page")
         return doc
 
-    def ingest(self, targets: Iterable[str], on_item: Callable[[Outcome], None] | None = None) -> IngestReport:
+    def ingest(self, targets: Iterable[str], on_item: Callable[[Outcome], None] | None = None,
+               engine: str = "local", ray_address: str | None = None) -> IngestReport:
         """Read, process and store every input; one bad input never stops the batch.
 
         Documents are processed by ``options.workers`` worker processes (0: one per core),
@@ -119,12 +120,15 @@ class Veille:
         inputs and stores the results one by one, in the order of the inputs, so the
         outcome does not depend on the number of workers. A database that cannot be written
         raises StoreUnavailableError before any input is read; one that fails later (a full
-        disk) ends the batch there, with ``report.stopped`` saying why."""
-        self.store.check_writable()
-        return self.ingest_inputs(self._tasks(targets), on_item)
+        disk) ends the batch there, with ``report.stopped`` saying why.
 
-    def ingest_inputs(self, items: Iterable[RawInput | Ready],
-                      on_item: Callable[[Outcome], None] | None = None) -> IngestReport:
+        ``engine="ray"`` processes them on a Ray cluster instead (``ray_engine.py``): the one at
+        ``ray_address``, or a local one of ``options.workers`` CPUs; this process still stores them."""
+        self.store.check_writable()
+        return self.ingest_inputs(self._tasks(targets), on_item, engine, ray_address)
+
+    def ingest_inputs(self, items: Iterable[RawInput | Ready], on_item: Callable[[Outcome], None] | None = None,
+                      engine: str = "local", ray_address: str | None = None) -> IngestReport:
         """``ingest`` for inputs already read (``RawInput``, or ``Ready`` with an outcome known without
         processing), consumed lazily: the polling loop (``veille.watch``) fetches the next article
         while workers parse the ones before, and stops giving new ones when asked to stop."""
@@ -141,7 +145,7 @@ class Veille:
             if on_item:
                 on_item(o)
 
-        with self._engine() as engine:
+        with self._engine(engine, ray_address) as engine:
             for item, result in engine.map(items):
                 if isinstance(item, Ready):
                     done(result)
@@ -168,9 +172,23 @@ class Veille:
                 except StoreError as e:  # its message already names the document
                     done(Outcome(item.source, "failed", reason=str(e).removeprefix(f"{item.source}: ")))
                     continue
+                self._stored(result.id)
                 done(Outcome(item.source, "stored", result.id, revision, warnings=item.warnings + list(result.errors)))
         report.peak_worker_rss_mb = getattr(engine, "peak_rss_mb", 0.0)
+        if report.stored:
+            self._stored(None)
         return report
+
+    def _stored(self, doc_id: str | None) -> None:
+        """A document was just stored: link it to the stored ones (``linkstore.link``); None: a batch
+        that stored documents ends, make its links ready to read (``linkstore.refresh``). A failure
+        here loses nothing: the links are brought up to date at their next read (``linkstore.sync``)."""
+        from veille import linkstore
+
+        try:
+            linkstore.link(self.store, doc_id) if doc_id else linkstore.refresh(self.store)
+        except StoreError:
+            pass
 
     def _tasks(self, targets: Iterable[str]) -> Iterator[RawInput | Ready]:
         """Inputs in order: a RawInput to process, or an outcome known without processing."""
@@ -188,9 +206,21 @@ class Veille:
                     continue
                 yield item
 
-    def _engine(self):
+    def _engine(self, name: str = "local", ray_address: str | None = None):
         from veille.pool import LocalPool, SerialPool, can_fork, default_workers
 
+        if name == "ray":
+            from dataclasses import replace
+            from functools import partial
+
+            from veille.ray_engine import RayEngine
+
+            # the workers parse and store nothing: the database's URL and the mail password stay here
+            shipped = replace(self.options, db="", smtp_password="")
+            return RayEngine(partial(_worker, shipped, self.stages), self.options.workers,
+                             self.options.doc_timeout, ray_address)
+        if name != "local":
+            raise VeilleError(f"--engine {name}: unknown engine (local or ray)")
         if not can_fork():
             return SerialPool(self._work)
         self.pipeline.warm()  # models load here once; forked workers share them
@@ -231,10 +261,8 @@ class Veille:
             hits = self.store.events(query)
         if not per_event:
             return hits
-        from veille.links import clusters
-
         owner = {}
-        for i, c in enumerate(clusters(self.store.link_documents())):
+        for i, c in enumerate(self.clusters()):
             for key in c["keys"]:
                 owner[key] = (i, len(c["reports"]), c["independent_sources"])
         kept, seen = [], set()
@@ -255,20 +283,37 @@ class Veille:
         if format == "jsonl":
             return export.write_jsonl(self.documents(), out)
         if format == "acled":
-            return export.write_acled(self.documents(), out, self.options.kb_dir, per_event)
+            return export.write_acled(self.documents(), out, self.options.kb_dir, per_event,
+                                      self.clusters() if per_event else None)
         if format == "geojson":
             return export.write_geojson(self.documents(), out)
         raise QueryError(f"{format}: not an export format (one of {', '.join(export.FORMATS)})")
 
-    def links(self) -> list[dict]:
-        """Links between documents: the same event told by several, and claims that contradict."""
-        from veille.links import contradictions, event_claim_matches, same_events
+    def links(self, kind: str | None = None) -> list[dict]:
+        """Links between documents: the same event told by several, and claims that contradict; only
+        those of ``kind`` (same_event, contradiction) when given. Read from the stored links
+        (``linkstore``); computed from every document (``links``) only when they are behind and
+        cannot be written (a read-only database)."""
+        from veille import linkstore
 
-        docs = self.store.link_documents()
-        return same_events(docs) + event_claim_matches(docs) + contradictions(docs)
+        if kind not in (None, "same_event", "contradiction"):
+            raise QueryError(f"{kind}: not a kind of link (same_event or contradiction)")
+        found = linkstore.contradictions(self.store) if kind == "contradiction" else linkstore.links(self.store)
+        if found is None:
+            from veille.links import contradictions, event_claim_matches, same_events
+
+            docs = self.store.link_documents()
+            found = same_events(docs) + event_claim_matches(docs) + contradictions(docs)
+        return [link for link in found if kind is None or link["kind"] == kind]
 
     def clusters(self) -> list[dict]:
-        """Events that several documents tell as one, with their reports and source count."""
+        """Events that several documents tell as one, with their reports and source count (from the
+        stored links, as ``links``)."""
+        from veille import linkstore
+
+        stored = linkstore.clusters(self.store)
+        if stored is not None:
+            return stored
         from veille.links import clusters
 
         return clusters(self.store.link_documents())
@@ -521,7 +566,7 @@ class Veille:
         self._clusters_building = True
         try:
             started = time.perf_counter()
-            index = build_cluster_index(self.store.link_documents(), signature)
+            index = build_cluster_index(self.store, signature)
             index.seconds = time.perf_counter() - started
             return index
         finally:
@@ -632,3 +677,10 @@ def _canonical_source(source: str) -> str:
     from veille.safetext import storable
 
     return storable(str(Path(source).resolve()))  # a folder above may have a name that is not UTF-8
+
+
+def _worker(options: Options, stages: list | None) -> Callable[[RawInput], Document | Failed]:
+    """What a Ray actor builds once when it starts: a pipeline of its own, its models loaded."""
+    v = Veille(options, stages)
+    v.pipeline.warm()
+    return v._work

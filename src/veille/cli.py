@@ -51,12 +51,18 @@ def main(ctx, db):
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 @click.option("--workers", "-j", type=click.IntRange(0, 256), metavar="N",
               help="Worker processes (default: one per core; setting workers).")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="Where documents are parsed: worker processes here, or Ray workers (pip install 'veille[ray]').")
+@click.option("--ray-address", metavar="ADDR",
+              help="An existing Ray cluster (host:port, or ray://host:10001); default: a local one.")
 @click.pass_obj
-def ingest(v, inputs, quiet, workers):
+def ingest(v, inputs, quiet, workers, engine, ray_address):
     """Ingest files (.txt .html .htm .jsonl), folders and http(s) URLs.
 
     Each document is parsed in a worker process under a time and a memory limit
     (settings doc_timeout, max_memory_mb); results are stored in the order given.
+    With --engine ray the workers are Ray actors, each loading the models once, on the
+    cluster at --ray-address or on a local one; this process still stores the results.
 
     Example: veille ingest --workers 2 ../seeds https://example.org/article.html
     """
@@ -66,6 +72,8 @@ def ingest(v, inputs, quiet, workers):
 
     if workers is not None:
         v.options = replace(v.options, workers=workers)
+    if ray_address and engine != "ray":
+        fail("--ray-address is for --engine ray")
 
     targets = list(expand(list(inputs)))
     bar = None
@@ -88,7 +96,7 @@ def ingest(v, inputs, quiet, workers):
             bar.update(1)
 
     try:
-        report = v.ingest(targets, on_item=on_item)
+        report = v.ingest(targets, on_item=on_item, engine=engine, ray_address=ray_address)
     except VeilleError as e:
         fail(str(e))
     if bar is not None:
@@ -249,24 +257,24 @@ def links(v, as_json):
     Example: veille links --json > links.json
     """
     try:
-        found, groups = v.links(), v.clusters()
+        contra, groups = v.links(kind="contradiction"), v.clusters()
     except VeilleError as e:
         fail(str(e))
-    contra = [l for l in found if l["kind"] == "contradiction"]
     if as_json:
         click.echo(to_json({"clusters": groups, "contradictions": contra}, indent=1))
         return
+    lines = []  # written at once: tens of thousands of lines at 100,000 events
     for c in groups:
         where = (c["place"] or {}).get("name") or "?"
-        say(f"{c['type']}{'/' + c['mode'] if c['mode'] else ''} {','.join(c['source'])}→"
-            f"{','.join(c['target']) or '?'}  {c['date'] or '----'}  {where}  "
-            f"{len(c['reports'])} reports, {c['independent_sources']} independent sources")
-        for r in c["reports"]:
-            say(f"    {r['doc']}: {r['evidence'][:110]}")
+        lines.append(f"{c['type']}{'/' + c['mode'] if c['mode'] else ''} {','.join(c['source'])}→"
+                     f"{','.join(c['target']) or '?'}  {c['date'] or '----'}  {where}  "
+                     f"{len(c['reports'])} reports, {c['independent_sources']} independent sources")
+        lines += [f"    {r['doc']}: {r['evidence'][:110]}" for r in c["reports"]]
     for l in contra:
-        say(f"CONTRADICTION {l['note']}")
-        say(f"    {l['a']['doc']}: {l['a']['evidence'][:110]}")
-        say(f"    {l['b']['doc']}: {l['b']['evidence'][:110]}")
+        lines += [f"CONTRADICTION {l['note']}", f"    {l['a']['doc']}: {l['a']['evidence'][:110]}",
+                  f"    {l['b']['doc']}: {l['b']['evidence'][:110]}"]
+    if lines:
+        click.echo("\n".join(printable(line) for line in lines))
     if not groups and not contra:
         click.echo("no links", err=True)
 

@@ -192,15 +192,19 @@ def acled_row(doc: Document, n: int, e: Event, kb_dir: str = "") -> dict:
     }
 
 
-def write_acled(docs: Iterable[Document], out: IO[str], kb_dir: str = "", per_event: bool = False) -> int:
+def write_acled(docs: Iterable[Document], out: IO[str], kb_dir: str = "", per_event: bool = False,
+                clusters: list[dict] | None = None) -> int:
     """One CSV row per event, with ACLED's column names and codes; with ``per_event``, one row
-    per event however many documents tell it (the first report stands for the others)."""
+    per event however many documents tell it (the first report stands for the others).
+    ``clusters``: the documents' clusters (``Veille.clusters``), when known; else computed here."""
     docs = list(docs)
     others: set[tuple] = set()
     if per_event:
-        from veille.links import clusters
+        if clusters is None:
+            from veille.links import clusters as compute
 
-        others = {k for c in clusters(docs) for k in c["keys"][1:]}
+            clusters = compute(docs)
+        others = {tuple(k) for c in clusters for k in c["keys"][1:]}
     writer = csv.DictWriter(out, fieldnames=ACLED_COLUMNS, lineterminator="\n")
     writer.writeheader()
     n = 0

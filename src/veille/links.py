@@ -8,6 +8,11 @@ of the event lexicons, weapons or states ("Socar", "pétrolier", "militaire"): t
 one when both events stand in the same country (none for events rarer than attacks). Links
 are computed from the stored events alone, so the order of ingestion and re-ingesting
 change nothing.
+
+The functions here compute every link from a list of documents: the reference. ``linkstore``
+keeps the links in the store and compares only the pairs that touch each document as it is
+stored, judging each pair by the same functions (``compatible``, ``told_as_one``,
+``same_event_link``, ``figure_links``, ``event_claim_link``, ``claim_contradiction``).
 """
 from __future__ import annotations
 
@@ -44,10 +49,6 @@ def _ignored(lang: str) -> frozenset[str]:
     return frozenset(words)
 
 
-def _side(doc: Document, evidence: str, offsets) -> dict:
-    return {"doc": doc_name(doc), "evidence": evidence, "offsets": offsets}
-
-
 @lru_cache(maxsize=4)
 def _ignored_for_claims(lang: str) -> frozenset[str]:
     """As ``_ignored``, but a weapon is what a claim is about ("obus"): keep those words."""
@@ -65,9 +66,14 @@ def _ignored_stems(lang: str, for_claims: bool) -> tuple[frozenset[str], frozens
 
 
 def stems(ev: Event, lang: str, for_claims: bool = False) -> set[str]:
+    return words(ev.evidence, lang, for_claims)
+
+
+def words(text: str, lang: str, for_claims: bool = False) -> set[str]:
+    """The telling words of a sentence, as their stems (see ``stems``)."""
     lang = lang if lang in ("fr", "en") else "fr"
     ignored, ignored_stems = _ignored_stems(lang, for_claims)
-    return {w[:STEM] for w in re.findall(r"\w{4,}", fold(ev.evidence))
+    return {w[:STEM] for w in re.findall(r"\w{4,}", fold(text))
             if w not in ignored and w[:STEM] not in ignored_stems and not w.isdigit()}
 
 
@@ -107,6 +113,13 @@ def compatible(a: Event, b: Event) -> bool:
     return True
 
 
+def told_as_one(ea: Event, eb: Event, shared: set[str]) -> bool:
+    """Two compatible events of two documents, sharing these words, are one event: two telling words
+    in common, or one and the same country on both sides; a rarer, non-violent event (a deployment,
+    a delivery) needs only the same country."""
+    return len(shared) >= 2 or bool((shared or ea.type not in FREQUENT) and _both_placed(ea, eb))
+
+
 def matches(docs: list[Document]) -> list[tuple]:
     """(shared words, doc a, event a, doc b, event b) for every pair told as one event.
 
@@ -128,9 +141,7 @@ def matches(docs: list[Document]) -> list[tuple]:
         if da.id == db.id or not compatible(ea, eb):
             continue
         shared = stems_of(i) & stems_of(j)
-        # two telling words in common, or one and the same country on both sides; a rarer,
-        # non-violent event (a deployment, a delivery) needs only the same country
-        if len(shared) < 2 and not ((shared or ea.type not in FREQUENT) and _both_placed(ea, eb)):
+        if not told_as_one(ea, eb, shared):
             continue
         found.append((i, j, (len(shared), da, ea, db, eb, shared)))
     found.sort(key=lambda x: (x[0], x[1]))  # the order of every pair's comparison, then the closest first
@@ -166,6 +177,26 @@ def _candidates(items: list[tuple[Document, Event]]):
                     yield (min(i, j), max(i, j))
 
 
+def claim_told_as_event(claim: dict, events: list[Event]) -> bool:
+    """The claim's sentence tells an event of its own document: the event links speak for it."""
+    return any(claim["evidence"] == e.evidence for e in events)
+
+
+def event_claim_link(name_a: str, ea: Event, words_a: set[str], name_b: str, claim: dict,
+                     words_b: set[str]) -> dict | None:
+    """The link between an event (document ``name_a``) and a claim of another document when they
+    share an actor and three telling words (``words``, ``for_claims``), else None."""
+    if not set(claim.get("actors", ())) & (set(ea.source) | set(ea.target)):
+        return None
+    shared = words_a & words_b
+    if len(shared) < 3:  # no type, place or date to agree on: more words
+        return None
+    return {"kind": "same_event",
+            "a": {"doc": name_a, "evidence": ea.evidence, "offsets": [ea.segment, ea.start, ea.end]},
+            "b": {"doc": name_b, "evidence": claim["evidence"], "offsets": claim.get("offsets")},
+            "note": f"{ea.type} and a claim ({claim['subject']}); shared words: {', '.join(sorted(shared))}"}
+
+
 def event_claim_matches(docs: list[Document]) -> list[dict]:
     """An event told in one page and a claim about the same thing in another ("lance la
     production en série d'obus … et les envoie" / "a commencé à produire des obus de 122
@@ -182,20 +213,23 @@ def event_claim_matches(docs: list[Document]) -> list[dict]:
                 for c in db.claims:
                     if not set(c.get("actors", ())) & (set(ea.source) | set(ea.target)):
                         continue
-                    fake = Event(type="", mode=None, source=[], target=[], date=None, date_precision=None,
-                                 date_from=None, place=None, quantities={}, attributed_to=None, modality="asserted",
-                                 evidence=c["evidence"], start=0, end=0, trigger="", trigger_start=0, trigger_end=0,
-                                 confidence=0)
-                    if any(c["evidence"] == e.evidence for e in db.events):
-                        continue  # the claim's sentence tells an event: the event links speak for it
-                    shared = words_a & stems(fake, db.language or "fr", for_claims=True)
-                    if len(shared) >= 3:  # no type, place or date to agree on: more words
-                        out.append({"kind": "same_event",
-                                    "a": _side(da, ea.evidence, [ea.segment, ea.start, ea.end]),
-                                    "b": _side(db, c["evidence"], c.get("offsets")),
-                                    "note": f"{ea.type} and a claim ({c['subject']}); shared words: "
-                                            f"{', '.join(sorted(shared))}"})
+                    if claim_told_as_event(c, db.events):
+                        continue
+                    link = event_claim_link(doc_name(da), ea, words_a, doc_name(db), c,
+                                            words(c["evidence"], db.language or "fr", for_claims=True))
+                    if link:
+                        out.append(link)
     return out
+
+
+def same_event_link(name_a: str, ea: Event, name_b: str, eb: Event, shared: set[str]) -> dict:
+    return {
+        "kind": "same_event",
+        "a": {"doc": name_a, "evidence": ea.evidence, "offsets": [ea.segment, ea.start, ea.end]},
+        "b": {"doc": name_b, "evidence": eb.evidence, "offsets": [eb.segment, eb.start, eb.end]},
+        "note": f"{ea.type}{'/' + ea.mode if ea.mode else ''} {','.join(ea.source)}→{','.join(ea.target) or '?'}"
+                f"; shared words: {', '.join(sorted(shared))}",
+    }
 
 
 def same_events(docs: list[Document]) -> list[dict]:
@@ -206,26 +240,53 @@ def same_events(docs: list[Document]) -> list[dict]:
         if key in seen:
             continue
         seen.add(key)
-        links.append({
-            "kind": "same_event",
-            "a": {"doc": doc_name(da), "evidence": ea.evidence, "offsets": [ea.segment, ea.start, ea.end]},
-            "b": {"doc": doc_name(db), "evidence": eb.evidence, "offsets": [eb.segment, eb.start, eb.end]},
-            "note": f"{ea.type}{'/' + ea.mode if ea.mode else ''} {','.join(ea.source)}→{','.join(ea.target) or '?'}"
-                    f"; shared words: {', '.join(sorted(shared))}",
-        })
+        links.append(same_event_link(doc_name(da), ea, doc_name(db), eb, shared))
     return links
+
+
+def figure_links(name_a: str, ea: Event, name_b: str, eb: Event) -> list[dict]:
+    """The tolls two events told as one disagree on ("12 killed" here, "13 killed" there)."""
+    out = []
+    for key in sorted(set(ea.quantities) & set(eb.quantities)):
+        if ea.quantities[key] != eb.quantities[key]:
+            out.append({"kind": "contradiction",
+                        "a": {"doc": name_a, "evidence": ea.evidence, "offsets": [ea.segment, ea.start, ea.end]},
+                        "b": {"doc": name_b, "evidence": eb.evidence, "offsets": [eb.segment, eb.start, eb.end]},
+                        "note": f"same {ea.type.lower()}, {key}: {ea.quantities[key]:g} vs {eb.quantities[key]:g}"})
+    return out
 
 
 def figure_contradictions(docs: list[Document], found: list[tuple] | None = None) -> list[dict]:
     """One event, two tolls: "12 killed" here, "13 killed" there. ``found``: ``matches(docs)``, if known."""
     out = []
     for _, da, ea, db, eb, _ in matches(docs) if found is None else found:
-        for key in sorted(set(ea.quantities) & set(eb.quantities)):
-            if ea.quantities[key] != eb.quantities[key]:
-                out.append({"kind": "contradiction", "a": _side(da, ea.evidence, [ea.segment, ea.start, ea.end]),
-                            "b": _side(db, eb.evidence, [eb.segment, eb.start, eb.end]),
-                            "note": f"same {ea.type.lower()}, {key}: {ea.quantities[key]:g} vs {eb.quantities[key]:g}"})
+        out += figure_links(doc_name(da), ea, doc_name(db), eb)
     return out
+
+
+CLAIM_KINDS = ("measure", "inform")  # the kinds of claims that can contradict one another
+
+
+def claim_contradiction(same_doc: bool, name_a: str, a: dict, name_b: str, b: dict) -> dict | None:
+    """The contradiction between two claims (``a`` before ``b`` in the corpus' order), else None."""
+    if a.get("kind") != b.get("kind") or not set(a.get("actors", ())) & set(b.get("actors", ())):
+        return None
+    if a["kind"] == "measure":
+        va, vb = set(a["value"]), set(b["value"])
+        if same_doc or a["unit"] != b["unit"] or va == vb:
+            return None
+        if not (va & vb or (len(va) == len(vb) == 1)):
+            return None
+        note = f"{a['unit']}: {sorted(va)} vs {sorted(vb)}"
+    elif a["kind"] == "inform":
+        if a["value"] == b["value"] and a.get("told") == b.get("told"):
+            return None
+        note = f"who informed whom: {a['value']!r} ({a.get('attributed_to') or '?'}) vs {b['value']!r} " \
+               f"({b.get('attributed_to') or '?'})"
+    else:
+        return None
+    return {"kind": "contradiction", "a": {"doc": name_a, "evidence": a["evidence"], "offsets": a.get("offsets")},
+            "b": {"doc": name_b, "evidence": b["evidence"], "offsets": b.get("offsets")}, "note": note}
 
 
 def contradictions(docs: list[Document], found: list[tuple] | None = None,
@@ -249,24 +310,9 @@ def contradictions(docs: list[Document], found: list[tuple] | None = None,
     out = []
     for i, j in pairs:
         (da, a), (db, b) = items[i], items[j]
-        if a.get("kind") != b.get("kind") or not set(a.get("actors", ())) & set(b.get("actors", ())):
-            continue
-        if a["kind"] == "measure":
-            va, vb = set(a["value"]), set(b["value"])
-            if da.id == db.id or a["unit"] != b["unit"] or va == vb:
-                continue
-            if not (va & vb or (len(va) == len(vb) == 1)):
-                continue
-            note = f"{a['unit']}: {sorted(va)} vs {sorted(vb)}"
-        elif a["kind"] == "inform":
-            if a["value"] == b["value"] and a.get("told") == b.get("told"):
-                continue
-            note = f"who informed whom: {a['value']!r} ({a.get('attributed_to') or '?'}) vs {b['value']!r} " \
-                   f"({b.get('attributed_to') or '?'})"
-        else:
-            continue
-        out.append({"kind": "contradiction", "a": _side(da, a["evidence"], a.get("offsets")),
-                    "b": _side(db, b["evidence"], b.get("offsets")), "note": note})
+        link = claim_contradiction(da.id == db.id, doc_name(da), a, doc_name(db), b)
+        if link:
+            out.append(link)
     return out + figure_contradictions(docs, found)
 
 
@@ -287,9 +333,11 @@ def outlet(doc: Document) -> str:
     return doc_name(doc)
 
 
-def clusters(docs: list[Document], found: list[tuple] | None = None) -> list[dict]:
+def clusters(docs: list[Document], found: list[tuple] | None = None,
+             outlets: dict[str, str] | None = None) -> list[dict]:
     """Events told as one, grouped: each cluster lists its reports and counts its
-    independent sources (distinct outlets: see ``outlet``). ``found``: ``matches(docs)``, if known."""
+    independent sources (distinct outlets: see ``outlet``). ``found``: ``matches(docs)``, if known;
+    ``outlets``: each document's ``outlet`` by its id, if known."""
     parent: dict[tuple, tuple] = {}
 
     def find(x):
@@ -310,7 +358,7 @@ def clusters(docs: list[Document], found: list[tuple] | None = None) -> list[dic
         members.sort()
         reports = [by_key[k] for k in members]
         first = reports[0][1]
-        sources = {outlet(d) for d, _ in reports}
+        sources = {outlets[d.id] if outlets is not None else outlet(d) for d, _ in reports}
         out.append({"type": first.type, "mode": first.mode, "source": first.source, "target": first.target,
                     "date": next((e.date for _, e in reports if e.date), None),
                     "place": next((e.place for _, e in reports if e.place), None),

@@ -41,6 +41,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from veille import connect
 from veille.alertstore import m007_watches
+from veille.linkstore import m008_links
 from veille.errors import AlreadyStoredError, NotFoundError, QueryError, StoreError, StoreUnavailableError
 from veille.geo import km
 from veille.lexicon import fold
@@ -206,7 +207,7 @@ def _m005_events_fts(conn) -> None:
 
 MIGRATIONS = (("001_base", _m001_base), ("002_fts", _m002_fts), ("003_events", _m003_events),
               ("004_desk", _m004_desk), ("005_events_fts", _m005_events_fts),
-              ("006_sources", m006_sources), ("007_watches", m007_watches))
+              ("006_sources", m006_sources), ("007_watches", m007_watches), ("008_links", m008_links))
 # a search is bounded so that any text returns within a second or two: FTS5's ranks and
 # snippets take a time that grows with the square of a term's repeats
 MAX_SEARCH_TERMS = 64

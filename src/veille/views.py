@@ -84,20 +84,45 @@ class ClusterIndex:
         return self.totals[("keys", min_sources)]
 
 
-def build_cluster_index(docs: list[Document], signature: tuple = ()) -> ClusterIndex:
+def build_cluster_index(store, signature: tuple = ()) -> ClusterIndex:
+    """The cluster index of the stored links (``linkstore``), or of links computed from every document
+    when the stored ones are behind and cannot be written (a read-only database). ``store``: a
+    ``Store``, or a list of documents (``Store.link_documents()``) to compute it from them."""
+    from veille import linkstore
+
+    if isinstance(store, list):
+        return cluster_index_of(store, signature)
+    groups = linkstore.clusters(store)
+    if groups is None:
+        return cluster_index_of(store.link_documents(), signature)
+    contradicting = linkstore.contradictions(store) or []
+    by_name = linkstore.names(store)
+    ids = {k[0] for c in groups for k in c["keys"]}
+    ids |= {by_name[side["doc"]] for link in contradicting for side in (link["a"], link["b"]) if side["doc"] in by_name}
+    return _cluster_index(linkstore.positions(store, ids), by_name, groups, lambda told: contradicting, signature)
+
+
+def cluster_index_of(docs: list[Document], signature: tuple = ()) -> ClusterIndex:
+    """The cluster index computed from every document (``links``): the reference of the stored one."""
     from veille.links import clusters, contradictions, matches
 
+    found = matches(docs)  # once, for the clusters and for their contradictions
+    return _cluster_index([(d.id, n, e.start, e.type) for d in docs for n, e in enumerate(d.events)],
+                          {name_of(d.source, d.url): d.id for d in docs}, clusters(docs, found),
+                          lambda told: contradictions(docs, found, touching=told), signature)
+
+
+def _cluster_index(events_at, by_name: dict[str, str], groups: list[dict], contradicting, signature) -> ClusterIndex:
+    """``events_at``: (doc_id, n, sentence start, type) of the events; ``groups``: ``links.clusters``;
+    ``contradicting(told)``: the contradictions, or at least those touching a claim told at one of these
+    (doc_id, start)."""
     position: dict[tuple[str, int, str], list[int]] = {}
     starts: dict[tuple[str, int], list[int]] = {}
-    by_name = {}
-    for d in docs:
-        by_name[name_of(d.source, d.url)] = d.id
-        for n, e in enumerate(d.events):
-            position.setdefault((d.id, e.start, e.type), []).append(n)
-            starts.setdefault((d.id, e.start), []).append(n)
+    for doc_id, n, start, type_ in sorted(events_at):
+        position.setdefault((doc_id, start, type_), []).append(n)
+        starts.setdefault((doc_id, start), []).append(n)
     index = ClusterIndex(signature)
-    found = matches(docs)  # once, for the clusters and for their contradictions
-    for c in clusters(docs, found):
+    for c in groups:
         members = [(doc_id, n) for doc_id, start, type_ in c["keys"] for n in position.get((doc_id, start, type_), [])]
         if not members:
             continue
@@ -109,7 +134,7 @@ def build_cluster_index(docs: list[Document], signature: tuple = ()) -> ClusterI
     told = {(doc_id, start) for (doc_id, start, _), ns in position.items()
             if any((doc_id, n) in index.by_event for n in ns)}
     marked: dict[str, set[str]] = {}
-    for link in contradictions(docs, found, touching=told):
+    for link in contradicting(told):
         for side in (link["a"], link["b"]):
             doc_id, offsets = by_name.get(side["doc"]), side.get("offsets") or [None, None]
             owners = [index.by_event.get((doc_id, n)) for n in starts.get((doc_id, offsets[1]), [])]

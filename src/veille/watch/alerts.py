@@ -184,7 +184,7 @@ def _complete_index(v):
         return index
     from veille.views import build_cluster_index
 
-    return build_cluster_index(v.store.link_documents(), v.store.signature())
+    return build_cluster_index(v.store, v.store.signature())
 
 
 def _with_clustered(docs: set[str], index, query: EventQuery) -> set[str]:
