@@ -92,9 +92,10 @@ def inputs(folder: Path) -> Path:
     return folder
 
 
-def test_ray_engine_stores_what_the_local_engine_stores(cluster, tmp_path):
+def test_ray_engine_stores_what_the_local_engine_stores(cluster, tmp_path, dbs):
     folder = inputs(tmp_path / "in")
-    local = run_cli("--db", str(tmp_path / "local.db"), "ingest", "--workers", "1", str(folder), cwd=tmp_path)
+    dbases = {name: dbs.url(tmp_path, name) for name in ("local.db", "ray.db")}  # PostgreSQL in its pass
+    local = run_cli("--db", dbases["local.db"], "ingest", "--workers", "1", str(folder), cwd=tmp_path)
     # the default route: no address, so the CLI starts a local cluster of 2 CPUs itself (and stops it),
     # with Ray's own defaults (no token given: Ray makes one, here under a throwaway home); two workers
     # are dealt the documents as they come free, and the results are stored in the inputs' order still
@@ -102,7 +103,7 @@ def test_ray_engine_stores_what_the_local_engine_stores(cluster, tmp_path):
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAY_")}
     env.update(HOME=str(tmp_path), VEILLE_DATA_DIR=Options.load().data_dir)  # the place index already built
-    remote = subprocess.run([str(Path(sys.executable).parent / "veille"), "--db", str(tmp_path / "ray.db"),
+    remote = subprocess.run([str(Path(sys.executable).parent / "veille"), "--db", dbases["ray.db"],
                              "ingest", "--engine", "ray", "--workers", "2", str(folder)],
                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert remote.returncode == 0, remote.stderr[-3000:]
@@ -114,22 +115,22 @@ def test_ray_engine_stores_what_the_local_engine_stores(cluster, tmp_path):
     assert len(failures) == 1 and "no article text" in failures[0], remote.stderr[-3000:]
     good = 7 + len(list(folder.glob("wikinews_*")))  # 7 documents in examples/
     assert remote.stderr.splitlines()[-1] == f"{good} stored, 0 unchanged, 1 failed"
-    exports = [export(tmp_path / db) for db in ("local.db", "ray.db")]
+    exports = [export(dbases[db]) for db in ("local.db", "ray.db")]
     assert exports[0].count("\n") == good and exports[0] == exports[1]
 
     # again, through the cluster at --ray-address: nothing new (without the page that fails, which
     # would be parsed again, and a worker started for it)
     (folder / "zz_no_article.html").unlink()
-    again = run_cli("--db", str(tmp_path / "ray.db"), "ingest", "--engine", "ray", "--ray-address", cluster,
+    again = run_cli("--db", dbases["ray.db"], "ingest", "--engine", "ray", "--ray-address", cluster,
                     str(folder), cwd=tmp_path)
     assert again.returncode == 0 and "stored " not in again.stdout, again.stderr[-3000:]
     assert again.stderr.splitlines() == [f"0 stored, {good} unchanged, 0 failed"], again.stderr[-3000:]
-    assert export(tmp_path / "ray.db") == exports[1]
+    assert export(dbases["ray.db"]) == exports[1]
 
 
-def export(db: Path) -> str:
+def export(db: str) -> str:
     out = io.StringIO()
-    Veille(db=str(db), progress=False).export(out)
+    Veille(db=db, progress=False).export(out)
     return out.getvalue()
 
 

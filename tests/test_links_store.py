@@ -30,14 +30,14 @@ TOLL_B = ("Kharkiv strike\n\nApr 5, 2024\n\nA Russian missile struck an apartmen
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
+def corpus(tmp_path_factory, dbs):
     """Real pages ingested through ``Veille.ingest`` (each linked as it is stored), then a page revised."""
     d = tmp_path_factory.mktemp("corpus")
     lines = (SHARED / "corpus" / "voa-en" / "voa_stories.jsonl").read_text(encoding="utf-8").splitlines()
     (d / "voa.jsonl").write_text("".join(lines[i] + "\n" for i in VOA_LINES), encoding="utf-8")
     (d / "toll.txt").write_text(TOLL_A, encoding="utf-8")
     (d / "other.txt").write_text(TOLL_B, encoding="utf-8")
-    v = Veille(db=str(d / "v.db"), progress=False, workers=2)
+    v = Veille(db=dbs.url(d, "v.db"), progress=False, workers=2)
     inputs = [str(EXAMPLES), str(d / "voa.jsonl"), str(SHARED / "seeds"), str(d / "toll.txt"), str(d / "other.txt")]
     report = v.ingest(inputs + [str(SHARED / "corpus" / "wikinews-fr" / name) for name in WIKINEWS])
     assert not report.failed and len(report.stored) > 20
@@ -114,12 +114,12 @@ def _shuffled(docs: list, seed: int | None) -> list:
     return [by_source[doc.source].pop(0) for doc in order]
 
 
-def test_the_order_of_storing_changes_nothing(corpus, tmp_path):
+def test_the_order_of_storing_changes_nothing(corpus, tmp_path, dbs):
     want = stored(corpus)
     docs = all_revisions(corpus.store)
     for k, order in enumerate((_shuffled(docs, None), _shuffled(docs, 1), _shuffled(docs, 2), _shuffled(docs, 3))):
         assert k == 0 or order != docs
-        v = Veille(db=str(tmp_path / f"{k}.db"), progress=False)
+        v = Veille(db=dbs.url(tmp_path, f"order{k}.db"), progress=False)
         half = len(order) // 2
         _store_in(v.store, order if k < 3 else order[:half], link_each=k < 2)  # 2, 3: linked at the first read
         if k == 3:  # all at once, in memory, as a large database from before migration 008
@@ -128,10 +128,14 @@ def test_the_order_of_storing_changes_nothing(corpus, tmp_path):
         assert stored(v) == want, k
 
 
-def test_a_database_from_before_the_stored_links_gets_them(corpus, tmp_path):
-    db = tmp_path / "old.db"
-    with sqlite3.connect(corpus.store.target.path) as src, sqlite3.connect(db) as dst:
-        src.backup(dst)  # the file and what its write-ahead log holds
+def test_a_database_from_before_the_stored_links_gets_them(corpus, tmp_path, dbs):
+    if dbs.postgres:  # a copy of the corpus's database (no one may be connected to it meanwhile)
+        corpus.store.engine.dispose()
+        db = dbs.server.copydb(corpus.store.target.url.database, "old_links")
+    else:
+        db = tmp_path / "old.db"
+        with sqlite3.connect(corpus.store.target.path) as src, sqlite3.connect(db) as dst:
+            src.backup(dst)  # the file and what its write-ahead log holds
     with Store(str(db)).engine.begin() as conn:  # as a database written by veille before migration 008
         for table in (*linkstore.TABLES, linkstore.link_state, linkstore.link_cache):
             conn.execute(text(f"DROP TABLE {table.name}"))
