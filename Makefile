@@ -29,9 +29,11 @@ demo: $(STAMP)
 	$(BIN)/veille --db veille.db serve --port $(PORT)
 
 # the suite on SQLite, then every test that opens a database (marker db) on PostgreSQL
+# the suite on SQLite, then every test that opens a database again on PostgreSQL; both passes run
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
-	VEILLE_TEST_DB=postgres $(BIN)/python -m pytest -q -m db
+	$(BIN)/python -m pytest -q; lite=$$?; \
+	VEILLE_TEST_DB=postgres $(BIN)/python -m pytest -q -m db; pg=$$?; \
+	test $$lite = 0 -a $$pg = 0
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_pipeline.py

@@ -341,14 +341,16 @@ def test_full_database_stops_the_batch_with_one_line(corpus, tmp_path):
     (tmp_path / "limited.py").write_text(LIMITED)
     db = tmp_path / "v.db"
     assert run_cli("--db", str(db), "events", cwd=tmp_path).returncode == 0  # a new, empty database
-    r = subprocess.run([sys.executable, "limited.py", "60", "--db", str(db), "ingest", *wiki(87)], cwd=tmp_path,
+    with sqlite3.connect(db) as conn:  # room for a few documents (about 4 pages each) past the empty schema
+        pages = conn.execute("PRAGMA page_count").fetchone()[0] + 16
+    r = subprocess.run([sys.executable, "limited.py", str(pages), "--db", str(db), "ingest", *wiki(87)], cwd=tmp_path,
                        capture_output=True, text=True, timeout=600)
     check_stopped(r, db, tmp_path)
 
 
 @pytest.mark.sqlite_only("a file on a small mount; a full disk is not testable on PostgreSQL (the server's disk)")
 def test_full_disk_stops_the_batch_with_one_line(corpus, mount_point, tmp_path):
-    mnt = mount_point("400k")
+    mnt = mount_point("800k")  # the empty schema (about 330 kB) and the write-ahead log of a few documents
     r = run_cli("--db", str(mnt / "v.db"), "ingest", *wiki(87), cwd=tmp_path)
     check_stopped(r, mnt / "v.db", tmp_path)
 
