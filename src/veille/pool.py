@@ -54,6 +54,40 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def in_order(items: Iterable[Any], window: int, dispatch: Callable[[deque, dict], None],
+             collect: Callable[[dict], None]) -> Iterator[tuple[Any, Any]]:
+    """An engine's loop: ``(item, result)`` in the order of ``items``, reading at most ``window``
+    items ahead of the result to be written. ``dispatch(queue, done)`` gives queued ``(seq, item)``
+    to free workers; ``collect(done)`` waits for some to finish and puts their results in
+    ``done[seq]``. A ``Ready`` item is its own result."""
+    source = enumerate(items)
+    exhausted = False
+    queue: deque[tuple[int, Any]] = deque()  # read, not yet given to a worker
+    given: dict[int, Any] = {}
+    done: dict[int, Any] = {}
+    next_out, last_seq = 0, -1
+    while True:
+        while not exhausted and last_seq - next_out < window:
+            try:
+                seq, item = next(source)
+            except StopIteration:
+                exhausted = True
+                break
+            last_seq = seq
+            given[seq] = item
+            if isinstance(item, Ready):
+                done[seq] = item.value
+            else:
+                queue.append((seq, item))
+        while next_out in done:
+            yield given.pop(next_out), done.pop(next_out)
+            next_out += 1
+        if exhausted and next_out > last_seq:
+            return
+        dispatch(queue, done)
+        collect(done)
+
+
 class _Worker:
     def __init__(self, ctx, func: Callable, memory_mb: int, siblings: list["_Worker"]):
         self.conn, child = ctx.Pipe()
@@ -189,35 +223,7 @@ class LocalPool:
 
     def map(self, items: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
         """Yields ``(item, result)`` in the order of ``items``."""
-        source = enumerate(items)
-        exhausted = False
-        queue: deque[tuple[int, Any]] = deque()  # read, not yet given to a worker
-        given: dict[int, Any] = {}
-        done: dict[int, Any] = {}
-        next_out = 0
-        window = 4 * self.size  # how far reading may run ahead of writing
-        last_seq = -1
-
-        while True:
-            while not exhausted and last_seq - next_out < window:
-                try:
-                    seq, item = next(source)
-                except StopIteration:
-                    exhausted = True
-                    break
-                last_seq = seq
-                given[seq] = item
-                if isinstance(item, Ready):
-                    done[seq] = item.value
-                else:
-                    queue.append((seq, item))
-            while next_out in done:
-                yield given.pop(next_out), done.pop(next_out)
-                next_out += 1
-            if exhausted and next_out > last_seq:
-                return
-            self._dispatch(queue, done)
-            self._collect(done)
+        return in_order(items, 4 * self.size, self._dispatch, self._collect)
 
     def _dispatch(self, queue: deque, done: dict) -> None:
         while queue:

@@ -29,7 +29,7 @@ from collections import deque
 from typing import Any, Callable, Iterable, Iterator
 
 from veille.errors import VeilleError
-from veille.pool import Failed, Ready, default_workers
+from veille.pool import Failed, default_workers, in_order
 
 START_TIMEOUT = 600.0  # seconds an actor may take to start and load its models
 POLL = 0.25  # seconds between two looks at the running documents
@@ -162,34 +162,8 @@ class RayEngine:
     # ------------------------------------------------------------------ the work
     def map(self, items: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
         """Yields ``(item, result)`` in the order of ``items``; reads at most a few tasks ahead
-        of the one to be written, as the local engine does."""
-        source = enumerate(items)
-        exhausted = False
-        queue: deque[tuple[int, Any]] = deque()
-        given: dict[int, Any] = {}
-        done: dict[int, Any] = {}
-        next_out, last_seq = 0, -1
-        window = 4 * self.size
-        while True:
-            while not exhausted and last_seq - next_out < window:
-                try:
-                    seq, item = next(source)
-                except StopIteration:
-                    exhausted = True
-                    break
-                last_seq = seq
-                given[seq] = item
-                if isinstance(item, Ready):
-                    done[seq] = item.value
-                else:
-                    queue.append((seq, item))
-            while next_out in done:
-                yield given.pop(next_out), done.pop(next_out)
-                next_out += 1
-            if exhausted and next_out > last_seq:
-                return
-            self._dispatch(queue, done)
-            self._collect(done)
+        of the one to be written, as the local engine does (``pool.in_order``)."""
+        return in_order(items, 4 * self.size, self._dispatch, self._collect)
 
     def _dispatch(self, queue: deque, done: dict) -> None:
         while queue:
