@@ -28,7 +28,6 @@ demo: $(STAMP)
 	$(BIN)/veille --db veille.db show --all
 	$(BIN)/veille --db veille.db serve --port $(PORT)
 
-# the suite on SQLite, then every test that opens a database (marker db) on PostgreSQL
 # the suite on SQLite, then every test that opens a database again on PostgreSQL; both passes run
 test: $(STAMP)
 	$(BIN)/python -m pytest -q; lite=$$?; \
