@@ -70,13 +70,13 @@ def _sets(shared: Path) -> dict:
 
 
 @pytest.fixture(scope="module", params=sorted(FLOORS))
-def scored(request, shared, tmp_path_factory):
-    """The gate scores the extraction, whatever the store: it runs on SQLite only (veille.db in
-    ``work``), not again in the PostgreSQL pass, where the same CLI's exports are compared with
-    SQLite's byte for byte (test_store_postgres) and every other ingest test runs."""
+def scored(request, shared, tmp_path_factory, dbs):
+    """Ingest a gold set through the CLI, export, score. In the PostgreSQL pass the CLI's database
+    in ``work`` is a PostgreSQL one (``dbs``): the same floors hold whatever the store."""
     name = request.param
     inputs, gold, links = _sets(shared)[name]
     work = tmp_path_factory.mktemp(name)
+    dbs.url(work)
     ingest = run_cli("ingest", "-q", *map(str, inputs), cwd=work)
     assert ingest.returncode == 0, ingest.stderr
     out = run_cli("export", "--format", "jsonl", cwd=work)
